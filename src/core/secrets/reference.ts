@@ -1,0 +1,32 @@
+/**
+ * Where a credential's value lives. Parsed and validated in core (see parseReference in
+ * referenceParser.ts); the raw string is kept for display — a reference is never a value.
+ */
+export type SecretReference = SecretStorageReference | OnePasswordReference | OnePasswordEnvironmentReference;
+
+/** `secret:<NAME>` — VS Code SecretStorage (the OS keychain), the zero-setup default. */
+export interface SecretStorageReference {
+  readonly kind: 'secret';
+  readonly raw: string;
+  readonly name: string;
+}
+
+/** `op://vault/item[/section]/field` — a 1Password secret reference. */
+export interface OnePasswordReference {
+  readonly kind: 'op';
+  readonly raw: string;
+  readonly vault: string;
+  readonly item: string;
+  readonly section?: string;
+  readonly field: string;
+}
+
+/** `op-env://<environmentId>/<VAR>` — a variable of a 1Password Environment. */
+export interface OnePasswordEnvironmentReference {
+  readonly kind: 'op-env';
+  readonly raw: string;
+  readonly environmentId: string;
+  readonly variable: string;
+}
+
+export type ReferenceKind = SecretReference['kind'];

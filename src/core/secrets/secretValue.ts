@@ -1,0 +1,57 @@
+// Values live in a module-private WeakMap, not on the object, so no enumeration, spread, JSON, inspect
+// or structured clone of a SecretValue can reach them.
+const values = new WeakMap<SecretValue, string>();
+const REDACTED = '[redacted]';
+
+/**
+ * A secret, as a type. It prints itself as `[redacted]` everywhere (`String()`, template literals,
+ * `JSON.stringify`, `util.inspect`, console). The raw value is read only through {@link revealSecret}.
+ */
+export class SecretValue {
+  constructor(value: string) {
+    values.set(this, value);
+    Object.freeze(this);
+  }
+
+  /** Whether the value is still held (false after {@link SecretValue.dispose}). */
+  get alive(): boolean {
+    return values.has(this);
+  }
+
+  /** Length in UTF-16 code units; safe to show. */
+  get length(): number {
+    return values.get(this)?.length ?? 0;
+  }
+
+  /** Drops the reference to the value; later reveals throw. Called when a grant ends. */
+  dispose(): void {
+    values.delete(this);
+  }
+
+  toString(): string {
+    return REDACTED;
+  }
+
+  toJSON(): string {
+    return REDACTED;
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return REDACTED;
+  }
+}
+
+/** Why a raw value is read. There are exactly two readers, and a unit test pins them to their files. */
+export type RevealPurpose = 'spawn' | 'redactor';
+
+/**
+ * Returns the raw value. Call sites: the process spawn (src/adapters/node) and the redactor's pattern
+ * compiler (src/core/redaction). Throws if the secret was disposed.
+ */
+export function revealSecret(secret: SecretValue, _purpose: RevealPurpose): string {
+  const value = values.get(secret);
+  if (value === undefined) {
+    throw new Error('SecretValue was disposed: its grant has ended.');
+  }
+  return value;
+}
