@@ -19,6 +19,10 @@ export interface OnePasswordReference {
   readonly item: string;
   readonly section?: string;
   readonly field: string;
+  /** `?attribute=otp|totp`: the current one-time password of a TOTP field. */
+  readonly attribute?: 'otp' | 'totp';
+  /** `?ssh-format=openssh`: an SSH private key converted to OpenSSH format. */
+  readonly sshFormat?: 'openssh';
 }
 
 /** `op-env://<environmentId>/<VAR>` — a variable of a 1Password Environment. */
