@@ -1,0 +1,283 @@
+import { createHash } from 'node:crypto';
+import type * as Sdk from '@1password/sdk';
+import type { Clock } from '../../core/clock';
+import type { Log } from '../../core/log';
+import { fail, ok, type Outcome } from '../../core/outcome';
+import { classifyOnePasswordError, classifyReferenceError, type OnePasswordFailure } from '../../core/secrets/onePasswordFailures';
+import type { OnePasswordEnvironmentReference, OnePasswordReference, SecretReference } from '../../core/secrets/reference';
+import type { ResolveOutcome, SecretStore } from '../../core/secrets/store';
+import { SecretValue } from '../../core/secrets/secretValue';
+
+/** The SDK's client configuration (not exported by name from the package root). */
+export type OnePasswordClientConfiguration = Parameters<typeof Sdk.createClient>[0];
+
+/** The part of the SDK client Airlock calls. Typed from the SDK's own .d.ts: a change there breaks the build. */
+export type OnePasswordClient = Pick<Sdk.Client, 'secrets' | 'environments'>;
+
+/**
+ * What Airlock takes from `@1password/sdk`, injected so unit tests pass a fake at the SDK boundary.
+ * Production loads dist/onepassword-sdk.js lazily (see {@link loadBundledOnePasswordSdk}).
+ */
+export interface OnePasswordSdk {
+  createClient(config: OnePasswordClientConfiguration): Promise<OnePasswordClient>;
+  readonly DesktopAuth: typeof Sdk.DesktopAuth;
+  readonly AuthExpiredError: typeof Sdk.AuthExpiredError;
+  readonly DesktopSessionExpiredError: typeof Sdk.DesktopSessionExpiredError;
+  readonly RateLimitExceededError: typeof Sdk.RateLimitExceededError;
+}
+
+/** How Airlock signs in to 1Password. The token is read from SecretStorage when needed, never cached here. */
+export type OnePasswordAuth =
+  | { readonly kind: 'desktop'; readonly account: string }
+  | { readonly kind: 'service-account'; readonly token: string };
+
+export interface OnePasswordAuthSource {
+  /** The configured sign-in, or undefined when 1Password is not connected. */
+  current(): Promise<OnePasswordAuth | undefined>;
+}
+
+export interface OnePasswordStoreDeps {
+  readonly loadSdk: () => Promise<OnePasswordSdk>;
+  readonly auth: OnePasswordAuthSource;
+  readonly log: Log;
+  readonly clock: Clock;
+  readonly integrationVersion: string;
+}
+
+/** A failure, plus the SDK's own words for the person who is connecting (shown to them, never to an agent). */
+export type ConnectOutcome = Outcome<void, OnePasswordFailure['code']> & { readonly sdkMessage?: string };
+
+const NOT_CONNECTED = fail(
+  'not-configured',
+  '1Password is not connected. Run "Airlock: Connect 1Password" (desktop app or service account), then try again.',
+);
+
+/**
+ * Resolves `op://` references with one `secrets.resolveAll` call and `op-env://` references with one
+ * `environments.getVariables` call per Environment. Contract: never throws; every SDK failure becomes a
+ * typed outcome whose message carries none of the SDK's text (that goes to the log only); honours no
+ * timeout of its own (the SDK has none — the StoreRouter applies one).
+ */
+export class OnePasswordStore implements SecretStore {
+  readonly kinds = ['op', 'op-env'] as const;
+  readonly label = '1Password';
+  private cached: { readonly key: string; readonly client: Promise<OnePasswordClient> } | undefined;
+
+  constructor(private readonly deps: OnePasswordStoreDeps) {}
+
+  /** Drops the signed-in client (after Connect, Disconnect, a settings change or an expired session). */
+  forget(): void {
+    this.cached = undefined;
+  }
+
+  /** Signs in with `auth` once, to tell the person at once whether it works. */
+  async verify(auth: OnePasswordAuth, timeoutMs: number): Promise<ConnectOutcome> {
+    let sdk: OnePasswordSdk;
+    try {
+      sdk = await this.deps.loadSdk();
+    } catch (error) {
+      return this.sdkLoadFailure(error);
+    }
+    const attempt = sdk.createClient(this.configuration(sdk, auth)).then(
+      (): ConnectOutcome => ok(undefined),
+      (error: unknown): ConnectOutcome => ({ ...this.classify(sdk, error), sdkMessage: errorMessage(error) }),
+    );
+    const timedOut = new Promise<ConnectOutcome>((resolve) => {
+      const timer = this.deps.clock.schedule(timeoutMs, () =>
+        resolve(fail('timeout', `1Password did not answer within ${Math.round(timeoutMs / 1000)} s.`)),
+      );
+      void attempt.finally(() => timer.cancel());
+    });
+    const outcome = await Promise.race([attempt, timedOut]);
+    this.forget();
+    return outcome;
+  }
+
+  async resolveAll(references: readonly SecretReference[], signal: AbortSignal): Promise<ReadonlyMap<string, ResolveOutcome>> {
+    const results = new Map<string, ResolveOutcome>();
+    const secretRefs = references.filter((r): r is OnePasswordReference => r.kind === 'op');
+    const envRefs = references.filter((r): r is OnePasswordEnvironmentReference => r.kind === 'op-env');
+    const setAll = (refs: readonly SecretReference[], outcome: ResolveOutcome): void => {
+      for (const reference of refs) results.set(reference.raw, outcome);
+    };
+    for (const reference of references) {
+      if (reference.kind !== 'op' && reference.kind !== 'op-env') {
+        results.set(reference.raw, fail('invalid-reference', `1Password cannot resolve ${reference.raw}.`));
+      }
+    }
+    const ours = [...secretRefs, ...envRefs];
+    if (ours.length === 0) return results;
+
+    const auth = await this.deps.auth.current();
+    if (auth === undefined) {
+      setAll(ours, NOT_CONNECTED);
+      return results;
+    }
+    let sdk: OnePasswordSdk;
+    try {
+      sdk = await this.deps.loadSdk();
+    } catch (error) {
+      setAll(ours, this.sdkLoadFailure(error));
+      return results;
+    }
+    let client: OnePasswordClient;
+    try {
+      client = await this.client(sdk, auth);
+    } catch (error) {
+      this.forget(); // a failed sign-in is not cached: the next call tries again
+      setAll(ours, this.classify(sdk, error));
+      return results;
+    }
+    if (signal.aborted) return results;
+
+    await Promise.all([
+      this.resolveSecrets(sdk, client, secretRefs, results),
+      ...groupByEnvironment(envRefs).map(([environmentId, refs]) => this.resolveEnvironment(sdk, client, environmentId, refs, results)),
+    ]);
+    if (signal.aborted) {
+      for (const outcome of results.values()) if (outcome.ok) outcome.value.dispose();
+    }
+    return results;
+  }
+
+  private async resolveSecrets(
+    sdk: OnePasswordSdk,
+    client: OnePasswordClient,
+    refs: readonly OnePasswordReference[],
+    results: Map<string, ResolveOutcome>,
+  ): Promise<void> {
+    if (refs.length === 0) return;
+    let response: Sdk.ResolveAllResponse;
+    try {
+      response = await client.secrets.resolveAll(refs.map((r) => r.raw));
+    } catch (error) {
+      const failure = this.classify(sdk, error);
+      for (const reference of refs) results.set(reference.raw, failure);
+      return;
+    }
+    for (const reference of refs) {
+      const answer = Object.hasOwn(response.individualResponses, reference.raw) ? response.individualResponses[reference.raw] : undefined;
+      if (answer?.content !== undefined) {
+        results.set(reference.raw, ok(new SecretValue(answer.content.secret)));
+      } else if (answer?.error !== undefined) {
+        this.deps.log.info(`1Password: ${reference.raw}: ${answer.error.type}`);
+        results.set(reference.raw, classifyReferenceError(answer.error.type, reference.raw));
+      } else {
+        results.set(reference.raw, fail('error', `1Password gave no answer for ${reference.raw}.`));
+      }
+    }
+  }
+
+  private async resolveEnvironment(
+    sdk: OnePasswordSdk,
+    client: OnePasswordClient,
+    environmentId: string,
+    refs: readonly OnePasswordEnvironmentReference[],
+    results: Map<string, ResolveOutcome>,
+  ): Promise<void> {
+    let response: Sdk.GetVariablesResponse;
+    try {
+      response = await client.environments.getVariables(environmentId);
+    } catch (error) {
+      const failure = this.classify(sdk, error);
+      for (const reference of refs) results.set(reference.raw, failure);
+      return;
+    }
+    for (const reference of refs) {
+      const variable = response.variables.find((v) => v.name === reference.variable);
+      results.set(
+        reference.raw,
+        variable === undefined
+          ? fail('not-found', `The 1Password Environment ${environmentId} has no variable ${reference.variable}.`)
+          : ok(new SecretValue(variable.value)),
+      );
+    }
+  }
+
+  private client(sdk: OnePasswordSdk, auth: OnePasswordAuth): Promise<OnePasswordClient> {
+    const key = authKey(auth);
+    if (this.cached?.key !== key) {
+      this.cached = { key, client: sdk.createClient(this.configuration(sdk, auth)) };
+    }
+    return this.cached.client;
+  }
+
+  private configuration(sdk: OnePasswordSdk, auth: OnePasswordAuth): OnePasswordClientConfiguration {
+    return {
+      auth: auth.kind === 'desktop' ? new sdk.DesktopAuth(auth.account) : auth.token,
+      integrationName: 'Airlock',
+      integrationVersion: this.deps.integrationVersion,
+    };
+  }
+
+  /** Maps a thrown SDK error; the SDK's text goes to the log (scrubbed there), never into the outcome. */
+  private classify(sdk: OnePasswordSdk, error: unknown): OnePasswordFailure {
+    const errorClass =
+      error instanceof sdk.AuthExpiredError
+        ? 'auth-expired'
+        : error instanceof sdk.DesktopSessionExpiredError
+          ? 'desktop-session-expired'
+          : error instanceof sdk.RateLimitExceededError
+            ? 'rate-limited'
+            : 'other';
+    const message = errorMessage(error);
+    this.deps.log.warn(`1Password: ${message}`);
+    const failure = classifyOnePasswordError(errorClass, message);
+    if (failure.code === 'auth-expired' || failure.code === 'not-configured') this.forget();
+    return failure;
+  }
+
+  private sdkLoadFailure(error: unknown): OnePasswordFailure {
+    this.deps.log.error(`The 1Password SDK could not be loaded: ${errorMessage(error)}`);
+    return fail('error', 'The 1Password SDK could not be loaded. See the Airlock output channel; reinstalling Airlock may help.');
+  }
+}
+
+/** The SDK throws Errors, and in places a JSON string (`Secrets.validateSecretReference`). */
+export function errorMessage(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(error);
+      if (typeof parsed === 'object' && parsed !== null && 'message' in parsed && typeof parsed.message === 'string') {
+        return parsed.message;
+      }
+    } catch {
+      // not JSON: the string is the message
+    }
+    return error;
+  }
+  return 'unknown error';
+}
+
+function authKey(auth: OnePasswordAuth): string {
+  return auth.kind === 'desktop'
+    ? `desktop:${auth.account}`
+    : `service-account:${createHash('sha256').update(auth.token).digest('hex')}`;
+}
+
+function groupByEnvironment(refs: readonly OnePasswordEnvironmentReference[]): [string, OnePasswordEnvironmentReference[]][] {
+  const groups = new Map<string, OnePasswordEnvironmentReference[]>();
+  for (const reference of refs) {
+    const group = groups.get(reference.environmentId);
+    if (group === undefined) groups.set(reference.environmentId, [reference]);
+    else group.push(reference);
+  }
+  return [...groups];
+}
+
+/**
+ * Loads dist/onepassword-sdk.js (its own esbuild entry; dist/core_bg.wasm beside it). Called on first
+ * use only: requiring the SDK costs ~130 ms and ~80 MB, which activation must not pay.
+ */
+export function loadBundledOnePasswordSdk(): Promise<OnePasswordSdk> {
+  return new Promise((resolve, reject) => {
+    try {
+      // Resolved next to dist/extension.js at run time; esbuild keeps this path external.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      resolve(require('./onepassword-sdk.js') as typeof import('./onePasswordSdk'));
+    } catch (error) {
+      reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  });
+}
