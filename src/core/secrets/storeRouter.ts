@@ -94,11 +94,11 @@ export class StoreRouter implements SecretStore {
     const controller = new AbortController();
     return new Promise((resolve) => {
       let settled = false;
-      let timer: Timer | undefined;
+      const timer: { current?: Timer } = {};
       const finish = (answer: ReadonlyMap<string, ResolveOutcome>): void => {
         if (settled) return;
         settled = true;
-        timer?.cancel();
+        timer.current?.cancel();
         outerSignal.removeEventListener('abort', onAbort);
         resolve(answer);
       };
@@ -107,7 +107,7 @@ export class StoreRouter implements SecretStore {
         finish(all(fail('error', `The request was cancelled while waiting for ${store.label}.`)));
       };
       outerSignal.addEventListener('abort', onAbort, { once: true });
-      timer = this.clock.schedule(timeoutMs, () => {
+      timer.current = this.clock.schedule(timeoutMs, () => {
         this.log.warn(`${store.label} did not answer within ${formatSeconds(timeoutMs)}.`);
         controller.abort();
         finish(
