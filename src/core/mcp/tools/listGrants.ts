@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import type { Grant } from '../../grants/grant';
+import { tool, type AnyToolDefinition } from '../toolDefinition';
+
+export interface ListGrantsDeps {
+  activeGrants(): readonly Grant[];
+}
+
+const grantSummary = z.object({
+  grantId: z.string().describe('Pass this to run (or revoke).'),
+  client: z.string(),
+  credentials: z.array(z.string()),
+  command: z.string().describe('The only command this grant runs.'),
+  commandMatch: z.enum(['exact', 'prefix']),
+  cwd: z.string(),
+  expiresAt: z.string().describe('ISO 8601.'),
+  runsLeft: z.number().nullable().describe('null: unlimited until it expires.'),
+});
+
+/** `list_grants`: the grants currently in force (empty until grants exist). Never a value. */
+export function listGrantsTool(deps: ListGrantsDeps): AnyToolDefinition {
+  return tool({
+    name: 'list_grants',
+    title: 'List active grants',
+    description: [
+      'Lists the grants currently in force: which credentials, the exact command and folder each is bound to,',
+      'when it expires and how many runs are left. A grant lets you call run for that command; it never',
+      'contains or reveals a secret value. Without a suitable grant, call request_access first.',
+    ].join(' '),
+    inputSchema: z.object({}).strict(),
+    outputSchema: z.object({ grants: z.array(grantSummary) }),
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    async handler() {
+      const grants = deps.activeGrants().map((grant) => ({
+        grantId: grant.id,
+        client: grant.client,
+        credentials: [...grant.credentials],
+        command: grant.command,
+        commandMatch: grant.commandMatch,
+        cwd: grant.cwd,
+        expiresAt: new Date(grant.expiresAt).toISOString(),
+        runsLeft: grant.maxRuns === null ? null : Math.max(0, grant.maxRuns - grant.runsUsed),
+      }));
+      const text = grants.length === 0
+        ? 'No active grants. To use a credential, call request_access (see list_credentials for names).'
+        : [
+            `${grants.length} active grant(s):`,
+            ...grants.map((g) => `- ${g.grantId}: ${g.credentials.join(', ')} for \`${g.command}\` in ${g.cwd}, expires ${g.expiresAt}${g.runsLeft === null ? '' : `, ${g.runsLeft} run(s) left`}`),
+          ].join('\n');
+      return { ok: true, structured: { grants }, text };
+    },
+  });
+}

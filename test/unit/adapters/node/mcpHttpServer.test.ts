@@ -1,0 +1,169 @@
+// The endpoint in plain Node with a real MCP SDK client over the real transport (no VS Code needed).
+import { strict as assert } from 'node:assert';
+import { request } from 'node:http';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { systemClock } from '../../../../src/core/clock';
+import { silentLog } from '../../../../src/core/log';
+import { generateClientToken, TokenRegistry } from '../../../../src/core/mcp/tokens';
+import { listCredentialsTool } from '../../../../src/core/mcp/tools/listCredentials';
+import { listGrantsTool } from '../../../../src/core/mcp/tools/listGrants';
+import { startMcpHttpServer, UNTRUSTED_WORKSPACE_MESSAGE, type McpHttpEndpoint } from '../../../../src/adapters/node/mcpHttpServer';
+import type { Credential } from '../../../../src/core/credentials';
+
+const CANARY = 'canary-value-3f9a1c';
+
+export function rawRequest(
+  url: string,
+  options: { method?: string; headers?: Record<string, string>; body?: string | Buffer; path?: string },
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: string }> {
+  const target = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { host: target.hostname, port: target.port, path: options.path ?? target.pathname, method: options.method ?? 'POST', headers: options.headers, setHost: !options.headers?.['host'] },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    if (options.body !== undefined) req.end(options.body);
+    else req.end();
+  });
+}
+
+describe('mcpHttpServer (plain Node, real SDK client)', function () {
+  this.timeout(20_000);
+  const tokens = new TokenRegistry();
+  const codexToken = generateClientToken();
+  tokens.set('codex', codexToken);
+  let trusted = true;
+  let endpoint: McpHttpEndpoint;
+  const credential: Credential = {
+    name: 'DEPLOY_TOKEN', description: 'Deploys', env: 'DEPLOY_TOKEN', origin: 'user',
+    source: { kind: 'secret', raw: 'secret:DEPLOY_TOKEN', name: 'DEPLOY_TOKEN' },
+  };
+
+  before(async () => {
+    endpoint = await startMcpHttpServer({
+      tools: () => [
+        listCredentialsTool({ credentials: () => [{ credential: { ...credential, description: `leaks ${CANARY}` }, preview: 'ask' }], activeGrants: () => [] }),
+        listGrantsTool({ activeGrants: () => [] }),
+      ],
+      tokens,
+      isTrusted: () => trusted,
+      scrub: (text) => text.split(CANARY).join('[redacted]'),
+      log: silentLog,
+      clock: systemClock,
+      serverInfo: { name: 'airlock-test', version: '0.0.0' },
+      limits: { bodyTimeoutMs: 500, maxSessions: 3 },
+    });
+  });
+  after(async () => endpoint.close());
+
+  const connect = async (token = codexToken): Promise<Client> => {
+    const client = new Client({ name: 'unit-test-client', version: '1.0.0' });
+    const transport = new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
+    await client.connect(transport);
+    // Client.close() only drops the connection; end the session (DELETE) like a well-behaved client.
+    const close = client.close.bind(client);
+    client.close = async () => {
+      await transport.terminateSession().catch(() => undefined);
+      await close();
+    };
+    return client;
+  };
+
+  it('lists tools and calls list_credentials; every string passes the redactor', async () => {
+    const client = await connect();
+    const { tools } = await client.listTools();
+    assert.deepEqual(tools.map((t) => t.name).sort(), ['list_credentials', 'list_grants']);
+    assert.equal(tools.find((t) => t.name === 'list_credentials')?.annotations?.readOnlyHint, true);
+    const result = await client.callTool({ name: 'list_credentials', arguments: {} });
+    assert.equal(result.isError, undefined);
+    const text = JSON.stringify(result);
+    assert.ok(text.includes('DEPLOY_TOKEN'));
+    assert.ok(!text.includes(CANARY), text);
+    assert.ok(text.includes('[redacted]'));
+    assert.equal(endpoint.sessions()[0]?.claimedName, 'unit-test-client');
+    await client.close();
+  });
+
+  it('answers the untrusted-workspace error when not trusted', async () => {
+    trusted = false;
+    try {
+      const client = await connect();
+      const result = await client.callTool({ name: 'list_grants', arguments: {} });
+      assert.equal(result.isError, true);
+      assert.deepEqual(result.content, [{ type: 'text', text: UNTRUSTED_WORKSPACE_MESSAGE }]);
+      await client.close();
+    } finally {
+      trusted = true;
+    }
+  });
+
+  it('turns invalid arguments into an isError result', async () => {
+    const client = await connect();
+    const result = await client.callTool({ name: 'list_grants', arguments: { unexpected: 1 } });
+    assert.equal(result.isError, true);
+    await client.close();
+  });
+
+  it('closes a client\'s sessions when asked (revocation) and refuses its token at once', async () => {
+    const registry = tokens;
+    const client = await connect();
+    registry.revoke('codex');
+    await endpoint.closeClientSessions('codex');
+    await assert.rejects(client.listTools());
+    registry.set('codex', codexToken);
+  });
+
+  const initialize = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'raw', version: '1' } } });
+  const auth = () => ({ authorization: `Bearer ${codexToken}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' });
+
+  it('refuses foreign Host, any Origin, OPTIONS, query tokens, bad tokens — without CORS headers', async () => {
+    const cases: { name: string; status: number; options: Parameters<typeof rawRequest>[1] }[] = [
+      { name: 'wrong host', status: 403, options: { headers: { ...auth(), host: 'evil.example' }, body: initialize } },
+      { name: 'origin', status: 403, options: { headers: { ...auth(), origin: 'https://evil.example' }, body: initialize } },
+      { name: 'preflight', status: 403, options: { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } } },
+      { name: 'OPTIONS without Origin', status: 405, options: { method: 'OPTIONS', headers: auth() } },
+      { name: 'query token', status: 400, options: { path: `/mcp?token=${codexToken}`, headers: { 'content-type': 'application/json' }, body: initialize } },
+      { name: 'no token', status: 401, options: { headers: { 'content-type': 'application/json' }, body: initialize } },
+      { name: 'wrong token', status: 401, options: { headers: { ...auth(), authorization: `Bearer ${generateClientToken()}` }, body: initialize } },
+      { name: 'malformed json', status: 400, options: { headers: auth(), body: '{"jsonrpc":' } },
+      { name: 'deep json', status: 400, options: { headers: auth(), body: '['.repeat(100_000) } },
+      { name: 'oversized', status: 413, options: { headers: auth(), body: Buffer.alloc(1024 * 1024 + 1, 0x20) } },
+      { name: 'no session', status: 400, options: { headers: auth(), body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }) } },
+      { name: 'unknown session', status: 404, options: { headers: { ...auth(), 'mcp-session-id': 'nope' }, body: JSON.stringify({ jsonrpc: '2.0', id: 2, method: 'tools/list' }) } },
+    ];
+    for (const c of cases) {
+      const response = await rawRequest(endpoint.url, c.options);
+      assert.equal(response.status, c.status, `${c.name}: ${response.body}`);
+      assert.ok(!Object.keys(response.headers).some((h) => h.startsWith('access-control-')), c.name);
+      assert.ok(!response.body.includes(codexToken), c.name);
+    }
+    const parse = await rawRequest(endpoint.url, { headers: auth(), body: 'not json' });
+    assert.equal((JSON.parse(parse.body) as { error: { code: number } }).error.code, -32700);
+  });
+
+  it('times out a trickling body with 408', async () => {
+    const target = new URL(endpoint.url);
+    const status = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: target.hostname, port: target.port, path: '/mcp', method: 'POST', headers: { ...auth(), 'content-length': '1000' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on('error', reject);
+      req.write('{');
+    });
+    assert.equal(status, 408);
+  });
+
+  it('bounds the number of sessions (503 beyond)', async () => {
+    const clients = [await connect(), await connect(), await connect()];
+    const response = await rawRequest(endpoint.url, { headers: auth(), body: initialize });
+    assert.equal(response.status, 503);
+    await Promise.all(clients.map((c) => c.close()));
+  });
+});
