@@ -11,4 +11,19 @@ export const Commands = {
 
 export const Settings = {
   section: 'airlock',
+  credentials: 'airlock.credentials',
+  policyRules: 'airlock.policy.rules',
+  defaultDurationSeconds: 'airlock.policy.defaultDurationSeconds',
+  maxDurationSeconds: 'airlock.policy.maxDurationSeconds',
+  allowWithoutConsent: 'airlock.policy.allowWithoutConsent',
+  consentTimeoutSeconds: 'airlock.consent.timeoutSeconds',
+  agentWaitSeconds: 'airlock.consent.agentWaitSeconds',
+  killOnExpiry: 'airlock.grants.killOnExpiry',
+  outputLimitKiB: 'airlock.run.outputLimitKiB',
+  maxRunTimeoutSeconds: 'airlock.run.maxTimeoutSeconds',
+  endpointEnabled: 'airlock.endpoint.enabled',
+  endpointPort: 'airlock.endpoint.port',
+  onePasswordAccount: 'airlock.onePassword.account',
+  onePasswordTimeoutSeconds: 'airlock.onePassword.timeoutSeconds',
+  auditMaxFileSizeMiB: 'airlock.audit.maxFileSizeMiB',
 } as const;

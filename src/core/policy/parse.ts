@@ -1,0 +1,263 @@
+import { z } from 'zod';
+import type { Credential } from '../credentials';
+import { validateCredentialName, validateEnvName } from '../secrets/envName';
+import { parseReference } from '../secrets/referenceParser';
+import { compileCommandPattern, compileGlob, isRegexPattern } from './pattern';
+import type { Policy, PolicyLimits, PolicyProblem, PolicyRule, RuleLayer, RuleOrigin } from './policy';
+import {
+  credentialEntrySchema,
+  ruleEntrySchema,
+  scalarSchema,
+  SETTING_SPECS,
+  type BooleanSpec,
+  type IntegerSpec,
+  type SettingSpec,
+  type StringSpec,
+} from './schema';
+
+/** One layer's raw values, keyed by full setting key (`airlock.policy.rules`); absent = not set there. */
+export type SettingValues = Readonly<Record<string, unknown>>;
+
+/**
+ * What the settings adapter reads with `inspect()`: the person's user (global) values, the workspace
+ * values, each folder's values (multi-root), and whether the workspace is trusted.
+ */
+export interface SettingsLayers {
+  readonly trusted: boolean;
+  readonly user: SettingValues;
+  readonly workspace: SettingValues;
+  readonly folders: readonly { readonly name: string; readonly values: SettingValues }[];
+}
+
+export interface ParsedPolicy {
+  readonly policy: Policy;
+  readonly problems: readonly PolicyProblem[];
+}
+
+interface Layer {
+  readonly origin: RuleOrigin;
+  /** For messages: "user settings", "workspace settings", "folder settings of \"api\"". */
+  readonly where: string;
+  readonly values: SettingValues;
+}
+
+const has = (values: SettingValues, key: string): boolean => Object.hasOwn(values, key) && values[key] !== undefined;
+
+const zodMessage = (error: z.ZodError): string =>
+  error.issues
+    .slice(0, 3)
+    .map((issue) => (issue.path.length > 0 ? `"${issue.path.join('.')}": ${issue.message}` : issue.message))
+    .join('; ');
+
+const show = (value: unknown): string => {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+};
+
+/**
+ * Parses Airlock's settings into a Policy. Guarantees: user settings define what is possible; workspace
+ * and folder values can only tighten (anything looser is ignored and reported); an untrusted workspace's
+ * values are all ignored; an invalid entry is dropped with one message naming the setting and the fix —
+ * nothing throws, nothing widens.
+ */
+export function parsePolicy(layers: SettingsLayers): ParsedPolicy {
+  const problems: PolicyProblem[] = [];
+  const report = (setting: string, message: string): void => void problems.push({ setting, message });
+
+  const user: Layer = { origin: 'user', where: 'user settings', values: layers.user };
+  const workspaceLayers: Layer[] = [
+    { origin: 'workspace', where: 'workspace settings', values: layers.workspace },
+    ...layers.folders.map((folder): Layer => ({ origin: 'folder', where: `folder settings of ${show(folder.name)}`, values: folder.values })),
+  ];
+
+  let tightening: Layer[] = workspaceLayers;
+  if (!layers.trusted) {
+    for (const layer of workspaceLayers) {
+      for (const spec of Object.values(SETTING_SPECS)) {
+        if (has(layer.values, spec.key)) {
+          report(spec.key, `ignored: this workspace is not trusted, so ${spec.key} in its ${layer.where} does not apply. Trust the workspace (Workspaces: Manage Workspace Trust) if you want it to.`);
+        }
+      }
+    }
+    tightening = [];
+  }
+
+  /** The user's value (validated) or the default; an invalid user value is reported and replaced. */
+  const userScalar = <T>(spec: SettingSpec & { default: T }): T => {
+    if (!has(user.values, spec.key)) return spec.default;
+    const parsed = scalarSchema(spec).safeParse(user.values[spec.key]);
+    if (parsed.success) return parsed.data as T;
+    report(spec.key, `${spec.key} in user settings is invalid (${zodMessage(parsed.error)}); using the default ${show(spec.default)}. Fix the value in your user settings.`);
+    return spec.default;
+  };
+
+  const limitedInteger = (spec: IntegerSpec): number => {
+    let value = userScalar(spec);
+    for (const layer of tightening) {
+      if (!has(layer.values, spec.key)) continue;
+      const raw = layer.values[spec.key];
+      const parsed = scalarSchema(spec).safeParse(raw);
+      if (!parsed.success) {
+        report(spec.key, `${spec.key} in ${layer.where} is invalid and was ignored (${zodMessage(parsed.error)}). Use a whole number from ${spec.minimum} to ${spec.maximum}.`);
+      } else if (spec.workspace === 'never') {
+        report(spec.key, `ignored: ${spec.key} can only be set in user settings, not in ${layer.where}.`);
+      } else if ((parsed.data as number) > value) {
+        report(spec.key, `ignored: ${layer.where} cannot raise ${spec.key} to ${show(raw)} (it is ${value}); they may only lower it. Change it in your user settings instead.`);
+      } else {
+        value = parsed.data as number;
+      }
+    }
+    return value;
+  };
+
+  const limitedBoolean = (spec: BooleanSpec): boolean => {
+    let value = userScalar(spec);
+    for (const layer of tightening) {
+      if (!has(layer.values, spec.key)) continue;
+      const raw = layer.values[spec.key];
+      if (typeof raw !== 'boolean') {
+        report(spec.key, `${spec.key} in ${layer.where} is invalid and was ignored: use true or false.`);
+      } else if (spec.workspace === 'never') {
+        report(spec.key, `ignored: ${spec.key} can only be set in user settings, not in ${layer.where}.`);
+      } else if (spec.workspace === 'false-only' && raw && !value) {
+        report(spec.key, spec.key === SETTING_SPECS.allowWithoutConsent.key
+          ? `ignored: ${layer.where} cannot turn on ${spec.key} (allowing credentials without consent); only your user settings can.`
+          : `ignored: ${layer.where} cannot turn on ${spec.key}; only your user settings can.`);
+      } else if (spec.workspace === 'true-only' && !raw && value) {
+        report(spec.key, `ignored: ${layer.where} cannot turn off ${spec.key}; only your user settings can.`);
+      } else {
+        value = raw;
+      }
+    }
+    return value;
+  };
+
+  const userOnlyString = (spec: StringSpec): string => {
+    for (const layer of tightening) {
+      if (has(layer.values, spec.key)) report(spec.key, `ignored: ${spec.key} can only be set in user settings, not in ${layer.where}.`);
+    }
+    return userScalar(spec);
+  };
+
+  const maxDurationSeconds = limitedInteger(SETTING_SPECS.maxDurationSeconds);
+  const limits: PolicyLimits = {
+    maxDurationSeconds,
+    defaultDurationSeconds: Math.min(limitedInteger(SETTING_SPECS.defaultDurationSeconds), maxDurationSeconds),
+    allowWithoutConsent: limitedBoolean(SETTING_SPECS.allowWithoutConsent),
+    consentTimeoutSeconds: limitedInteger(SETTING_SPECS.consentTimeoutSeconds),
+    agentWaitSeconds: limitedInteger(SETTING_SPECS.agentWaitSeconds),
+    killOnExpiry: limitedBoolean(SETTING_SPECS.killOnExpiry),
+    outputLimitKiB: limitedInteger(SETTING_SPECS.outputLimitKiB),
+    maxRunTimeoutSeconds: limitedInteger(SETTING_SPECS.maxRunTimeoutSeconds),
+  };
+  const account = userOnlyString(SETTING_SPECS.onePasswordAccount);
+  const policy: Policy = {
+    trusted: layers.trusted,
+    credentials: parseCredentials(user, tightening, report),
+    ruleLayers: [user, ...tightening].map((layer) => parseRules(layer, report)),
+    limits,
+    endpoint: { enabled: limitedBoolean(SETTING_SPECS.endpointEnabled), port: limitedInteger(SETTING_SPECS.endpointPort) },
+    onePassword: { account: account === '' ? undefined : account, timeoutSeconds: limitedInteger(SETTING_SPECS.onePasswordTimeoutSeconds) },
+    audit: { maxFileSizeMiB: limitedInteger(SETTING_SPECS.auditMaxFileSizeMiB) },
+  };
+  return { policy, problems };
+}
+
+type Report = (setting: string, message: string) => void;
+
+/** The entries of an array setting in one layer; a non-array value is reported and treated as empty. */
+function entries(layer: Layer, spec: SettingSpec, example: string, report: Report): readonly unknown[] {
+  if (!has(layer.values, spec.key)) return [];
+  const parsed = scalarSchema(spec).safeParse(layer.values[spec.key]);
+  if (parsed.success) return parsed.data as unknown[];
+  report(spec.key, `${spec.key} in ${layer.where} is invalid and was ignored (${zodMessage(parsed.error)}). It must be a list of at most 500 entries like ${example}.`);
+  return [];
+}
+
+const CREDENTIAL_EXAMPLE = '{ "name": "DEPLOY_TOKEN", "description": "Deploys to production", "source": "op://Prod/Deploy/token" }';
+const RULE_EXAMPLE = '{ "credentials": "DEPLOY_*", "command": "npm run deploy", "decision": "ask" }';
+
+function parseCredentials(user: Layer, workspaceLayers: readonly Layer[], report: Report): Credential[] {
+  const key = SETTING_SPECS.credentials.key;
+  const byName = new Map<string, Credential>();
+  // Folder layers cannot define credentials (the setting is window-scoped); VS Code ignores them too.
+  const layers = [user, ...workspaceLayers.filter((layer) => layer.origin === 'workspace')];
+  for (const layer of layers) {
+    const origin = layer.origin === 'user' ? 'user' : 'workspace';
+    for (const [index, raw] of entries(layer, SETTING_SPECS.credentials, CREDENTIAL_EXAMPLE, report).entries()) {
+      const at = `${key}[${index}] in ${layer.where}`;
+      const entry = credentialEntrySchema.safeParse(raw);
+      if (!entry.success) {
+        report(key, `${at} is invalid and was ignored (${zodMessage(entry.error)}). Write it like ${CREDENTIAL_EXAMPLE}.`);
+        continue;
+      }
+      const { name, description } = entry.data;
+      const validName = validateCredentialName(name);
+      if (!validName.ok) {
+        report(key, `${at} was ignored: ${validName.message}`);
+        continue;
+      }
+      const env = validateEnvName(entry.data.env ?? name);
+      if (!env.ok) {
+        report(key, `${at} (${name}) was ignored: ${env.message}`);
+        continue;
+      }
+      const source = parseReference(entry.data.source);
+      if (!source.ok) {
+        report(key, `${at} (${name}) was ignored: its "source" is not a valid reference. ${source.message}`);
+        continue;
+      }
+      const existing = byName.get(name);
+      if (existing !== undefined) {
+        if (existing.origin === 'user' && origin === 'workspace') {
+          if (existing.source.raw !== source.value.raw || existing.env !== env.value) {
+            report(key, `ignored: ${layer.where} cannot change where ${name} comes from or which variable it sets (your user settings define it); the workspace entry ${at} was ignored.`);
+          }
+        } else {
+          report(key, `${at} was ignored: ${name} is already defined earlier in ${layer.where}. Remove the duplicate.`);
+        }
+        continue;
+      }
+      byName.set(name, { name, description, env: env.value, source: source.value, origin });
+    }
+  }
+  return [...byName.values()];
+}
+
+function parseRules(layer: Layer, report: Report): RuleLayer {
+  const key = SETTING_SPECS.rules.key;
+  const rules: PolicyRule[] = [];
+  for (const [index, raw] of entries(layer, SETTING_SPECS.rules, RULE_EXAMPLE, report).entries()) {
+    const label = `${key}[${index}] in ${layer.where}`;
+    const entry = ruleEntrySchema.safeParse(raw);
+    if (!entry.success) {
+      report(key, `${label} is invalid and was ignored (${zodMessage(entry.error)}). Write it like ${RULE_EXAMPLE}; "decision" is "ask", "allow" or "deny".`);
+      continue;
+    }
+    const value = entry.data;
+    if (layer.origin !== 'user' && isRegexPattern(value.command)) {
+      // A repository could plant a catastrophically backtracking expression; globs cannot backtrack badly.
+      report(key, `${label} was ignored: regular expressions in "command" are accepted only in user settings. Use a glob such as "npm run *" in ${layer.where}.`);
+      continue;
+    }
+    const command = compileCommandPattern(value.command);
+    if (!command.ok) {
+      report(key, `${label} was ignored: ${command.message} Fix the expression or use a glob such as "npm run *".`);
+      continue;
+    }
+    if (layer.origin !== 'user' && value.decision === 'allow') {
+      report(key, `ignored: ${layer.where} cannot allow ${value.credentials === '*' ? 'credentials' : value.credentials} without consent (${label} says "allow"; its limits still apply). Only your user settings can allow.`);
+    }
+    rules.push({
+      label,
+      credentials: compileGlob(value.credentials),
+      clients: compileGlob(value.clients),
+      command: command.value,
+      cwd: compileGlob(value.cwd),
+      decision: value.decision,
+      ...(value.maxDurationSeconds === undefined ? {} : { maxDurationSeconds: value.maxDurationSeconds }),
+      ...(value.maxRuns === undefined ? {} : { maxRuns: value.maxRuns }),
+    });
+  }
+  return { origin: layer.origin, rules };
+}

@@ -1,0 +1,60 @@
+import type { Credential } from '../credentials';
+import type { Pattern } from './pattern';
+import type { Decision } from './schema';
+
+export type RuleOrigin = 'user' | 'workspace' | 'folder';
+
+/** One rule of `airlock.policy.rules`, compiled. */
+export interface PolicyRule {
+  /** Where it came from, for messages: e.g. `airlock.policy.rules[2] (workspace settings)`. */
+  readonly label: string;
+  readonly credentials: Pattern;
+  readonly clients: Pattern;
+  readonly command: Pattern;
+  readonly cwd: Pattern;
+  readonly decision: Decision;
+  readonly maxDurationSeconds?: number;
+  readonly maxRuns?: number;
+}
+
+/**
+ * One settings layer's rules, evaluated first-match. Layers combine by taking the most restrictive
+ * answer: the user layer answers `ask` when no rule matches; a workspace or folder layer answers `allow`
+ * (neutral) when none matches, so it can only ever tighten.
+ */
+export interface RuleLayer {
+  readonly origin: RuleOrigin;
+  readonly rules: readonly PolicyRule[];
+}
+
+/** Limits after combining layers (workspace values only ever lowered them). */
+export interface PolicyLimits {
+  readonly defaultDurationSeconds: number;
+  readonly maxDurationSeconds: number;
+  /** User settings only: `allow` rules take effect only when this is on. */
+  readonly allowWithoutConsent: boolean;
+  readonly consentTimeoutSeconds: number;
+  readonly agentWaitSeconds: number;
+  readonly killOnExpiry: boolean;
+  readonly outputLimitKiB: number;
+  readonly maxRunTimeoutSeconds: number;
+}
+
+/** Everything Airlock's settings say, parsed once, typed, with workspace values already constrained. */
+export interface Policy {
+  /** Whether workspace values were considered at all. */
+  readonly trusted: boolean;
+  readonly credentials: readonly Credential[];
+  readonly ruleLayers: readonly RuleLayer[];
+  readonly limits: PolicyLimits;
+  readonly endpoint: { readonly enabled: boolean; readonly port: number };
+  readonly onePassword: { readonly account: string | undefined; readonly timeoutSeconds: number };
+  readonly audit: { readonly maxFileSizeMiB: number };
+}
+
+/** Something the person should know about their settings: an ignored or invalid value and the fix. */
+export interface PolicyProblem {
+  /** The full setting key, e.g. `airlock.policy.rules`. */
+  readonly setting: string;
+  readonly message: string;
+}
