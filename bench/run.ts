@@ -1,0 +1,62 @@
+// `npm run bench [-- <name>...]`: every benchmark, each a ratio against a baseline measured in the same
+// run. Writes bench/results.json and prints a table. Not part of CI's pass/fail: a missed target is
+// reported (and written up in the README), never an exit code.
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fmt, machine, skippedFigure, type Figure } from './lib';
+
+const root = resolve(__dirname, '..');
+
+interface Bench {
+  readonly name: string;
+  readonly target: string;
+  run(): Promise<Figure[]>;
+}
+
+const benches: Bench[] = [
+  { name: 'mcp-overhead', target: '≤ 1.15×', run: async () => (await import('./mcp')).benchMcpOverhead() },
+  { name: 'vsix-size', target: '≤ 5 MiB', run: async () => (await import('./vsix')).benchVsixSize(root) },
+];
+
+function table(figures: readonly Figure[]): string {
+  const rows = figures.map((f) => [
+    f.name,
+    f.skipped ? `skipped: ${f.skipped}` : `${fmt(f.value)} ${f.unit}`,
+    f.target,
+    f.skipped ? '—' : f.met ? 'met' : 'MISSED',
+    f.subject && f.baseline
+      ? `subject median ${fmt(f.subject.median, 3)} [${fmt(f.subject.min, 3)}–${fmt(f.subject.max, 3)}] vs baseline ${fmt(f.baseline.median, 3)} [${fmt(f.baseline.min, 3)}–${fmt(f.baseline.max, 3)}] ${f.subjectUnit ?? ''}`
+      : (f.notes ?? ''),
+  ]);
+  const header = ['figure', 'value', 'target', 'status', 'detail'];
+  const widths = header.map((h, i) => Math.min(60, Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length))));
+  const line = (cells: readonly string[]): string => cells.map((c, i) => (i < 4 ? c.padEnd(widths[i] ?? 0) : c)).join('  ');
+  return [line(header), line(widths.map((w) => '─'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+  const selected = wanted.length === 0 ? benches : benches.filter((b) => wanted.some((w) => b.name.includes(w)));
+  const figures: Figure[] = [];
+  for (const bench of selected) {
+    process.stdout.write(`[bench] ${bench.name}…\n`);
+    const started = Date.now();
+    try {
+      figures.push(...(await bench.run()));
+    } catch (error) {
+      figures.push(skippedFigure(bench.name, bench.target, error instanceof Error ? error.message.split('\n')[0] ?? '' : String(error)));
+    }
+    process.stdout.write(`[bench] ${bench.name} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+  }
+  const results = { date: new Date().toISOString(), machine: machine(), figures };
+  writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  process.stdout.write(`\n${table(figures)}\n\nMachine: ${JSON.stringify(results.machine)}\nWritten: bench/results.json\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
