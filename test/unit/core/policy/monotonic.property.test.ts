@@ -1,0 +1,98 @@
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import type { PolicyDecision } from '../../../../src/core/policy/evaluate';
+import { parsePolicy, type SettingValues } from '../../../../src/core/policy/parse';
+import { decide, DEPLOY, layers, NPM } from './fixtures';
+
+const strictness = { deny: 0, ask: 1, allow: 2 } as const;
+const NAMES = ['DEPLOY_TOKEN', 'NPM_TOKEN', 'OTHER_TOKEN'];
+
+const pattern = fc.constantFrom('*', 'DEPLOY_*', 'NPM_TOKEN', 'codex', 'copilot', 'npm run *', 'npm run deploy', 'printenv', '/npm .*/', 'packages/*', '/work/app/*', '');
+const rule = fc.record(
+  {
+    credentials: pattern,
+    clients: pattern,
+    command: pattern,
+    cwd: pattern,
+    decision: fc.constantFrom('ask', 'allow', 'deny', 'maybe'),
+    maxDurationSeconds: fc.oneof(fc.integer({ min: -5, max: 10_000 }), fc.constant(1.5)),
+    maxRuns: fc.integer({ min: 0, max: 20 }),
+  },
+  { requiredKeys: ['decision'] },
+);
+const credential = fc.record({
+  name: fc.constantFrom(...NAMES, 'bad name'),
+  description: fc.string({ maxLength: 10 }),
+  source: fc.constantFrom('secret:A', 'op://V/I/f', 'op://Other/I/f', 'bogus'),
+  env: fc.constantFrom('DEPLOY_TOKEN', 'PATH', 'X_TOKEN', undefined),
+}, { requiredKeys: ['name', 'source'] });
+const garbage = fc.oneof(fc.constant(null), fc.string({ maxLength: 5 }), fc.integer(), fc.boolean(), fc.constant({}));
+
+const userSettings: fc.Arbitrary<SettingValues> = fc.record({
+  'airlock.credentials': fc.constant([DEPLOY, NPM]),
+  'airlock.policy.rules': fc.array(rule, { maxLength: 4 }),
+  'airlock.policy.allowWithoutConsent': fc.boolean(),
+  'airlock.policy.maxDurationSeconds': fc.integer({ min: 1, max: 10_000 }),
+  'airlock.policy.defaultDurationSeconds': fc.integer({ min: 1, max: 10_000 }),
+}, { requiredKeys: ['airlock.credentials'] });
+
+const workspaceSettings: fc.Arbitrary<SettingValues> = fc.record({
+  'airlock.credentials': fc.oneof(fc.array(credential, { maxLength: 3 }), garbage),
+  'airlock.policy.rules': fc.oneof(fc.array(rule, { maxLength: 4 }), garbage),
+  'airlock.policy.allowWithoutConsent': fc.oneof(fc.boolean(), garbage),
+  'airlock.policy.maxDurationSeconds': fc.oneof(fc.integer({ min: -10, max: 1_000_000 }), garbage),
+  'airlock.policy.defaultDurationSeconds': fc.oneof(fc.integer({ min: -10, max: 1_000_000 }), garbage),
+}, { requiredKeys: [] });
+
+const requestArb = fc.record({
+  client: fc.constantFrom('codex' as const, 'copilot' as const, 'other' as const),
+  credentials: fc.subarray(['DEPLOY_TOKEN', 'NPM_TOKEN'], { minLength: 1 }),
+  command: fc.constantFrom('npm run deploy', 'npm run build', 'printenv', 'make deploy'),
+  cwd: fc.constantFrom('/work/app', '/work/app/packages/api', '/elsewhere'),
+  requestedDurationSeconds: fc.option(fc.integer({ min: 1, max: 100_000 }), { nil: undefined }),
+  requestedMaxRuns: fc.option(fc.integer({ min: 1, max: 100 }), { nil: undefined }),
+}, { requiredKeys: ['client', 'credentials', 'command', 'cwd'] });
+
+const notLooser = (before: PolicyDecision, after: PolicyDecision): boolean => {
+  if (strictness[after.kind] > strictness[before.kind]) return false;
+  if (before.kind === 'deny' || after.kind === 'deny') return true;
+  return (
+    after.limits.maxDurationSeconds <= before.limits.maxDurationSeconds &&
+    after.limits.defaultDurationSeconds <= before.limits.defaultDurationSeconds &&
+    (after.limits.maxRuns ?? Infinity) <= (before.limits.maxRuns ?? Infinity) &&
+    (!after.limits.allowPrefix || before.limits.allowPrefix)
+  );
+};
+
+describe('property: adding any workspace value never makes a decision more permissive', () => {
+  it('for user-defined credentials, in trusted and untrusted workspaces (1,000 cases)', function () {
+    this.timeout(120_000);
+    fc.assert(
+      fc.property(userSettings, workspaceSettings, workspaceSettings, fc.boolean(), requestArb, (user, workspace, folder, trusted, request) => {
+        const before = decide(layers(user), request);
+        const afterWorkspace = decide(layers(user, workspace, { trusted }), request);
+        const afterFolder = decide(layers(user, workspace, { trusted, folders: [{ name: 'app', values: folder }] }), request);
+        assert.ok(notLooser(before, afterWorkspace), `${JSON.stringify(before)} → ${JSON.stringify(afterWorkspace)}`);
+        assert.ok(notLooser(afterWorkspace, afterFolder), `${JSON.stringify(afterWorkspace)} → ${JSON.stringify(afterFolder)}`);
+        const baseLimits = parsePolicy(layers(user)).policy.limits;
+        const limits = parsePolicy(layers(user, workspace, { trusted })).policy.limits;
+        assert.ok(limits.maxDurationSeconds <= baseLimits.maxDurationSeconds);
+        assert.ok(limits.allowWithoutConsent <= baseLimits.allowWithoutConsent);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('workspace-defined credentials are never allowed', function () {
+    this.timeout(120_000);
+    fc.assert(
+      fc.property(userSettings, workspaceSettings, requestArb, (user, workspace, request) => {
+        const { policy } = parsePolicy(layers(user, workspace));
+        const workspaceOnly = policy.credentials.filter((c) => c.origin === 'workspace').map((c) => c.name);
+        if (workspaceOnly.length === 0) return;
+        assert.notEqual(decide(layers(user, workspace), { ...request, credentials: workspaceOnly }).kind, 'allow');
+      }),
+      { numRuns: 1000 },
+    );
+  });
+});
