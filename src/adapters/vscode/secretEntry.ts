@@ -1,0 +1,284 @@
+import * as vscode from 'vscode';
+import type { AuditSink } from '../../core/audit/events';
+import { CLIENT_LABELS, type ClientIdentity } from '../../core/clients';
+import type { Log } from '../../core/log';
+import { SHOWN_DESCRIPTION_LENGTH, type SecretEntry, type SecretEntryRequest } from '../../core/mcp/tools/requestSecretEntry';
+import { quoteUntrusted, secretValueProblem } from '../../core/secrets/secretInput';
+import { Settings } from '../../shared/ids';
+import type { SecretStorageStore } from '../stores/secretStorageStore';
+
+/**
+ * The quick input Airlock currently shows, for integration tests (exposed only through the test API):
+ * they fill it with `setValue` and accept it with `workbench.action.acceptSelectedQuickOpenItem`, so the
+ * real VS Code quick input runs. It can write, never read, the value.
+ */
+export interface OpenPrompt {
+  readonly kind: 'input' | 'pick';
+  readonly title: string;
+  readonly prompt: string;
+  readonly password: boolean;
+  readonly items: readonly string[];
+  setValue(value: string): void;
+}
+
+export class PromptTracker {
+  current: OpenPrompt | undefined;
+}
+
+interface InputOptions {
+  readonly title: string;
+  readonly prompt: string;
+  readonly placeholder?: string;
+  readonly password: boolean;
+  readonly value?: string;
+  /** Checked as the person types (names) … */
+  readonly validateLive?: (value: string) => string | undefined;
+  /** … or only on Enter (values: no length hints while typing). */
+  readonly validateOnAccept?: (value: string) => string | undefined;
+  readonly signal?: AbortSignal;
+}
+
+/** A (masked) input box that stays open when focus moves away. Resolves undefined when dismissed. */
+export function askInput(tracker: PromptTracker, options: InputOptions): Promise<string | undefined> {
+  const box = vscode.window.createInputBox();
+  box.title = options.title;
+  box.prompt = options.prompt;
+  box.password = options.password;
+  box.ignoreFocusOut = true;
+  if (options.placeholder !== undefined) box.placeholder = options.placeholder;
+  if (options.value !== undefined) box.value = options.value;
+  return new Promise((resolve) => {
+    let done = false;
+    const disposables: vscode.Disposable[] = [];
+    const finish = (result: string | undefined): void => {
+      if (done) return;
+      done = true;
+      if (tracker.current === open) tracker.current = undefined;
+      options.signal?.removeEventListener('abort', onAbort);
+      for (const d of disposables) d.dispose();
+      box.hide();
+      box.dispose();
+      resolve(result);
+    };
+    const onAbort = (): void => finish(undefined);
+    const open: OpenPrompt = {
+      kind: 'input',
+      title: options.title,
+      prompt: options.prompt,
+      password: options.password,
+      items: [],
+      setValue: (value) => {
+        box.value = value;
+      },
+    };
+    disposables.push(
+      box.onDidChangeValue((value) => {
+        box.validationMessage = options.validateLive?.(value);
+      }),
+      box.onDidAccept(() => {
+        const value = box.value;
+        const problem = options.validateLive?.(value) ?? options.validateOnAccept?.(value);
+        if (problem !== undefined) {
+          box.validationMessage = problem;
+          return;
+        }
+        finish(value);
+      }),
+      box.onDidHide(() => finish(undefined)),
+    );
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted === true) {
+      finish(undefined);
+      return;
+    }
+    tracker.current = open;
+    box.show();
+  });
+}
+
+export interface PickItem<T extends string> {
+  readonly id: T;
+  readonly label: string;
+  readonly description?: string;
+  readonly detail?: string;
+}
+
+/** A single-choice quick pick that stays open when focus moves away. The first item is preselected. */
+export function askPick<T extends string>(
+  tracker: PromptTracker,
+  options: { readonly title: string; readonly placeholder: string; readonly items: readonly PickItem<T>[]; readonly signal?: AbortSignal },
+): Promise<T | undefined> {
+  const pick = vscode.window.createQuickPick<vscode.QuickPickItem & { readonly id: T }>();
+  pick.title = options.title;
+  pick.placeholder = options.placeholder;
+  pick.ignoreFocusOut = true;
+  pick.matchOnDetail = false;
+  pick.items = options.items.map((item) => ({
+    id: item.id,
+    label: item.label,
+    ...(item.description === undefined ? {} : { description: item.description }),
+    ...(item.detail === undefined ? {} : { detail: item.detail }),
+  }));
+  return new Promise((resolve) => {
+    let done = false;
+    const disposables: vscode.Disposable[] = [];
+    const finish = (result: T | undefined): void => {
+      if (done) return;
+      done = true;
+      if (tracker.current === open) tracker.current = undefined;
+      options.signal?.removeEventListener('abort', onAbort);
+      for (const d of disposables) d.dispose();
+      pick.hide();
+      pick.dispose();
+      resolve(result);
+    };
+    const onAbort = (): void => finish(undefined);
+    const open: OpenPrompt = {
+      kind: 'pick',
+      title: options.title,
+      prompt: options.placeholder,
+      password: false,
+      items: options.items.map((item) => item.label),
+      setValue: (value) => {
+        pick.value = value;
+      },
+    };
+    disposables.push(
+      pick.onDidAccept(() => finish(pick.selectedItems[0]?.id ?? pick.activeItems[0]?.id)),
+      pick.onDidHide(() => finish(undefined)),
+    );
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    if (options.signal?.aborted === true) {
+      finish(undefined);
+      return;
+    }
+    tracker.current = open;
+    pick.show();
+  });
+}
+
+/** The masked value prompt shared by the commands and agent-requested entry. */
+export function askSecretValue(
+  tracker: PromptTracker,
+  options: { readonly title: string; readonly prompt: string; readonly signal?: AbortSignal },
+): Promise<string | undefined> {
+  return askInput(tracker, {
+    title: options.title,
+    prompt: options.prompt,
+    placeholder: 'The value is masked and goes straight to VS Code SecretStorage',
+    password: true,
+    validateOnAccept: secretValueProblem,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
+}
+
+/**
+ * After a value is stored, offers to add a credential for it to the person's user settings
+ * (`airlock.credentials`, `source: "secret:NAME"`). Does nothing if one with that name exists there.
+ */
+export async function offerCredentialEntry(
+  tracker: PromptTracker,
+  log: Log,
+  entry: { readonly name: string; readonly description: string; readonly env?: string },
+): Promise<void> {
+  const configuration = vscode.workspace.getConfiguration();
+  const current = configuration.inspect<unknown>(Settings.credentials)?.globalValue;
+  const existing = Array.isArray(current) ? (current as unknown[]) : [];
+  if (existing.some((e) => typeof e === 'object' && e !== null && (e as { name?: unknown }).name === entry.name)) {
+    return;
+  }
+  const answer = await askPick(tracker, {
+    title: `Airlock: make ${entry.name} available to agents?`,
+    placeholder: `Add a credential "${entry.name}" (source secret:${entry.name}) to your user settings`,
+    items: [
+      { id: 'add', label: `Add credential ${entry.name}`, detail: `Adds it to "${Settings.credentials}" in your user settings; agents can then request access (you approve each use).` },
+      { id: 'skip', label: 'Not now', detail: 'The secret stays stored; add a credential later in settings.' },
+    ],
+  });
+  if (answer !== 'add') return;
+  const credential = {
+    name: entry.name,
+    description: entry.description,
+    ...(entry.env === undefined || entry.env === entry.name ? {} : { env: entry.env }),
+    source: `secret:${entry.name}`,
+  };
+  await configuration.update(Settings.credentials, [...existing, credential], vscode.ConfigurationTarget.Global);
+  log.info(`Added credential ${entry.name} (secret:${entry.name}) to user settings.`);
+}
+
+/** "Copilot" or "Other MCP client (claims “Foo 1.2”)": the claim is untrusted and marked as such. */
+export function describeClient(client: ClientIdentity): string {
+  const label = CLIENT_LABELS[client.id];
+  if (client.claimedName === undefined || client.claimedName === '') return label;
+  const claimed = [client.claimedName, client.claimedVersion].filter((part) => part !== undefined && part !== '').join(' ');
+  return `${label} (claims ${quoteUntrusted(claimed, 60)})`;
+}
+
+/**
+ * The person's side of `request_secret_entry`: a quick pick saying which client asks and why (the reason
+ * quoted and capped, "Decline" preselected so a stray Enter declines), then a masked input whose value
+ * goes straight to SecretStorage, then the credential offer. The agent learns only stored/declined.
+ */
+export class VscodeSecretEntry implements SecretEntry {
+  constructor(
+    private readonly store: SecretStorageStore,
+    private readonly tracker: PromptTracker,
+    private readonly log: Log,
+  ) {}
+
+  async ask(request: SecretEntryRequest): Promise<'stored' | 'declined'> {
+    const who = describeClient(request.client);
+    const reason = quoteUntrusted(request.description, SHOWN_DESCRIPTION_LENGTH);
+    const exists = await this.store.has(request.name).catch(() => false);
+    const title = `Airlock: ${who} asks you to enter a secret for ${request.name}`;
+    const choice = await askPick(this.tracker, {
+      title,
+      placeholder: `The agent's reason (unverified): ${reason}`,
+      items: [
+        { id: 'decline', label: 'Decline', detail: 'The agent is told you declined.' },
+        {
+          id: 'enter',
+          label: `Enter a value for ${request.name}…`,
+          detail: exists
+            ? `A secret named ${request.name} is already stored: the value you type replaces it. The agent never sees it.`
+            : 'Typed into a masked input and stored in VS Code SecretStorage. The agent never sees it.',
+        },
+      ],
+      signal: request.signal,
+    });
+    if (choice !== 'enter') return 'declined';
+    const value = await askSecretValue(this.tracker, {
+      title,
+      prompt: `Value for ${request.name} (requested by ${who}; reason: ${reason})`,
+      signal: request.signal,
+    });
+    if (value === undefined) return 'declined';
+    await this.store.put(request.name, value);
+    this.log.info(`${who} asked for ${request.name}; the person stored a value in SecretStorage.`);
+    // Answered before the agent hears back, so a credential it then looks for is already there.
+    try {
+      await offerCredentialEntry(this.tracker, this.log, {
+        name: request.name,
+        description: quoteUntrusted(request.description, SHOWN_DESCRIPTION_LENGTH).slice(1, -1),
+        ...(request.env === undefined ? {} : { env: request.env }),
+      });
+    } catch (error) {
+      this.log.warn(`Could not add the credential ${request.name}: ${error instanceof Error ? error.message : 'unknown error'}`);
+    }
+    return 'stored';
+  }
+}
+
+/** For secretCommands.ts: audits a person's own secret change, if an audit sink exists. */
+export async function auditSecretChange(
+  audit: AuditSink | undefined,
+  log: Log,
+  name: string,
+  outcome: 'stored' | 'updated' | 'removed',
+): Promise<void> {
+  try {
+    await audit?.append({ type: 'secret-entry', name, outcome });
+  } catch {
+    log.warn(`Could not audit the change to secret ${name}.`);
+  }
+}
