@@ -49,8 +49,8 @@ const requestArb = fc.record({
   credentials: fc.subarray(['DEPLOY_TOKEN', 'NPM_TOKEN'], { minLength: 1 }),
   command: fc.constantFrom('npm run deploy', 'npm run build', 'printenv', 'make deploy'),
   cwd: fc.constantFrom('/work/app', '/work/app/packages/api', '/elsewhere'),
-  requestedDurationSeconds: fc.option(fc.integer({ min: 1, max: 100_000 }), { nil: undefined }),
-  requestedMaxRuns: fc.option(fc.integer({ min: 1, max: 100 }), { nil: undefined }),
+  requestedDurationSeconds: fc.integer({ min: 1, max: 100_000 }),
+  requestedMaxRuns: fc.integer({ min: 1, max: 100 }),
 }, { requiredKeys: ['client', 'credentials', 'command', 'cwd'] });
 
 const notLooser = (before: PolicyDecision, after: PolicyDecision): boolean => {

@@ -1,0 +1,46 @@
+/** Builds the extension and bundles each launch's integration tests for the extension host. */
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import * as esbuild from 'esbuild';
+import { integrationDir, launchTestDir, testFilesIn, type Launch } from './launches';
+import { repoRoot } from './sandbox';
+
+/** `npm run build` (development bundles with source maps); throws when it fails. */
+export function buildExtension(): void {
+  const result = spawnSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`npm run build failed (exit ${result.status ?? result.signal})`);
+}
+
+export interface BundledLaunch {
+  readonly launch: Launch;
+  /** out/test/integration/<launch>/index.js — what `extensionTestsPath` points at. */
+  readonly testsIndex: string;
+  readonly testFiles: number;
+}
+
+/**
+ * Bundles `test/integration/index.ts` plus the launch's `*.test.ts` into out/test/integration/<launch>/
+ * (node, cjs; `vscode` and `mocha` stay external: the extension host provides the first, node_modules the
+ * second).
+ */
+export async function bundleLaunch(launch: Launch): Promise<BundledLaunch> {
+  const outdir = join(repoRoot, 'out/test/integration', launch.name);
+  rmSync(outdir, { recursive: true, force: true });
+  const sourceDir = launchTestDir(launch.name);
+  const files = testFilesIn(sourceDir);
+  const entryPoints: Record<string, string> = { index: join(integrationDir, 'index.ts') };
+  for (const file of files) entryPoints[relative(sourceDir, file).replace(/\.ts$/, '')] = file;
+  await esbuild.build({
+    entryPoints,
+    outdir,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    sourcemap: 'inline',
+    external: ['vscode', 'mocha', 'mocha/*'],
+    logLevel: 'warning',
+  });
+  return { launch, testsIndex: join(outdir, 'index.js'), testFiles: files.length };
+}
