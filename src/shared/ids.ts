@@ -7,6 +7,11 @@ export const OUTPUT_CHANNEL_NAME = 'Airlock';
 
 export const Commands = {
   showStatus: 'airlock.showStatus',
+  addSecret: 'airlock.addSecret',
+  updateSecret: 'airlock.updateSecret',
+  removeSecret: 'airlock.removeSecret',
+  connectOnePassword: 'airlock.connectOnePassword',
+  disconnectOnePassword: 'airlock.disconnectOnePassword',
 } as const;
 
 export const Settings = {

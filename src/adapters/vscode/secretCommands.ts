@@ -1,0 +1,211 @@
+import * as vscode from 'vscode';
+import type { AuditSink } from '../../core/audit/events';
+import type { Log } from '../../core/log';
+import { validateCredentialName } from '../../core/secrets/envName';
+import { Commands, Settings } from '../../shared/ids';
+import { configuredAccount, configuredTimeoutMs, SERVICE_ACCOUNT_TOKEN_KEY } from '../stores/onePasswordAuth';
+import type { OnePasswordStore } from '../stores/onePasswordStore';
+import type { SecretStorageLike, SecretStorageStore } from '../stores/secretStorageStore';
+import { askInput, askPick, askSecretValue, auditSecretChange, offerCredentialEntry, type PromptTracker } from './secretEntry';
+
+export interface SecretCommandDeps {
+  readonly store: SecretStorageStore;
+  readonly secrets: SecretStorageLike;
+  readonly onePassword: OnePasswordStore;
+  readonly tracker: PromptTracker;
+  readonly log: Log;
+  readonly audit?: AuditSink;
+}
+
+/**
+ * **Airlock: Add / Update / Remove Secret** and **Connect / Disconnect 1Password**. Values and tokens go
+ * from a masked input straight to SecretStorage; they are never logged, shown or passed as arguments
+ * (a command may take a secret's *name* as its argument, never a value).
+ */
+export function registerSecretCommands(deps: SecretCommandDeps): vscode.Disposable {
+  const run = (what: string, action: (arg: unknown) => Promise<void>) => async (arg: unknown) => {
+    try {
+      await action(arg);
+    } catch (error) {
+      // SecretStorage or settings failures: their messages name keys and paths, not values.
+      deps.log.error(`${what} failed: ${error instanceof Error ? error.message : 'unknown error'}`);
+      void vscode.window.showErrorMessage(`Airlock: ${what} failed. See the Airlock output channel.`);
+    }
+  };
+  return vscode.Disposable.from(
+    vscode.commands.registerCommand(Commands.addSecret, run('Add Secret', (arg) => addSecret(deps, arg))),
+    vscode.commands.registerCommand(Commands.updateSecret, run('Update Secret', (arg) => updateSecret(deps, arg))),
+    vscode.commands.registerCommand(Commands.removeSecret, run('Remove Secret', (arg) => removeSecret(deps, arg))),
+    vscode.commands.registerCommand(Commands.connectOnePassword, run('Connect 1Password', () => connectOnePassword(deps))),
+    vscode.commands.registerCommand(Commands.disconnectOnePassword, run('Disconnect 1Password', () => disconnectOnePassword(deps))),
+  );
+}
+
+const nameProblem = (value: string): string | undefined => {
+  const checked = validateCredentialName(value);
+  return checked.ok ? undefined : checked.message;
+};
+
+async function askName(deps: SecretCommandDeps, title: string, arg: unknown): Promise<string | undefined> {
+  if (typeof arg === 'string' && nameProblem(arg) === undefined) return arg;
+  return askInput(deps.tracker, {
+    title,
+    prompt: 'Name of the secret (upper case letters, digits and "_"), e.g. DEPLOY_TOKEN',
+    placeholder: 'DEPLOY_TOKEN',
+    password: false,
+    validateLive: (value) => (value === '' ? undefined : nameProblem(value)),
+    validateOnAccept: (value) => (value === '' ? 'Enter a name (or press Escape to cancel).' : undefined),
+  });
+}
+
+/** Picks one of the stored names, or asks for a name where the host cannot list SecretStorage keys. */
+async function pickStoredName(deps: SecretCommandDeps, title: string, arg: unknown): Promise<string | undefined> {
+  if (typeof arg === 'string' && nameProblem(arg) === undefined) return arg;
+  const names = await deps.store.names();
+  if (names === undefined) return askName(deps, title, undefined);
+  if (names.length === 0) {
+    void vscode.window.showInformationMessage('Airlock: no secrets are stored yet. Run "Airlock: Add Secret" first.');
+    return undefined;
+  }
+  return askPick(deps.tracker, {
+    title,
+    placeholder: 'Which secret?',
+    items: names.map((name) => ({ id: name, label: name, description: `secret:${name}` })),
+  });
+}
+
+async function addSecret(deps: SecretCommandDeps, arg: unknown): Promise<void> {
+  const title = 'Airlock: Add Secret';
+  const name = await askName(deps, title, arg);
+  if (name === undefined) return;
+  if (await deps.store.has(name)) {
+    void vscode.window.showWarningMessage(`Airlock: a secret named ${name} already exists. Use "Airlock: Update Secret" to replace its value.`);
+    return;
+  }
+  const value = await askSecretValue(deps.tracker, { title, prompt: `Value for ${name}` });
+  if (value === undefined) return;
+  await deps.store.put(name, value);
+  await auditSecretChange(deps.audit, deps.log, name, 'stored');
+  deps.log.info(`Stored secret ${name} in SecretStorage.`);
+  await offerCredentialEntry(deps.tracker, deps.log, { name, description: '' });
+  void vscode.window.showInformationMessage(`Airlock: stored ${name} in VS Code SecretStorage (reference: secret:${name}).`);
+}
+
+async function updateSecret(deps: SecretCommandDeps, arg: unknown): Promise<void> {
+  const title = 'Airlock: Update Secret';
+  const name = await pickStoredName(deps, title, arg);
+  if (name === undefined) return;
+  if (!(await deps.store.has(name))) {
+    void vscode.window.showWarningMessage(`Airlock: no secret named ${name} is stored. Use "Airlock: Add Secret".`);
+    return;
+  }
+  const value = await askSecretValue(deps.tracker, { title, prompt: `New value for ${name} (replaces the stored one)` });
+  if (value === undefined) return;
+  await deps.store.put(name, value);
+  await auditSecretChange(deps.audit, deps.log, name, 'updated');
+  deps.log.info(`Updated secret ${name} in SecretStorage.`);
+  void vscode.window.showInformationMessage(`Airlock: updated ${name}. Grants already running keep the value they started with.`);
+}
+
+async function removeSecret(deps: SecretCommandDeps, arg: unknown): Promise<void> {
+  const title = 'Airlock: Remove Secret';
+  const name = await pickStoredName(deps, title, arg);
+  if (name === undefined) return;
+  if (!(await deps.store.has(name))) {
+    void vscode.window.showWarningMessage(`Airlock: no secret named ${name} is stored.`);
+    return;
+  }
+  const confirm = await askPick(deps.tracker, {
+    title,
+    placeholder: `Remove ${name} from VS Code SecretStorage? This cannot be undone.`,
+    items: [
+      { id: 'cancel', label: 'Cancel' },
+      { id: 'remove', label: `Remove ${name}`, detail: `Credentials whose source is secret:${name} stop working until it is added again.` },
+    ],
+  });
+  if (confirm !== 'remove') return;
+  await deps.store.remove(name);
+  await auditSecretChange(deps.audit, deps.log, name, 'removed');
+  deps.log.info(`Removed secret ${name} from SecretStorage.`);
+  void vscode.window.showInformationMessage(`Airlock: removed ${name}.`);
+}
+
+async function connectOnePassword(deps: SecretCommandDeps): Promise<void> {
+  const title = 'Airlock: Connect 1Password';
+  const mode = await askPick(deps.tracker, {
+    title,
+    placeholder: 'How should Airlock sign in to 1Password?',
+    items: [
+      {
+        id: 'desktop',
+        label: 'Desktop app',
+        detail: 'The 1Password app asks you to approve (biometric unlock). Needs "Integrate with other apps" turned on in 1Password.',
+      },
+      { id: 'service-account', label: 'Service account token', detail: 'For a dedicated service account; the token is kept in VS Code SecretStorage.' },
+    ],
+  });
+  if (mode === undefined) return;
+  const timeoutMs = configuredTimeoutMs();
+
+  if (mode === 'desktop') {
+    const previous = configuredAccount();
+    const account = await askInput(deps.tracker, {
+      title,
+      prompt: 'Your 1Password account name as shown at the top of the app\'s sidebar (or its sign-in address or ID)',
+      placeholder: 'my.1password.com',
+      password: false,
+      ...(previous === undefined ? {} : { value: previous }),
+      validateOnAccept: (value) => (value.trim() === '' ? 'Enter the account name.' : value.length > 256 ? 'At most 256 characters.' : undefined),
+    });
+    if (account === undefined) return;
+    await vscode.workspace.getConfiguration().update(Settings.onePasswordAccount, account.trim(), vscode.ConfigurationTarget.Global);
+    await deps.secrets.delete(SERVICE_ACCOUNT_TOKEN_KEY);
+    deps.onePassword.forget();
+    const outcome = await deps.onePassword.verify({ kind: 'desktop', account: account.trim() }, timeoutMs);
+    if (outcome.ok) {
+      void vscode.window.showInformationMessage(`Airlock: connected to 1Password through the desktop app (account ${account.trim()}).`);
+    } else {
+      void vscode.window.showWarningMessage(`Airlock: saved the account, but signing in failed. ${outcome.message}${details(outcome.sdkMessage)}`);
+    }
+    return;
+  }
+
+  const token = await askInput(deps.tracker, {
+    title,
+    prompt: 'Paste the service-account token (it starts with "ops_"). It is masked and kept in VS Code SecretStorage.',
+    password: true,
+    validateOnAccept: (value) => (value.trim() === '' ? 'Paste the token (or press Escape to cancel).' : undefined),
+  });
+  if (token === undefined) return;
+  const trimmed = token.trim();
+  const outcome = await deps.onePassword.verify({ kind: 'service-account', token: trimmed }, timeoutMs);
+  if (!outcome.ok && !['offline', 'timeout', 'rate-limited'].includes(outcome.code)) {
+    // The SDK's own words help the person here; a token is never echoed back even if the SDK did.
+    void vscode.window.showErrorMessage(`Airlock: 1Password rejected the token, so it was not saved. ${outcome.message}${details(outcome.sdkMessage, trimmed)}`);
+    return;
+  }
+  await deps.secrets.store(SERVICE_ACCOUNT_TOKEN_KEY, trimmed);
+  deps.onePassword.forget();
+  deps.log.info('Stored a 1Password service-account token in SecretStorage.');
+  if (outcome.ok) {
+    void vscode.window.showInformationMessage('Airlock: connected to 1Password with the service account.');
+  } else {
+    void vscode.window.showWarningMessage(`Airlock: saved the token, but could not check it now. ${outcome.message}`);
+  }
+}
+
+async function disconnectOnePassword(deps: SecretCommandDeps): Promise<void> {
+  await deps.secrets.delete(SERVICE_ACCOUNT_TOKEN_KEY);
+  if (configuredAccount() !== undefined) {
+    await vscode.workspace.getConfiguration().update(Settings.onePasswordAccount, undefined, vscode.ConfigurationTarget.Global);
+  }
+  deps.onePassword.forget();
+  deps.log.info('Disconnected 1Password (token removed, account setting cleared).');
+  void vscode.window.showInformationMessage('Airlock: disconnected 1Password. op:// and op-env:// credentials fail until you connect again.');
+}
+
+function details(sdkMessage: string | undefined, token?: string): string {
+  if (sdkMessage === undefined || sdkMessage === '') return '';
+  const safe = token !== undefined && token.length > 0 ? sdkMessage.split(token).join('[token]') : sdkMessage;
+  return ` (1Password: ${safe.length > 300 ? `${safe.slice(0, 300)}…` : safe})`;
+}
