@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import type { ToolResult } from '../mcp/toolDefinition';
+import type { AccessOutcome } from './accessService';
+
+/** Input caps shared by request_access and run: generous for real commands, small enough to display. */
+export const MAX_COMMAND_BYTES = 4096;
+export const MAX_REASON_CHARS = 2048;
+export const MAX_PATH_CHARS = 4096;
+export const MAX_CREDENTIALS = 32;
+
+const noNul = (s: string): boolean => !s.includes('\0');
+
+export const commandInput = z
+  .string()
+  .min(1, 'command is empty')
+  .refine((s) => s.trim() !== '', 'command is blank')
+  .refine((s) => new TextEncoder().encode(s).byteLength <= MAX_COMMAND_BYTES, `command is longer than ${MAX_COMMAND_BYTES} bytes`)
+  .refine(noNul, 'command contains a NUL character')
+  .describe('The exact shell command line, e.g. "npm run deploy". The grant is bound to this string.');
+
+export const cwdInput = z
+  .string()
+  .min(1)
+  .max(MAX_PATH_CHARS)
+  .refine(noNul, 'cwd contains a NUL character')
+  .describe('Working folder: absolute, or relative to the first workspace folder (the default). Must be inside the workspace.');
+
+export const credentialNames = z
+  .array(z.string().min(1).max(128).refine(noNul, 'credential name contains a NUL character'))
+  .min(1)
+  .max(MAX_CREDENTIALS)
+  .describe('Credential names as listed by list_credentials, e.g. ["DEPLOY_TOKEN"].');
+
+export const reasonInput = z
+  .string()
+  .max(MAX_REASON_CHARS)
+  .refine(noNul, 'reason contains a NUL character')
+  .describe('Why you need this, in one or two sentences; shown to the person verbatim.');
+
+export const grantSummaryOutput = z.object({
+  grantId: z.string().describe('Pass this to run.'),
+  client: z.string(),
+  credentials: z.array(z.string()),
+  command: z.string().describe('The command this grant runs.'),
+  commandMatch: z.enum(['exact', 'prefix']).describe('exact: only this string; prefix: this command plus plain arguments.'),
+  cwd: z.string(),
+  expiresAt: z.string().describe('ISO 8601.'),
+  runsLeft: z.number().nullable().describe('null: unlimited until it expires.'),
+});
+
+/** Result of request_access / await_access when not denied (a denial is an error result). */
+export const accessOutput = z.object({
+  status: z.enum(['approved', 'pending']),
+  requestId: z.string(),
+  grant: grantSummaryOutput.optional().describe('Present when approved.'),
+  message: z.string(),
+});
+
+/** Maps an access outcome to a tool result: denied → error result; approved/pending → structured. */
+export function accessToolResult(outcome: AccessOutcome): ToolResult<z.output<typeof accessOutput>> {
+  if (outcome.status === 'denied') return { ok: false, code: outcome.code, message: outcome.message };
+  if (outcome.status === 'pending') {
+    return { ok: true, structured: { status: 'pending', requestId: outcome.requestId, message: outcome.message }, text: outcome.message };
+  }
+  const g = outcome.grant;
+  const runs = g.runsLeft === null ? 'unlimited runs' : `${g.runsLeft} run(s)`;
+  const message = `Approved: grant ${g.grantId} runs ${g.commandMatch === 'exact' ? `exactly "${g.command}"` : `"${g.command}" (plus plain arguments)`} in ${g.cwd} with ${g.credentials.join(', ')} until ${g.expiresAt}, ${runs}. Call run with grantId "${g.grantId}" and that command. You never receive the secret values.`;
+  return { ok: true, structured: { status: 'approved', requestId: outcome.requestId, grant: { ...g, credentials: [...g.credentials] }, message }, text: message };
+}
