@@ -30,6 +30,16 @@ const builds = [
     external: ['vscode', './onepassword-sdk.js'],
   },
   {
+    // The 1Password SDK in its own bundle, required on first use only (see onePasswordStore.ts). Its
+    // sdk-core reads core_bg.wasm from __dirname, so the wasm is copied next to it (copyOnePasswordWasm).
+    ...common,
+    entryPoints: { 'onepassword-sdk': join(root, 'src/adapters/stores/onePasswordSdk.ts') },
+    outdir: join(root, 'dist'),
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+  },
+  {
     ...common,
     entryPoints: { bridge: join(root, 'src/bridge/main.ts') },
     outdir: join(root, 'dist'),
@@ -58,4 +68,10 @@ if (watch) {
   await Promise.all(present.map((options) => esbuild.build(options)));
   console.log(`[build] ${present.map((b) => Object.keys(b.entryPoints).join()).join(', ')} → dist/`);
 }
-void cpSync;
+
+/** dist/core_bg.wasm beside dist/onepassword-sdk.js: the SDK's core loads it from its own directory. */
+function copyOnePasswordWasm() {
+  const wasm = join(root, 'node_modules/@1password/sdk-core/nodejs/core_bg.wasm');
+  if (existsSync(join(root, 'src/adapters/stores/onePasswordSdk.ts'))) cpSync(wasm, join(root, 'dist/core_bg.wasm'));
+}
+copyOnePasswordWasm();
