@@ -1,0 +1,452 @@
+import { fail, ok, type Outcome } from '../outcome';
+import { revealSecret, type SecretValue } from '../secrets/secretValue';
+import { encodedForms } from './encodings';
+
+/**
+ * Streaming multi-pattern redactor: every encoded form (see encodings.ts) of every secret becomes
+ * `[redacted:NAME]`.
+ *
+ * Matching semantics
+ * - Leftmost-longest: at the first position where any pattern matches, the longest one wins.
+ * - Overlaps: scanning continues inside a match, so a second secret that overlaps the end of the first
+ *   is scrubbed too (`[redacted:A][redacted:B]`); no fragment of either survives.
+ * - ANSI escape sequences (CSI `ESC [ … final`, OSC `ESC ] … BEL|ESC \`, two/three-byte `ESC x`) are
+ *   transparent inside a match: a value that a program colours half-way through is still found. The
+ *   escapes inside a match are re-emitted after the marker, so terminal colours stay balanced. A match
+ *   never starts or ends on an escape.
+ * - Unicode: patterns are UTF-16 strings; output never ends a chunk between the halves of a surrogate pair.
+ *
+ * Streaming: `push` emits everything that can no longer be part of a match and holds back the rest —
+ * at most `maxPatternLength − 1` characters of text (plus escape sequences inside a candidate match,
+ * at most MAX_ESCAPES_PER_MATCH of at most MAX_ESCAPE_LENGTH each, plus one code unit to keep a
+ * surrogate pair whole). Memory is bounded by the patterns, never by the output size.
+ *
+ * Algorithm: a trie over all patterns (typed arrays, characters mapped to dense classes), entered only
+ * where a filter allows: a bitset of hashed 4-character prefixes of every pattern (exact test: a pattern
+ * can start at `i` only if the 4-gram at `i` is in the set, or an escape is within it). Cost per input
+ * character is one rolling hash and one bit test; a trie walk happens only at candidate positions.
+ */
+export interface Redactor {
+  /** Scrubs a complete text (no state carried between calls). */
+  scrub(text: string): string;
+  /** A fresh streaming scrubber; feed it chunks in order, then `flush()` once. */
+  stream(): StreamRedactor;
+  /** Longest pattern in UTF-16 code units (0 when there are no secrets). */
+  readonly maxPatternLength: number;
+}
+
+export interface StreamRedactor {
+  /** Returns the scrubbed text that is final; holds back a possible partial match. */
+  push(chunk: string): string;
+  /** Returns the held-back remainder, scrubbed. The stream may be reused afterwards. */
+  flush(): string;
+}
+
+export interface RedactionSecret {
+  /** The credential name shown in the marker, e.g. `DEPLOY_TOKEN`. */
+  readonly name: string;
+  readonly value: SecretValue;
+}
+
+/** Secrets shorter than this cannot be scrubbed without mangling ordinary output, nor found reliably. */
+export const MIN_SECRET_LENGTH = 8;
+
+/** The marker that replaces a secret. */
+export const redactionMarker = (name: string): string => `[redacted:${name}]`;
+
+/**
+ * Whether `secret` can be scrubbed: it must be held (not disposed) and at least MIN_SECRET_LENGTH code
+ * units long. Callers check this before a secret is used, and refuse the run with the message.
+ */
+export function checkRedactable(secret: RedactionSecret): Outcome<RedactionSecret, 'secret-too-short' | 'secret-disposed'> {
+  if (!secret.value.alive) {
+    return fail('secret-disposed', `The value of ${secret.name} is no longer held (its grant has ended); request access again.`);
+  }
+  if (secret.value.length < MIN_SECRET_LENGTH) {
+    return fail(
+      'secret-too-short',
+      `The value of ${secret.name} is shorter than ${MIN_SECRET_LENGTH} characters, so Airlock cannot reliably ` +
+        'scrub it from output. Use a longer secret (rotate it), or do not hand it to agents through Airlock.',
+    );
+  }
+  return ok(secret);
+}
+
+/** checkRedactable over a list: the first refusal, or all of them. */
+export function checkAllRedactable(secrets: readonly RedactionSecret[]): Outcome<readonly RedactionSecret[], 'secret-too-short' | 'secret-disposed'> {
+  for (const secret of secrets) {
+    const checked = checkRedactable(secret);
+    if (!checked.ok) return checked;
+  }
+  return ok(secrets);
+}
+
+/**
+ * Builds a redactor over `secrets`. Callers must have passed every secret through checkRedactable:
+ * a short or disposed secret here is a bug, and throws (without the value) rather than scrub nothing.
+ */
+export function createRedactor(secrets: readonly RedactionSecret[]): Redactor {
+  const patterns: { text: string; owner: number }[] = [];
+  const names: string[] = [];
+  for (const secret of secrets) {
+    const checked = checkRedactable(secret);
+    if (!checked.ok) throw new Error(`createRedactor: ${checked.message}`);
+    const owner = names.length;
+    names.push(secret.name);
+    for (const form of encodedForms(revealSecret(secret.value, 'redactor'))) patterns.push({ text: form, owner });
+  }
+  if (patterns.length === 0) return identityRedactor;
+  const automaton = compile(patterns, names.map(redactionMarker));
+  return {
+    maxPatternLength: automaton.maxPatternLength,
+    scrub: (text) => {
+      const stream = new Scanner(automaton);
+      return stream.push(text) + stream.flush();
+    },
+    stream: () => new Scanner(automaton),
+  };
+}
+
+const identityRedactor: Redactor = {
+  maxPatternLength: 0,
+  scrub: (text) => text,
+  stream: () => ({ push: (chunk) => chunk, flush: () => '' }),
+};
+
+// ── compiled patterns ───────────────────────────────────────────────────────────────────────────────
+
+/** The prefix filter looks at this many characters; every pattern is at least this long. */
+const Q = 4;
+const FILTER_BITS = 20;
+const FILTER_SHIFT = 32 - FILTER_BITS;
+const ESC = 0x1b;
+/** Longest escape sequence treated as transparent inside a match (OSC 8 hyperlinks are long). */
+const MAX_ESCAPE_LENGTH = 512;
+const MAX_ESCAPES_PER_MATCH = 16;
+
+interface Automaton {
+  /** char code → class (0: in no pattern). */
+  readonly classOf: Uint16Array;
+  readonly classCount: number;
+  /** Per node: first edge index and edge count (edges sorted by class), or a dense row. */
+  readonly edgeStart: Int32Array;
+  readonly edgeCount: Int32Array;
+  readonly edgeClass: Uint16Array;
+  readonly edgeTarget: Int32Array;
+  /** Per node: offset into `dense` (rows of classCount + 1), or -1. */
+  readonly denseRow: Int32Array;
+  readonly dense: Int32Array;
+  /** Per node: marker index of the pattern ending here, or -1. */
+  readonly terminal: Int32Array;
+  /** Per node: whether it has children (a walk that reaches the end here is undecided). */
+  readonly hasChildren: Uint8Array;
+  /** Whether the node has an edge for ESC itself (then ESC is literal, not an escape sequence). */
+  readonly escClass: number;
+  readonly filter: Int32Array;
+  readonly markers: readonly string[];
+  readonly maxPatternLength: number;
+}
+
+/** Rolling hash of the low bytes of the last 4 characters, as a FILTER_BITS-bit index. */
+const filterIndex = (window: number): number => Math.imul(window, 0x9e3779b1) >>> FILTER_SHIFT;
+
+function compile(patterns: readonly { text: string; owner: number }[], markers: readonly string[]): Automaton {
+  // Classes: distinct code units that occur in any pattern, numbered from 1.
+  const classOf = new Uint16Array(65536);
+  let classCount = 0;
+  for (const { text } of patterns) {
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (classOf[c] === 0) classOf[c] = ++classCount;
+    }
+  }
+
+  // Build the trie with per-node Maps, then flatten.
+  const children: Map<number, number>[] = [new Map()];
+  const terminal: number[] = [-1];
+  const terminalLength: number[] = [0];
+  const filter = new Int32Array(1 << (FILTER_BITS - 5));
+  let maxPatternLength = 0;
+  for (const { text, owner } of patterns) {
+    if (text.length < Q) throw new Error('redactor: pattern shorter than the prefix filter (a bug in encodings)');
+    maxPatternLength = Math.max(maxPatternLength, text.length);
+    let node = 0;
+    for (let i = 0; i < text.length; i++) {
+      const cls = classOf[text.charCodeAt(i)]!;
+      const map = children[node]!;
+      let next = map.get(cls);
+      if (next === undefined) {
+        next = children.length;
+        children.push(new Map());
+        terminal.push(-1);
+        terminalLength.push(0);
+        map.set(cls, next);
+      }
+      node = next;
+    }
+    // Same text for two secrets: the first one named keeps it (the value is scrubbed either way).
+    if (terminal[node] === -1) terminal[node] = owner;
+    let window = 0;
+    for (let i = 0; i < Q; i++) window = (window << 8) | (text.charCodeAt(i) & 0xff);
+    const index = filterIndex(window);
+    filter[index >>> 5]! |= 1 << (index & 31);
+  }
+
+  const nodeCount = children.length;
+  const edgeStart = new Int32Array(nodeCount);
+  const edgeCount = new Int32Array(nodeCount);
+  const denseRow = new Int32Array(nodeCount).fill(-1);
+  const hasChildren = new Uint8Array(nodeCount);
+  let edges = 0;
+  let denseRows = 0;
+  const DENSE_MIN_CHILDREN = 8;
+  for (let n = 0; n < nodeCount; n++) {
+    const size = children[n]!.size;
+    edges += size;
+    if (size >= DENSE_MIN_CHILDREN) denseRows++;
+  }
+  const edgeClass = new Uint16Array(edges);
+  const edgeTarget = new Int32Array(edges);
+  const dense = new Int32Array(denseRows * (classCount + 1)).fill(-1);
+  let edge = 0;
+  let row = 0;
+  for (let n = 0; n < nodeCount; n++) {
+    const map = children[n]!;
+    hasChildren[n] = map.size > 0 ? 1 : 0;
+    edgeStart[n] = edge;
+    edgeCount[n] = map.size;
+    const sorted = [...map.entries()].sort((a, b) => a[0] - b[0]);
+    for (const [cls, target] of sorted) {
+      edgeClass[edge] = cls;
+      edgeTarget[edge] = target;
+      edge++;
+    }
+    if (map.size >= DENSE_MIN_CHILDREN) {
+      const offset = row * (classCount + 1);
+      denseRow[n] = offset;
+      for (const [cls, target] of sorted) dense[offset + cls] = target;
+      row++;
+    }
+  }
+  return {
+    classOf,
+    classCount,
+    edgeStart,
+    edgeCount,
+    edgeClass,
+    edgeTarget,
+    denseRow,
+    dense,
+    terminal: Int32Array.from(terminal),
+    hasChildren,
+    escClass: classOf[ESC]!,
+    filter,
+    markers,
+    maxPatternLength,
+  };
+}
+
+function child(a: Automaton, node: number, cls: number): number {
+  const row = a.denseRow[node]!;
+  if (row >= 0) return a.dense[row + cls]!;
+  const start = a.edgeStart[node]!;
+  const end = start + a.edgeCount[node]!;
+  for (let e = start; e < end; e++) {
+    if (a.edgeClass[e] === cls) return a.edgeTarget[e]!;
+  }
+  return -1;
+}
+
+/** End index of the escape sequence starting at `at` (an ESC), INCOMPLETE, or NOT_ESCAPE. */
+const INCOMPLETE = -1;
+const NOT_ESCAPE = -2;
+function escapeEnd(text: string, at: number): number {
+  const limit = Math.min(text.length, at + MAX_ESCAPE_LENGTH);
+  if (at + 1 >= text.length) return INCOMPLETE;
+  const kind = text.charCodeAt(at + 1);
+  if (kind === 0x5b) {
+    // CSI: parameters 0x30–0x3f, intermediates 0x20–0x2f, final 0x40–0x7e.
+    let i = at + 2;
+    while (i < limit) {
+      const c = text.charCodeAt(i);
+      if (c >= 0x40 && c <= 0x7e) return i + 1;
+      if (c < 0x20 || c > 0x3f) return NOT_ESCAPE;
+      i++;
+    }
+    return limit === text.length && i === text.length ? INCOMPLETE : NOT_ESCAPE;
+  }
+  if (kind === 0x5d) {
+    // OSC: terminated by BEL or ST (ESC \).
+    let i = at + 2;
+    while (i < limit) {
+      const c = text.charCodeAt(i);
+      if (c === 0x07) return i + 1;
+      if (c === ESC) {
+        if (i + 1 >= text.length) return INCOMPLETE;
+        return text.charCodeAt(i + 1) === 0x5c ? i + 2 : NOT_ESCAPE;
+      }
+      i++;
+    }
+    return limit === text.length && i === text.length ? INCOMPLETE : NOT_ESCAPE;
+  }
+  // nF (intermediates then a final byte) and Fp/Fe/Fs two-character escapes.
+  let i = at + 1;
+  while (i < limit && text.charCodeAt(i) >= 0x20 && text.charCodeAt(i) <= 0x2f) i++;
+  if (i >= text.length) return INCOMPLETE;
+  const final = text.charCodeAt(i);
+  return final >= 0x30 && final <= 0x7e ? i + 1 : NOT_ESCAPE;
+}
+
+/** Outcome of a walk from one start position. */
+const UNDECIDED = -3;
+const NO_MATCH = -1;
+
+/**
+ * The streaming scanner. State between pushes: `pending` text whose positions from `scanAt` on are not
+ * yet decided; `emittedTo` (relative to `pending`) is where output stopped — before `scanAt` (a held
+ * surrogate) or after it (inside a match already replaced by its marker).
+ */
+class Scanner implements StreamRedactor {
+  private pending = '';
+  private scanAt = 0;
+  private emittedTo = 0;
+  /** Set by walk(): marker index of the match found. */
+  private matchOwner = -1;
+
+  constructor(private readonly a: Automaton) {}
+
+  push(chunk: string): string {
+    if (chunk.length === 0) return '';
+    return this.run(this.pending.length === 0 ? chunk : this.pending + chunk, false);
+  }
+
+  flush(): string {
+    if (this.pending.length === 0) return '';
+    return this.run(this.pending, true);
+  }
+
+  private run(text: string, final: boolean): string {
+    const a = this.a;
+    const filter = a.filter;
+    const out: string[] = [];
+    let emitted = this.emittedTo;
+    let i = this.scanAt;
+    const length = text.length;
+    let stoppedAt = length;
+
+    // `window` holds the low bytes of text[i..i+3]; `escAt` is the last ESC index seen in a window.
+    let window = 0;
+    let escAt = -1;
+    const filteredEnd = length - Q + 1;
+    if (i < filteredEnd) {
+      for (let k = i; k < i + Q - 1; k++) {
+        const c = text.charCodeAt(k);
+        window = (window << 8) | (c & 0xff);
+        if (c === ESC) escAt = k;
+      }
+    }
+    for (; i < length; i++) {
+      if (i < filteredEnd) {
+        const c = text.charCodeAt(i + Q - 1);
+        window = (window << 8) | (c & 0xff);
+        if (c === ESC) escAt = i + Q - 1;
+        const index = filterIndex(window);
+        if ((filter[index >>> 5]! & (1 << (index & 31))) === 0 && escAt < i) continue;
+      }
+      const end = this.walk(text, i, final);
+      if (end === NO_MATCH) continue;
+      if (end === UNDECIDED) {
+        stoppedAt = i;
+        break;
+      }
+      if (end <= emitted) continue; // inside a match already replaced
+      const from = Math.max(i, emitted);
+      if (from > emitted) out.push(text.slice(emitted, from));
+      out.push(a.markers[this.matchOwner]!);
+      const escapes = escapesIn(text, from, end);
+      if (escapes.length > 0) out.push(escapes);
+      emitted = end;
+    }
+
+    // Emit decided text up to the stop point, but never split a surrogate pair at the chunk edge.
+    let emitTo = stoppedAt;
+    if (!final && emitTo > emitted) {
+      const last = text.charCodeAt(emitTo - 1);
+      if (last >= 0xd800 && last <= 0xdbff) emitTo--;
+    }
+    if (emitTo > emitted) {
+      out.push(text.slice(emitted, emitTo));
+      emitted = emitTo;
+    }
+    if (final) {
+      this.pending = '';
+      this.scanAt = 0;
+      this.emittedTo = 0;
+    } else {
+      const keepFrom = Math.min(stoppedAt, emitted);
+      this.pending = text.slice(keepFrom);
+      this.scanAt = stoppedAt - keepFrom;
+      this.emittedTo = emitted - keepFrom;
+    }
+    return out.length === 1 ? out[0]! : out.join('');
+  }
+
+  /**
+   * The end of the longest match starting at `start` (escape sequences inside it skipped), NO_MATCH,
+   * or UNDECIDED when more input could still change the answer.
+   */
+  private walk(text: string, start: number, final: boolean): number {
+    const a = this.a;
+    const classOf = a.classOf;
+    let node = 0;
+    let j = start;
+    let best = NO_MATCH;
+    let escapes = 0;
+    const length = text.length;
+    for (;;) {
+      if (j >= length) {
+        if (!final && a.hasChildren[node] === 1) return UNDECIDED;
+        return best;
+      }
+      const c = text.charCodeAt(j);
+      if (c === ESC && j > start && escapes < MAX_ESCAPES_PER_MATCH && (a.escClass === 0 || child(a, node, a.escClass) < 0)) {
+        const end = escapeEnd(text, j);
+        if (end === INCOMPLETE) {
+          if (!final) return UNDECIDED;
+          return best;
+        }
+        if (end !== NOT_ESCAPE) {
+          escapes++;
+          j = end;
+          continue;
+        }
+        return best;
+      }
+      const cls = classOf[c]!;
+      if (cls === 0) return best;
+      const next = child(a, node, cls);
+      if (next < 0) return best;
+      node = next;
+      j++;
+      const owner = a.terminal[node]!;
+      if (owner >= 0) {
+        best = j;
+        this.matchOwner = owner;
+      }
+    }
+  }
+}
+
+/** The escape sequences inside text[from, to), concatenated, so styling survives a replaced match. */
+function escapesIn(text: string, from: number, to: number): string {
+  let at = text.indexOf('\x1b', from);
+  if (at < 0 || at >= to) return '';
+  let out = '';
+  while (at >= 0 && at < to) {
+    const end = escapeEnd(text, at);
+    if (end < 0 || end > to) break;
+    out += text.slice(at, end);
+    at = text.indexOf('\x1b', end);
+  }
+  return out;
+}

@@ -1,0 +1,58 @@
+import { strict as assert } from 'node:assert';
+import { LiveSecrets } from '../../../../src/core/redaction/liveSecrets';
+import { SecretValue } from '../../../../src/core/secrets/secretValue';
+
+const A = 'alpha-secret-value-123';
+const B = 'bravo-secret-value-456';
+
+describe('LiveSecrets', () => {
+  it('scrubs only while a registration is live', () => {
+    const live = new LiveSecrets();
+    assert.equal(live.scrub(`x ${A}`), `x ${A}`);
+    const handle = live.add([{ name: 'A', value: new SecretValue(A) }]);
+    assert.equal(live.size, 1);
+    assert.equal(live.scrub(`x ${A} ${Buffer.from(A).toString('base64')}`), 'x [redacted:A] [redacted:A]');
+    const other = live.add([{ name: 'B', value: new SecretValue(B) }]);
+    assert.equal(live.scrub(`${A} ${B}`), '[redacted:A] [redacted:B]');
+    handle.dispose();
+    handle.dispose();
+    assert.equal(live.scrub(`${A} ${B}`), `${A} [redacted:B]`);
+    other.dispose();
+    assert.equal(live.size, 0);
+  });
+
+  it('refuses a short secret at add time (a bug: callers check first), without the value', () => {
+    const live = new LiveSecrets();
+    assert.throws(() => live.add([{ name: 'PIN', value: new SecretValue('1234') }]), (e: Error) => !e.message.includes('1234'));
+    assert.equal(live.size, 0);
+  });
+
+  it('keeps scrubbing the other secrets when one was disposed before its registration', () => {
+    const live = new LiveSecrets();
+    const a = new SecretValue(A);
+    live.add([{ name: 'A', value: a }, { name: 'B', value: new SecretValue(B) }]);
+    a.dispose();
+    assert.equal(live.scrub(B), '[redacted:B]');
+  });
+
+  it('scrubDeep scrubs every string of a JSON-like value, keys included, and keeps cycles', () => {
+    const live = new LiveSecrets();
+    live.add([{ name: 'A', value: new SecretValue(A) }]);
+    const input: Record<string, unknown> = {
+      content: [{ type: 'text', text: `token ${A}` }],
+      [A]: 1,
+      nested: { list: [A, 3, null, true, undefined] },
+      date: new Date(0),
+    };
+    input['self'] = input;
+    const out = live.scrubDeep(input);
+    assert.deepEqual((out['content'] as { text: string }[])[0]!.text, 'token [redacted:A]');
+    assert.equal(out['[redacted:A]'], 1);
+    assert.deepEqual((out['nested'] as { list: unknown[] }).list, ['[redacted:A]', 3, null, true, undefined]);
+    assert.equal(out['self'], out);
+    assert.ok(out['date'] instanceof Date);
+    assert.equal(JSON.stringify(out, (k, v: unknown) => (k === 'self' ? undefined : v)).includes(A), false);
+    assert.equal(input['nested'] !== out['nested'], true, 'a copy, input untouched');
+    assert.equal(live.scrubDeep('plain'), 'plain');
+  });
+});
