@@ -1,0 +1,92 @@
+import { z } from 'zod';
+
+/**
+ * The one typed protocol between the consent panel host (src/adapters/vscode/consentPanel.ts) and its
+ * webview (webview/consent/main.ts). Both sides validate every message with these schemas. The webview
+ * posts `ready` first; the host posts nothing before it.
+ */
+
+const id = z.string().min(1).max(128);
+const seconds = z.int().min(0).max(604_800);
+
+// ── webview → host ──────────────────────────────────────────────────────────────────────────────────
+
+export const readyMessage = z.strictObject({ type: z.literal('ready') });
+
+/** The person's answer to one card. The host accepts it only for a request it issued and still holds. */
+export const decideMessage = z.strictObject({
+  type: z.literal('decide'),
+  requestId: id,
+  /** The panel instance's nonce from the last `state`; a message from an older panel is refused. */
+  nonce: id,
+  decision: z.enum(['approve', 'deny']),
+  durationSeconds: seconds,
+  /** null: unlimited within the duration (only honoured when the policy sets no run cap). */
+  maxRuns: z.int().min(1).max(1_000_000).nullable(),
+  commandMatch: z.enum(['exact', 'prefix']),
+  blockClient: z.boolean(),
+});
+
+export const webviewMessage = z.discriminatedUnion('type', [readyMessage, decideMessage]);
+export type WebviewMessage = z.output<typeof webviewMessage>;
+export type DecideMessage = z.output<typeof decideMessage>;
+
+// ── host → webview ──────────────────────────────────────────────────────────────────────────────────
+
+const text = (max: number) => z.string().max(max);
+
+export const cardCredential = z.strictObject({
+  name: text(64),
+  description: text(500),
+  env: text(128),
+  store: text(64),
+  reference: text(1024),
+  definedByWorkspace: z.boolean(),
+});
+
+export const card = z.strictObject({
+  requestId: id,
+  client: z.strictObject({
+    id: text(32),
+    /** From the token: who this really is. */
+    label: text(64),
+    /** From the agent's MCP clientInfo: untrusted, shown as "claims to be …". */
+    claimedName: text(200).optional(),
+    claimedVersion: text(100).optional(),
+  }),
+  credentials: z.array(cardCredential).max(64),
+  command: text(8192),
+  cwd: text(4096),
+  /** The agent's reason: untrusted plain text, length-capped. */
+  reason: text(2000),
+  limits: z.strictObject({
+    defaultDurationSeconds: seconds,
+    maxDurationSeconds: seconds,
+    maxRuns: z.int().min(1).nullable(),
+    allowPrefix: z.boolean(),
+  }),
+  requestedDurationSeconds: seconds.optional(),
+  requestedMaxRuns: z.int().min(1).optional(),
+  insight: z
+    .strictObject({ source: text(200), body: text(8192), uncommittedChanges: z.boolean(), file: text(4096).optional() })
+    .optional(),
+  createdAt: z.number(),
+  deadline: z.number(),
+});
+export type Card = z.output<typeof card>;
+
+export const stateMessage = z.strictObject({
+  type: z.literal('state'),
+  /** Echoed in every `decide`; new per panel instance. */
+  nonce: id,
+  /** The host's clock, so countdowns do not depend on the webview's. */
+  now: z.number(),
+  cards: z.array(card).max(1000),
+});
+
+export const hostMessage = z.discriminatedUnion('type', [stateMessage]);
+export type HostMessage = z.output<typeof hostMessage>;
+export type StateMessage = z.output<typeof stateMessage>;
+
+/** The longest reason shown; longer text is cut with an ellipsis before it reaches the card. */
+export const MAX_REASON_LENGTH = 2000;

@@ -1,0 +1,70 @@
+import { strict as assert } from 'node:assert';
+import { insightTarget, resolveMakeRecipe, resolvePackageScript } from '../../../../src/core/consent/commandInsight';
+
+const PACKAGE = JSON.stringify({ scripts: { deploy: 'node scripts/deploy.js --prod', predeploy: 'npm run build', test: 'mocha', build: 'tsc', lint: 'eslint .' } });
+const MAKEFILE = [
+  'SHELL := /bin/bash',
+  '.PHONY: all deploy',
+  'all: build',
+  '\techo all',
+  '',
+  'build deploy: check',
+  '\t./deploy.sh $(ENV)',
+  '\tcurl -X POST https://example.invalid/hook',
+  '# comment',
+  'other: ; echo inline',
+  'VAR = x:y',
+].join('\n');
+
+describe('command insight', () => {
+  const targets: [string, unknown][] = [
+    ['npm run deploy', { kind: 'package-script', runner: 'npm', script: 'deploy', file: 'package.json' }],
+    ['npm run deploy -- --force', { kind: 'package-script', runner: 'npm', script: 'deploy', file: 'package.json' }],
+    ['npm run-script deploy', { kind: 'package-script', runner: 'npm', script: 'deploy', file: 'package.json' }],
+    ['npm test', { kind: 'package-script', runner: 'npm', script: 'test', file: 'package.json' }],
+    ['npm t', { kind: 'package-script', runner: 'npm', script: 'test', file: 'package.json' }],
+    ['npm install', undefined],
+    ['npm --prefix other run deploy', undefined],
+    ['pnpm run deploy', { kind: 'package-script', runner: 'pnpm', script: 'deploy', file: 'package.json' }],
+    ['pnpm deploy', undefined],
+    ['pnpm lint', { kind: 'package-script', runner: 'pnpm', script: 'lint', file: 'package.json' }],
+    ['yarn deploy', { kind: 'package-script', runner: 'yarn', script: 'deploy', file: 'package.json' }],
+    ['yarn add left-pad', undefined],
+    ['make deploy', { kind: 'make', target: 'deploy', files: ['GNUmakefile', 'makefile', 'Makefile'] }],
+    ['make', { kind: 'make', target: undefined, files: ['GNUmakefile', 'makefile', 'Makefile'] }],
+    ['make -C sub deploy', undefined],
+    ['make ENV=prod deploy', undefined],
+    ['npm run deploy && printenv', undefined],
+    ['npm run $(whoami)', undefined],
+    ['./deploy.sh', undefined],
+  ];
+  for (const [command, expected] of targets) {
+    it(`target of ${JSON.stringify(command)}`, () => assert.deepEqual(insightTarget(command), expected));
+  }
+
+  it('resolves a package script with its pre script', () => {
+    const target = insightTarget('npm run deploy');
+    assert.ok(target?.kind === 'package-script');
+    assert.deepEqual(resolvePackageScript(target, PACKAGE), { source: 'package.json script "deploy"', body: '# predeploy\nnpm run build\nnode scripts/deploy.js --prod' });
+    const plain = insightTarget('npm test');
+    assert.ok(plain?.kind === 'package-script');
+    assert.deepEqual(resolvePackageScript(plain, PACKAGE), { source: 'package.json script "test"', body: 'mocha' });
+  });
+
+  it('returns undefined for a missing script, broken JSON or a prototype key', () => {
+    const target = { kind: 'package-script', runner: 'npm', script: 'missing', file: 'package.json' } as const;
+    assert.equal(resolvePackageScript(target, PACKAGE), undefined);
+    assert.equal(resolvePackageScript(target, '{not json'), undefined);
+    assert.equal(resolvePackageScript({ ...target, script: 'constructor' }, PACKAGE), undefined);
+    assert.equal(resolvePackageScript(target, 'null'), undefined);
+  });
+
+  it('resolves make recipes, the default goal, inline recipes; not variables', () => {
+    assert.deepEqual(resolveMakeRecipe('deploy', MAKEFILE), { source: 'Makefile target "deploy"', body: '# prerequisites: check\n./deploy.sh $(ENV)\ncurl -X POST https://example.invalid/hook' });
+    assert.deepEqual(resolveMakeRecipe(undefined, MAKEFILE), { source: 'Makefile target "all"', body: '# prerequisites: build\necho all' });
+    assert.deepEqual(resolveMakeRecipe('other', MAKEFILE), { source: 'Makefile target "other"', body: 'echo inline' });
+    assert.equal(resolveMakeRecipe('SHELL', MAKEFILE), undefined);
+    assert.equal(resolveMakeRecipe('VAR', MAKEFILE), undefined);
+    assert.equal(resolveMakeRecipe('nope', MAKEFILE), undefined);
+  });
+});
