@@ -1,0 +1,198 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { ClientId } from '../../core/clients';
+import type { Clock } from '../../core/clock';
+import { endpointsDir } from '../../core/connect/paths';
+import type { Log } from '../../core/log';
+import type { AnyToolDefinition } from '../../core/mcp/toolDefinition';
+import { Settings } from '../../shared/ids';
+import { removeEndpointRecord, writeEndpointRecord } from '../node/discovery';
+import { writeLauncher } from '../node/launcher';
+import { startMcpHttpServer, type McpHttpEndpoint, type SessionEvent } from '../node/mcpHttpServer';
+import type { ClientTokens } from './clientTokens';
+
+export interface ClientSeen {
+  readonly lastSeen: number;
+  /** What the client's MCP `clientInfo` claimed (sanitised; untrusted). */
+  readonly claimedName?: string;
+}
+
+const LAST_SEEN_KEY = 'airlock.clientsLastSeen';
+const LAST_SEEN_WRITE_INTERVAL_MS = 60_000;
+
+export interface EndpointServiceOptions {
+  readonly context: vscode.ExtensionContext;
+  readonly log: Log;
+  readonly clock: Clock;
+  /** The live redactor. */
+  readonly scrub: (text: string) => string;
+  /** The shared tools array; each new session serves what it holds then. */
+  readonly tools: readonly AnyToolDefinition[];
+  readonly tokens: ClientTokens;
+  readonly home: string;
+  readonly version: string;
+}
+
+/**
+ * Runs the MCP endpoint for this window: starts it (without blocking activation), restarts it when
+ * `airlock.endpoint.enabled`/`port` change, publishes the discovery file, refreshes the bridge launcher,
+ * closes a client's sessions when its token is revoked, and tracks "last seen" per client (no tokens).
+ */
+export class EndpointService implements vscode.Disposable {
+  private endpoint: McpHttpEndpoint | undefined;
+  private readonly discoveryId = randomUUID();
+  private readonly changed = new vscode.EventEmitter<string | undefined>();
+  private readonly disposables: vscode.Disposable[] = [];
+  private starting: Promise<string | undefined> = Promise.resolve(undefined);
+  private readonly seen: Partial<Record<ClientId, ClientSeen>>;
+  private lastSeenWrite = 0;
+  private disposed = false;
+
+  /** Fired with the new URL (or undefined when stopped) whenever the endpoint (re)starts or stops. */
+  readonly onDidChange = this.changed.event;
+
+  constructor(private readonly options: EndpointServiceOptions) {
+    this.seen = { ...options.context.globalState.get<Partial<Record<ClientId, ClientSeen>>>(LAST_SEEN_KEY, {}) };
+    this.disposables.push(
+      this.changed,
+      vscode.workspace.onDidChangeConfiguration((event) => {
+        if (event.affectsConfiguration(Settings.endpointEnabled) || event.affectsConfiguration(Settings.endpointPort)) this.restart();
+      }),
+      vscode.workspace.onDidChangeWorkspaceFolders(() => this.publish()),
+    );
+    const revoked = options.tokens.registry.onTokenInvalidated((client) => void this.endpoint?.closeClientSessions(client));
+    this.disposables.push({ dispose: () => revoked.dispose() });
+  }
+
+  get url(): string | undefined {
+    return this.endpoint?.url;
+  }
+
+  /** Resolves once the current (re)start attempt is over: the URL, or undefined when disabled/failed. */
+  ready(): Promise<string | undefined> {
+    return this.starting;
+  }
+
+  lastSeen(): Readonly<Partial<Record<ClientId, ClientSeen>>> {
+    return this.seen;
+  }
+
+  sessions(): ReturnType<McpHttpEndpoint['sessions']> {
+    return this.endpoint?.sessions() ?? [];
+  }
+
+  discoveryFile(): string {
+    return join(endpointsDir(this.options.home), `${this.discoveryId}.json`);
+  }
+
+  /** Starts the endpoint in the background. */
+  start(): void {
+    this.starting = this.starting.then(() => this.startNow());
+  }
+
+  restart(): void {
+    this.starting = this.starting.then(async () => {
+      await this.stopNow();
+      return this.startNow();
+    });
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    for (const d of this.disposables.splice(0)) d.dispose();
+    void this.stopNow();
+  }
+
+  private config(): { enabled: boolean; port: number } {
+    const section = vscode.workspace.getConfiguration(Settings.section);
+    const port = section.get<number>('endpoint.port', 0);
+    return {
+      enabled: section.get<boolean>('endpoint.enabled', true),
+      port: Number.isInteger(port) && port >= 0 && port <= 65535 ? port : 0,
+    };
+  }
+
+  private async startNow(): Promise<string | undefined> {
+    if (this.disposed || this.endpoint) return this.endpoint?.url;
+    const { enabled, port } = this.config();
+    if (!enabled) {
+      this.options.log.info('MCP endpoint is disabled ("airlock.endpoint.enabled" is off).');
+      this.changed.fire(undefined);
+      return undefined;
+    }
+    const { log, clock, scrub, tools, tokens, home, version } = this.options;
+    try {
+      writeLauncher(home, join(this.options.context.extensionPath, 'dist', 'bridge.js'));
+    } catch (error) {
+      log.warn(`Could not write the airlock-mcp launcher: ${String(error)}`);
+    }
+    try {
+      await tokens.load();
+      this.endpoint = await startMcpHttpServer({
+        tools: () => tools,
+        tokens: tokens.registry,
+        isTrusted: () => vscode.workspace.isTrusted,
+        scrub,
+        log,
+        clock,
+        port,
+        serverInfo: { name: 'airlock', version },
+        onActivity: (event) => this.recordActivity(event),
+      });
+    } catch (error) {
+      const reason = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port ${port} is in use` : String(error);
+      log.error(`MCP endpoint could not start: ${reason}`);
+      void vscode.window.showWarningMessage(`Airlock: the MCP endpoint could not start (${reason}). Check "airlock.endpoint.port".`);
+      this.changed.fire(undefined);
+      return undefined;
+    }
+    if (this.disposed) {
+      await this.stopNow();
+      return undefined;
+    }
+    this.publish();
+    this.changed.fire(this.endpoint.url);
+    return this.endpoint.url;
+  }
+
+  private async stopNow(): Promise<void> {
+    const endpoint = this.endpoint;
+    this.endpoint = undefined;
+    try {
+      removeEndpointRecord(this.options.home, this.discoveryId);
+    } catch (error) {
+      this.options.log.warn(`Could not remove the endpoint discovery file: ${String(error)}`);
+    }
+    if (endpoint) {
+      await endpoint.close();
+      if (!this.disposed) this.changed.fire(undefined);
+    }
+  }
+
+  /** Writes (or rewrites) this window's discovery file: URL, pid, folders, version — no token. */
+  private publish(): void {
+    if (!this.endpoint) return;
+    try {
+      writeEndpointRecord(this.options.home, this.discoveryId, {
+        url: this.endpoint.url,
+        pid: process.pid,
+        workspaceFolders: (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath),
+        version: this.options.version,
+      });
+    } catch (error) {
+      this.options.log.warn(`Could not write the endpoint discovery file: ${String(error)}`);
+    }
+  }
+
+  private recordActivity(event: SessionEvent): void {
+    if (event.kind === 'closed') return;
+    const { client, claimedName, lastSeen } = event.session;
+    this.seen[client] = { lastSeen, ...(claimedName === undefined ? {} : { claimedName }) };
+    const now = this.options.clock.now();
+    if (event.kind === 'opened' || now - this.lastSeenWrite > LAST_SEEN_WRITE_INTERVAL_MS) {
+      this.lastSeenWrite = now;
+      void this.options.context.globalState.update(LAST_SEEN_KEY, this.seen);
+    }
+  }
+}
