@@ -12,6 +12,7 @@ export const Commands = {
   removeSecret: 'airlock.removeSecret',
   connectOnePassword: 'airlock.connectOnePassword',
   disconnectOnePassword: 'airlock.disconnectOnePassword',
+  manageGrants: 'airlock.manageGrants',
 } as const;
 
 export const Settings = {

@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { AccessService, type AccessDeps, type NamedSecret } from '../../../../src/core/access/accessService';
+import { AccessService, type AccessDeps } from '../../../../src/core/access/accessService';
 import type { AuditEvent, AuditSink } from '../../../../src/core/audit/events';
 import type { ClientIdentity } from '../../../../src/core/clients';
 import type { Consent, ConsentAnswer, ConsentLimits, ConsentRequest } from '../../../../src/core/consent/consent';
@@ -8,7 +8,8 @@ import { LeaseManager } from '../../../../src/core/grants/leaseManager';
 import type { Log } from '../../../../src/core/log';
 import type { PolicyDecision, PolicyRequest } from '../../../../src/core/policy/evaluate';
 import type { PolicyLimits } from '../../../../src/core/policy/policy';
-import type { RunRedactor, Runner, RunResult, RunSpec } from '../../../../src/core/runner/runSpec';
+import { createRedactor, MIN_SECRET_LENGTH } from '../../../../src/core/redaction/redactor';
+import type { Runner, RunResult, RunSpec } from '../../../../src/core/runner/runSpec';
 import type { SecretReference } from '../../../../src/core/secrets/reference';
 import { revealSecret, SecretValue } from '../../../../src/core/secrets/secretValue';
 import type { ResolveOutcome } from '../../../../src/core/secrets/store';
@@ -96,19 +97,6 @@ class FakeRunner implements Runner {
   }
 }
 
-/** Simple whole-string redactor over revealed values (the real one is tested by the redaction suite). */
-const fakeRedactor = (secrets: readonly NamedSecret[]): RunRedactor => {
-  const pairs = secrets.map((s) => [revealSecret(s.value, 'redactor'), s.name] as const);
-  const scrub = (text: string): string => pairs.reduce((t, [v, n]) => t.split(v).join(`[redacted:${n}]`), text);
-  return {
-    scrub,
-    stream: () => {
-      let held = '';
-      return { push: (c: string) => ((held += c), ''), flush: () => scrub(held) };
-    },
-  };
-};
-
 interface Options {
   decision?: PolicyDecision;
   trusted?: boolean;
@@ -166,7 +154,7 @@ function setup(options: Options = {}) {
       folders: () => [ROOT],
       realpath: (cwd) => Promise.resolve(cwd.startsWith('/') ? cwd.replace(/\/link$/, '/real') : `${ROOT}/${cwd}`),
     },
-    redaction: { minSecretLength: 8, create: fakeRedactor },
+    redaction: { minSecretLength: MIN_SECRET_LENGTH, create: createRedactor },
     live: {
       add: (secrets) => {
         liveAdds.push(secrets.map((s) => s.name));

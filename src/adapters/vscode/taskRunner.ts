@@ -1,0 +1,231 @@
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { StringDecoder } from 'node:string_decoder';
+import * as vscode from 'vscode';
+import type { Log } from '../../core/log';
+import { OutputBuffer } from '../../core/runner/outputBuffer';
+import type { RunResult, Runner, RunSpec, StreamScrubber } from '../../core/runner/runSpec';
+import { killGroup, spawnWithSecrets } from '../node/spawnWithSecrets';
+
+/** The task type Airlock's runs use (contributed in package.json `taskDefinitions`). */
+export const AIRLOCK_TASK_TYPE = 'airlock';
+
+/** After SIGTERM (timeout, expiry, terminal closed), how long before SIGKILL. */
+const KILL_GRACE_MS = 3_000;
+/** After the shell exits, how long its inherited stdout/stderr may stay open (a daemonised grandchild). */
+const STREAM_GRACE_MS = 2_000;
+/** How long VS Code may take to open the task's terminal. */
+const OPEN_TIMEOUT_MS = 30_000;
+
+/** Receives exactly what each run's pseudoterminal wrote (tests only). */
+export type TerminalTap = (runId: string, text: string) => void;
+
+/** The person's default shell: VS Code's terminal shell, $SHELL, else /bin/sh. */
+export function defaultShell(): string {
+  const shell = vscode.env.shell;
+  if (shell !== '' && !/(?:^|[\\/])(?:cmd|powershell|pwsh)(?:\.exe)?$/i.test(shell)) return shell;
+  return process.env['SHELL'] || '/bin/sh';
+}
+
+const toTerminal = (text: string): string => text.replace(/\r?\n/g, '\r\n');
+
+/**
+ * Runs each command as a VS Code Task with a CustomExecution: the pseudoterminal spawns the child itself
+ * (spawnWithSecrets), so the secrets live in that child's environment only — never an
+ * environmentVariableCollection, ShellExecution env, setting or state entry. stdout/stderr pass through
+ * the run's redactor before reaching the terminal or the agent's bounded buffer.
+ */
+export class TaskRunner implements Runner, vscode.Disposable {
+  private readonly children = new Set<ChildProcessWithoutNullStreams>();
+
+  constructor(
+    private readonly log: Log,
+    private readonly shell: () => string = defaultShell,
+    private readonly tap?: TerminalTap,
+  ) {}
+
+  /** Process ids of the children running now (tests check killOnExpiry with these). */
+  get pids(): number[] {
+    return [...this.children].map((c) => c.pid).filter((pid): pid is number => pid !== undefined);
+  }
+
+  run(spec: RunSpec, stop: AbortSignal): Promise<RunResult> {
+    return new Promise<RunResult>((resolve, reject) => {
+      const writer = new vscode.EventEmitter<string>();
+      const closer = new vscode.EventEmitter<number | void>();
+      const buffer = new OutputBuffer(spec.outputLimitBytes);
+      const disposables: vscode.Disposable[] = [writer, closer];
+      let child: ChildProcessWithoutNullStreams | undefined;
+      let startedAt = 0;
+      let exited = false;
+      let settled = false;
+      let killTimer: NodeJS.Timeout | undefined;
+      let line = '';
+      const timers: { open?: NodeJS.Timeout } = {};
+
+      const write = (text: string): void => {
+        if (text === '') return;
+        writer.fire(toTerminal(text));
+        this.tap?.(spec.runId, toTerminal(text));
+      };
+      const emit = (clean: string): void => {
+        buffer.append(clean);
+        write(clean);
+      };
+      const finish = (outcome: { result: RunResult } | { error: Error }): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timers.open);
+        clearTimeout(killTimer);
+        stop.removeEventListener('abort', onStop);
+        if ('error' in outcome) reject(outcome.error);
+        else resolve(outcome.result);
+        // Keep the emitters until the terminal is gone; VS Code disposes the pty's listeners itself.
+        setTimeout(() => disposables.forEach((d) => d.dispose()), 60_000).unref?.();
+      };
+      const terminate = (signal: NodeJS.Signals): void => {
+        if (child === undefined || exited) return;
+        killGroup(child, signal);
+        if (signal !== 'SIGKILL' && killTimer === undefined) {
+          killTimer = setTimeout(() => {
+            if (child !== undefined && !exited) killGroup(child, 'SIGKILL');
+          }, KILL_GRACE_MS);
+          killTimer.unref?.();
+        }
+      };
+      const onStop = (): void => {
+        const why = String(stop.reason ?? 'stopped');
+        write(`\r\n\x1b[33m[Airlock] stopping the command (${why})\x1b[0m\r\n`);
+        if (child === undefined) {
+          // Stopped before the terminal opened: nothing was spawned.
+          finish({ result: { exitCode: null, signal: null, output: '', truncated: false, durationMs: 0 } });
+          closer.fire(1);
+        } else terminate('SIGTERM');
+      };
+      stop.addEventListener('abort', onStop, { once: true });
+
+      const pump = (stream: NodeJS.ReadableStream, scrubber: StreamScrubber): Promise<void> =>
+        new Promise((done) => {
+          const decoder = new StringDecoder('utf8');
+          stream.on('data', (chunk: Buffer) => emit(scrubber.push(decoder.write(chunk))));
+          stream.on('error', () => undefined);
+          stream.on('close', () => {
+            emit(scrubber.push(decoder.end()) + scrubber.flush());
+            done();
+          });
+        });
+
+      const start = (): void => {
+        if (stop.aborted || settled) return;
+        startedAt = performance.now();
+        const shell = this.shell();
+        write(`\x1b[2m[Airlock] ${spec.redactor.scrub(spec.command)}  (in ${spec.cwd}, with ${spec.secrets.map((s) => s.credential).join(', ')}; values are hidden)\x1b[0m\r\n`);
+        try {
+          child = spawnWithSecrets({ command: spec.command, cwd: spec.cwd, shell, secrets: spec.secrets });
+        } catch (error) {
+          write(`\x1b[31m[Airlock] could not start ${shell}\x1b[0m\r\n`);
+          closer.fire(1);
+          finish({ error: error instanceof Error ? error : new Error(String(error)) });
+          return;
+        }
+        const running = child;
+        this.children.add(running);
+        let exitCode: number | null = null;
+        let exitSignal: string | null = null;
+        running.on('error', (error) => {
+          this.log.error(`Airlock run ${spec.runId}: ${spec.redactor.scrub(error.message)}`);
+          if (running.pid === undefined) {
+            this.children.delete(running);
+            closer.fire(1);
+            finish({ error });
+          }
+        });
+        running.stdin.on('error', () => undefined);
+        const streams = Promise.all([pump(running.stdout, spec.redactor.stream()), pump(running.stderr, spec.redactor.stream())]);
+        running.on('exit', (code, signal) => {
+          exited = true;
+          exitCode = code;
+          exitSignal = signal;
+          this.children.delete(running);
+          // A grandchild that kept the pipes open must not hold the run forever.
+          setTimeout(() => {
+            running.stdout.destroy();
+            running.stderr.destroy();
+          }, STREAM_GRACE_MS).unref?.();
+        });
+        void streams.then(() => {
+          const waitExit = exited ? Promise.resolve() : new Promise<void>((r) => running.once('exit', () => r()));
+          void waitExit.then(() => {
+            const durationMs = Math.round(performance.now() - startedAt);
+            const how = exitSignal !== null ? `ended by ${exitSignal}` : `exited with code ${exitCode ?? '?'}`;
+            write(`\r\n\x1b[2m[Airlock] ${how} after ${durationMs} ms\x1b[0m\r\n`);
+            finish({ result: { exitCode, signal: exitSignal, output: buffer.text(), truncated: buffer.truncated, durationMs } });
+            closer.fire(exitCode ?? 1);
+          });
+        });
+      };
+
+      const pty: vscode.Pseudoterminal = {
+        onDidWrite: writer.event,
+        onDidClose: closer.event,
+        open: () => start(),
+        // The person closed the terminal (or the task was terminated): stop the whole group.
+        close: () => terminate('SIGTERM'),
+        handleInput: (data) => {
+          if (child === undefined || exited) return;
+          for (const ch of data) {
+            if (ch === '\x03') {
+              write('^C\r\n');
+              killGroup(child, 'SIGINT');
+            } else if (ch === '\x04') {
+              child.stdin.end();
+            } else if (ch === '\r') {
+              write('\r\n');
+              child.stdin.write(`${line}\n`);
+              line = '';
+            } else if (ch === '\x7f' || ch === '\b') {
+              if (line.length > 0) {
+                line = line.slice(0, -1);
+                writer.fire('\b \b');
+              }
+            } else if (ch >= ' ') {
+              line += ch;
+              writer.fire(ch);
+            }
+          }
+        },
+      };
+
+      const folder = vscode.workspace.getWorkspaceFolder(vscode.Uri.file(spec.cwd));
+      const task = new vscode.Task(
+        { type: AIRLOCK_TASK_TYPE, runId: spec.runId },
+        folder ?? vscode.TaskScope.Workspace,
+        spec.title,
+        'Airlock',
+        new vscode.CustomExecution(() => Promise.resolve(pty)),
+      );
+      task.presentationOptions = {
+        reveal: vscode.TaskRevealKind.Always,
+        focus: false,
+        panel: vscode.TaskPanelKind.Dedicated,
+        echo: false,
+        showReuseMessage: false,
+        clear: false,
+      };
+      if (stop.aborted) {
+        finish({ result: { exitCode: null, signal: null, output: '', truncated: false, durationMs: 0 } });
+        return;
+      }
+      timers.open = setTimeout(() => {
+        if (child === undefined && !settled) finish({ error: new Error('VS Code did not open the task terminal in time.') });
+      }, OPEN_TIMEOUT_MS);
+      timers.open.unref?.();
+      vscode.tasks.executeTask(task).then(undefined, (error: unknown) => finish({ error: error instanceof Error ? error : new Error(String(error)) }));
+    });
+  }
+
+  /** Extension shutdown: kill every child's process group at once. */
+  dispose(): void {
+    for (const child of this.children) killGroup(child, 'SIGKILL');
+    this.children.clear();
+  }
+}
