@@ -15,7 +15,7 @@ export const secretStorageKey = (name: string): string => `${SECRET_KEY_PREFIX}$
  * arrived after the engine Airlock supports (1.101), so it is optional and probed at run time.
  */
 export type SecretStorageLike = Pick<vscode.SecretStorage, 'get' | 'store' | 'delete'> & {
-  readonly keys?: () => Thenable<string[]>;
+  readonly keys?: (() => Thenable<string[]>) | undefined;
 };
 
 /**
