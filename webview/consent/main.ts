@@ -1,0 +1,261 @@
+// The consent panel's webview. Everything it shows arrives by postMessage, is validated against the
+// shared protocol, and is rendered with textContent only: the agent's text can never become markup.
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import '@vscode-elements/elements/dist/vscode-checkbox/index.js';
+import '@vscode-elements/elements/dist/vscode-radio/index.js';
+import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
+import '@vscode-elements/elements/dist/vscode-textfield/index.js';
+import './consent.css';
+import { hostMessage, type Card, type StateMessage, type WebviewMessage } from '../../src/shared/protocol';
+
+interface VsCodeApi {
+  postMessage(message: WebviewMessage): void;
+}
+declare function acquireVsCodeApi(): VsCodeApi;
+
+interface TextField extends HTMLElement {
+  value: string;
+  disabled: boolean;
+  label: string;
+  type: string;
+  min: number | undefined;
+  max: number | undefined;
+}
+interface Checkable extends HTMLElement {
+  checked: boolean;
+  value: string;
+  name: string;
+  disabled: boolean;
+}
+interface Button extends HTMLElement {
+  disabled: boolean;
+  secondary: boolean;
+}
+
+// Lit falls back to <style> elements where adoptedStyleSheets are unavailable; give them the CSP nonce.
+(globalThis as { litNonce?: string }).litNonce = (document.currentScript as HTMLScriptElement | null)?.nonce ?? '';
+
+const vscode = acquireVsCodeApi();
+const app = document.getElementById('app') ?? document.body;
+/** Approve is disarmed briefly after a card appears, so a click or key meant for something else cannot land on it. */
+const ARM_DELAY_MS = 800;
+
+let nonce = '';
+let cardCount = 0;
+let clockOffset = 0;
+const rendered = new Map<string, { element: HTMLElement; card: Card; countdown: HTMLElement }>();
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, options: { className?: string; text?: string; attrs?: Record<string, string> } = {}, ...children: Node[]): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (options.className !== undefined) node.className = options.className;
+  if (options.text !== undefined) node.textContent = options.text;
+  for (const [name, value] of Object.entries(options.attrs ?? {})) node.setAttribute(name, value);
+  node.append(...children);
+  return node;
+}
+
+function custom<T extends HTMLElement>(tag: string, attrs: Record<string, string> = {}, text?: string): T {
+  const node = document.createElement(tag) as T;
+  for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function formatDuration(seconds: number): string {
+  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+  if (seconds >= 3600) return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
+  if (seconds % 60 === 0) return `${seconds / 60} min`;
+  return `${seconds} s`;
+}
+
+function formatCountdown(ms: number): string {
+  const total = Math.max(0, Math.ceil(ms / 1000));
+  return `${Math.floor(total / 60)}:${String(total % 60).padStart(2, '0')}`;
+}
+
+function row(term: string, ...definition: Node[]): Node[] {
+  return [el('dt', { text: term }), el('dd', {}, ...definition)];
+}
+
+interface Preset {
+  readonly id: string;
+  readonly label: string;
+  readonly seconds: number;
+  readonly thisRunOnly?: boolean;
+}
+
+function presetsFor(card: Card): Preset[] {
+  const max = card.limits.maxDurationSeconds;
+  const presets: Preset[] = [{ id: 'once', label: 'This run only', seconds: Math.min(300, max), thisRunOnly: true }];
+  for (const [id, label, seconds] of [['5m', '5 min', 300], ['15m', '15 min', 900], ['1h', '1 h', 3600]] as const) {
+    if (seconds <= max) presets.push({ id, label, seconds });
+  }
+  return presets;
+}
+
+function renderCard(card: Card): { element: HTMLElement; countdown: HTMLElement } {
+  const id = card.requestId;
+  const titleId = `card-${++cardCount}`;
+  const names = card.credentials.map((c) => c.name).join(', ');
+  const countdown = el('span', { className: 'countdown', attrs: { role: 'timer', 'aria-live': 'off' } });
+  const header = el('header', {}, el('h2', { text: `${card.client.label} asks for ${names}`, attrs: { id: titleId } }), countdown);
+
+  const claimed = card.client.claimedName === undefined
+    ? el('span', { className: 'muted', text: ' (no name claimed)' })
+    : el('span', { className: 'muted', text: ` — claims to be “${card.client.claimedName}${card.client.claimedVersion === undefined ? '' : ` ${card.client.claimedVersion}`}”` });
+  const client = el('span', {}, el('strong', { text: card.client.label }), el('span', { className: 'muted', text: ` (token: ${card.client.id})` }), claimed);
+
+  const credentialList = el('ul', { className: 'credential', attrs: { 'aria-label': 'Credentials' } });
+  for (const credential of card.credentials) {
+    const item = el('li', { className: 'credential' }, el('span', { className: 'credential-name', text: credential.name }));
+    if (credential.definedByWorkspace) item.append(el('span', { className: 'workspace-badge', text: 'defined by this workspace' }));
+    if (credential.description !== '') item.append(el('span', { text: ` — ${credential.description}` }));
+    item.append(el('div', { className: 'muted' }, document.createTextNode(`${credential.store}: `), el('span', { className: 'mono', text: credential.reference })));
+    credentialList.append(item);
+  }
+
+  const details = el('dl', {},
+    ...row('Client', client),
+    ...row('Credentials', credentialList),
+    ...row('Command', el('code', { className: 'mono command', text: card.command, attrs: { 'aria-label': 'Exact command' } })),
+    ...row('Folder', el('code', { className: 'mono', text: card.cwd, attrs: { 'aria-label': 'Working directory' } })),
+    ...row('Environment', el('span', { className: 'mono', text: card.credentials.map((c) => c.env).join(', ') })),
+    ...row('Reason', el('div', {}, el('div', { className: 'muted', text: 'Given by the agent — unverified:' }), el('blockquote', { text: `“${card.reason}”`, attrs: { 'aria-label': 'Reason given by the agent, unverified' } }))),
+    ...row('Policy limits', el('span', { text: limitsText(card) })),
+  );
+
+  const insight = el('section', { attrs: { 'aria-label': 'What this really runs' } }, el('h3', { text: 'What this really runs' }));
+  if (card.insight === undefined) {
+    insight.append(el('div', { className: 'muted', text: 'Not resolvable: the command above runs as written.' }));
+  } else {
+    const source = el('div', { text: card.insight.source });
+    if (card.insight.uncommittedChanges) {
+      source.append(el('span', { className: 'warning', text: `uncommitted changes${card.insight.file === undefined ? '' : ` in ${card.insight.file}`}`, attrs: { role: 'note' } }));
+    }
+    insight.append(source, el('pre', { text: card.insight.body }));
+  }
+
+  // Choices.
+  const presets = presetsFor(card);
+  const group = custom<HTMLElement>('vscode-radio-group', { 'aria-label': 'Duration', role: 'radiogroup' });
+  const selected = presets.find((p) => !p.thisRunOnly && p.seconds === card.limits.defaultDurationSeconds)?.id ?? 'custom';
+  const radios = new Map<string, Checkable>();
+  for (const preset of [...presets, { id: 'custom', label: 'Custom', seconds: card.limits.defaultDurationSeconds }]) {
+    const radio = custom<Checkable>('vscode-radio', { name: `duration-${titleId}`, value: preset.id }, preset.label);
+    radio.checked = preset.id === selected;
+    radios.set(preset.id, radio);
+    group.append(radio);
+  }
+  const customMinutes = custom<TextField>('vscode-textfield', { type: 'number', min: '1', max: String(Math.max(1, Math.floor(card.limits.maxDurationSeconds / 60))) });
+  customMinutes.label = 'Custom duration in minutes';
+  customMinutes.value = String(Math.max(1, Math.round(card.limits.defaultDurationSeconds / 60)));
+  const runs = custom<TextField>('vscode-textfield', { type: 'number', min: '1' });
+  runs.label = 'Maximum runs';
+  const initialRuns = card.requestedMaxRuns ?? card.limits.maxRuns;
+  runs.value = initialRuns === null ? '' : String(Math.min(initialRuns, card.limits.maxRuns ?? initialRuns));
+  runs.setAttribute('placeholder', card.limits.maxRuns === null ? 'unlimited' : `at most ${card.limits.maxRuns}`);
+  const prefix = card.limits.allowPrefix ? custom<Checkable>('vscode-checkbox', {}, 'Also allow commands that start with this command') : undefined;
+
+  const syncControls = (): void => {
+    const choice = [...radios].find(([, radio]) => radio.checked)?.[0];
+    customMinutes.disabled = choice !== 'custom';
+    runs.disabled = choice === 'once';
+  };
+  group.addEventListener('change', syncControls);
+
+  const status = el('div', { className: 'status', attrs: { role: 'status', 'aria-live': 'polite' } });
+  const approve = custom<Button>('vscode-button', { 'aria-label': 'Approve' }, 'Approve');
+  const deny = custom<Button>('vscode-button', { 'aria-label': 'Deny', secondary: '' }, 'Deny');
+  const block = custom<Button>('vscode-button', { 'aria-label': 'Deny and block this client for this session', secondary: '' }, 'Deny and block this client for this session');
+  let sent = false;
+  approve.disabled = true;
+  setTimeout(() => void (approve.disabled = sent), ARM_DELAY_MS);
+
+  const send = (decision: 'approve' | 'deny', blockClient: boolean): void => {
+    const choice = [...radios].find(([, radio]) => radio.checked)?.[0] ?? 'custom';
+    const preset = presets.find((p) => p.id === choice);
+    const durationSeconds = preset !== undefined ? preset.seconds : Math.max(1, Math.round(Number(customMinutes.value) * 60) || card.limits.defaultDurationSeconds);
+    const runsValue = runs.value.trim() === '' ? null : Math.max(1, Math.floor(Number(runs.value)) || 1);
+    vscode.postMessage({
+      type: 'decide',
+      requestId: id,
+      nonce,
+      decision,
+      durationSeconds: Math.min(durationSeconds, card.limits.maxDurationSeconds),
+      maxRuns: preset?.thisRunOnly === true ? 1 : runsValue,
+      commandMatch: prefix?.checked === true ? 'prefix' : 'exact',
+      blockClient,
+    });
+    sent = true;
+    for (const button of [approve, deny, block]) button.disabled = true;
+    status.textContent = decision === 'approve' ? 'Approving…' : 'Denying…';
+  };
+  approve.addEventListener('click', () => { if (!approve.disabled) send('approve', false); });
+  deny.addEventListener('click', () => send('deny', false));
+  block.addEventListener('click', () => send('deny', true));
+
+  const choices = el('fieldset', {}, el('legend', { text: 'Your answer' }),
+    el('div', { className: 'row' }, el('span', { text: 'Duration', attrs: { 'aria-hidden': 'true' } }), group),
+    el('div', { className: 'row' }, el('label', { text: 'Custom (minutes)' }), customMinutes),
+    el('div', { className: 'row' }, el('label', { text: 'Max runs' }), runs),
+  );
+  if (prefix !== undefined) choices.append(el('div', { className: 'row' }, prefix));
+  choices.append(el('div', { className: 'actions' }, approve, deny, block), status);
+  syncControls();
+
+  const element = el('article', { className: 'card', attrs: { 'aria-labelledby': titleId, 'data-request-id': id } }, header, details, insight, choices);
+  return { element, countdown };
+}
+
+function limitsText(card: Card): string {
+  const parts = [`up to ${formatDuration(card.limits.maxDurationSeconds)}`];
+  parts.push(card.limits.maxRuns === null ? 'any number of runs' : `at most ${card.limits.maxRuns} run${card.limits.maxRuns === 1 ? '' : 's'}`);
+  parts.push(card.limits.allowPrefix ? 'exact command or commands starting with it' : 'exact command only');
+  if (card.requestedDurationSeconds !== undefined) parts.push(`agent asked for ${formatDuration(card.requestedDurationSeconds)}`);
+  return parts.join(' · ');
+}
+
+function tick(): void {
+  const now = Date.now() + clockOffset;
+  for (const { card, countdown } of rendered.values()) {
+    const left = card.deadline - now;
+    countdown.textContent = left > 0 ? `Auto-deny in ${formatCountdown(left)}` : 'Timed out: denied';
+    countdown.classList.toggle('urgent', left <= 15_000);
+    countdown.setAttribute('aria-label', left > 0 ? `Denied automatically in ${Math.ceil(left / 1000)} seconds` : 'Timed out and denied');
+  }
+}
+
+function applyState(state: StateMessage): void {
+  nonce = state.nonce;
+  clockOffset = state.now - Date.now();
+  const wanted = new Set(state.cards.map((card) => card.requestId));
+  for (const [id, entry] of rendered) {
+    if (!wanted.has(id)) {
+      entry.element.remove();
+      rendered.delete(id);
+    }
+  }
+  let heading = app.querySelector('h1');
+  if (heading === null) {
+    heading = el('h1');
+    app.prepend(heading);
+  }
+  heading.textContent = state.cards.length === 0 ? 'Airlock: no pending requests' : `Airlock: ${state.cards.length} pending request${state.cards.length === 1 ? '' : 's'}`;
+  for (const card of state.cards) {
+    if (rendered.has(card.requestId)) continue;
+    const { element, countdown } = renderCard(card);
+    rendered.set(card.requestId, { element, card, countdown });
+    app.append(element);
+  }
+  app.querySelector('.empty')?.remove();
+  if (state.cards.length === 0) app.append(el('p', { className: 'empty', text: 'Requests from agents appear here. Nothing is waiting for your answer.' }));
+  tick();
+}
+
+window.addEventListener('message', (event: MessageEvent<unknown>) => {
+  const parsed = hostMessage.safeParse(event.data);
+  if (!parsed.success) return;
+  applyState(parsed.data);
+});
+setInterval(tick, 1000);
+vscode.postMessage({ type: 'ready' });
