@@ -1,0 +1,120 @@
+import { strict as assert } from 'node:assert';
+import { promises as fs } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AuditFile } from '../../../../src/adapters/node/auditFile';
+import { verifyAuditLines } from '../../../../src/core/audit/auditChain';
+import type { AuditEvent } from '../../../../src/core/audit/events';
+import type { ClientId } from '../../../../src/core/clients';
+import { findLeaks, makeCanary } from '../../../support/canary';
+
+const client = 'claude-code' as ClientId;
+const event = (k: number): AuditEvent => ({ type: 'run-refused', client, command: `npm run step-${k}`, cwd: '/work', code: 'command-mismatch' });
+
+describe('AuditFile (node fs, temp dir)', () => {
+  let root: string;
+  beforeEach(async () => {
+    root = await fs.mkdtemp(join(tmpdir(), 'airlock-audit-'));
+  });
+  afterEach(async () => {
+    await fs.chmod(root, 0o700).catch(() => undefined);
+    await fs.rm(root, { recursive: true, force: true });
+  });
+
+  const sink = (options: Partial<ConstructorParameters<typeof AuditFile>[0]> = {}): AuditFile =>
+    new AuditFile({ dir: join(root, 'audit'), maxFileBytes: () => 10 * 1024 * 1024, scrub: (t) => t, ...options });
+
+  it('appends chained lines (dir 0700, file 0600) and verifies them', async () => {
+    const audit = sink();
+    await Promise.all([0, 1, 2, 3, 4].map((k) => audit.append(event(k))));
+    const files = await audit.files();
+    assert.equal(files.length, 1);
+    assert.equal((await fs.stat(join(root, 'audit'))).mode & 0o777, 0o700);
+    assert.equal((await fs.stat(files[0]!)).mode & 0o777, 0o600);
+    const lines = await audit.readLines();
+    assert.equal(lines.length, 5);
+    assert.deepEqual(lines.map((line) => (JSON.parse(line) as { event: { command: string } }).event.command), [0, 1, 2, 3, 4].map((k) => `npm run step-${k}`), 'queue keeps order');
+    const verified = await audit.verify();
+    assert.ok(verified.ok);
+    assert.equal(verified.count, 5);
+  });
+
+  it('continues the chain after a restart (a new sink on the same dir) and across two sinks at once', async () => {
+    await sink().append(event(1));
+    const a = sink();
+    const b = sink();
+    await Promise.all([a.append(event(2)), b.append(event(3)), a.append(event(4)), b.append(event(5))]);
+    const verified = await sink().verify();
+    assert.ok(verified.ok, JSON.stringify(verified));
+    assert.equal(verified.count, 5);
+    assert.deepEqual((await a.readLines()).map((line) => (JSON.parse(line) as { seq: number }).seq), [1, 2, 3, 4, 5]);
+  });
+
+  it('rotates by size and the chain continues across files', async () => {
+    const audit = sink({ maxFileBytes: () => 600 });
+    for (let k = 0; k < 12; k++) await audit.append(event(k));
+    const files = await audit.files();
+    assert.ok(files.length >= 3, `${files.length} files`);
+    for (const file of files) assert.ok((await fs.stat(file)).size <= 600 || (await fs.readFile(file, 'utf8')).split('\n').length === 2);
+    const second = (await fs.readFile(files[1]!, 'utf8')).split('\n');
+    assert.equal(verifyAuditLines(second).ok, false, 'a later file does not start at genesis');
+    const verified = await audit.verify();
+    assert.ok(verified.ok);
+    assert.equal(verified.count, 12);
+    assert.equal(verified.files, files.length);
+  });
+
+  it('reports the first broken link (file and line) after an edit', async () => {
+    const audit = sink({ maxFileBytes: () => 600 });
+    for (let k = 0; k < 8; k++) await audit.append(event(k));
+    const files = await audit.files();
+    const target = files[1]!;
+    const lines = (await fs.readFile(target, 'utf8')).split('\n');
+    lines[0] = lines[0]!.replace('command-mismatch', 'allowed');
+    await fs.writeFile(target, lines.join('\n'));
+    const verified = await audit.verify();
+    assert.equal(verified.ok, false);
+    if (!verified.ok) {
+      assert.equal(verified.file, target);
+      assert.equal(verified.line, 2);
+      assert.match(verified.why, /prev does not match/);
+    }
+  });
+
+  it('scrubs every event before writing (defence in depth)', async () => {
+    const canary = makeCanary('audit');
+    const audit = sink({ scrub: (text) => text.replaceAll(canary, '[redacted:C]') });
+    await audit.append({ type: 'request', requestId: 'r', client, credentials: ['C'], command: `deploy --token ${canary}`, cwd: '/w', reason: canary });
+    const text = (await audit.readLines()).join('\n');
+    assert.deepEqual(findLeaks(text, [canary]), []);
+    assert.match(text, /deploy --token \[redacted:C\]/);
+  });
+
+  it('rejects when the directory is unwritable, and keeps working for later appends elsewhere', async function () {
+    if (process.getuid?.() === 0) {
+      // root ignores permission bits: make the audit "directory" a file instead.
+      await fs.writeFile(join(root, 'audit'), 'not a directory');
+    } else {
+      await fs.mkdir(join(root, 'audit'), { mode: 0o500 });
+    }
+    const audit = sink();
+    await assert.rejects(audit.append(event(1)));
+    await assert.rejects(audit.append(event(2)), 'each append rejects, none is silently dropped');
+  });
+
+  it('exports a copy of every line', async () => {
+    const audit = sink({ maxFileBytes: () => 600 });
+    for (let k = 0; k < 6; k++) await audit.append(event(k));
+    const target = join(root, 'export.jsonl');
+    assert.equal(await audit.exportTo(target), 6);
+    const copy = (await fs.readFile(target, 'utf8')).split('\n');
+    assert.ok(verifyAuditLines(copy).ok);
+    assert.equal((await fs.stat(target)).mode & 0o777, 0o600);
+  });
+
+  it('an empty log verifies with count 0', async () => {
+    const verified = await sink().verify();
+    assert.ok(verified.ok);
+    assert.equal(verified.count, 0);
+  });
+});
