@@ -111,7 +111,7 @@ describe('audit chain', () => {
     const leaky: AuditEvent = { ...events[0]!, command: 'curl -H "Authorization: Bearer SECRETSECRET"', reason: 'SECRETSECRET' } as AuditEvent;
     const clean = scrubEvent(leaky, (text) => text.replaceAll('SECRETSECRET', '[redacted:X]'));
     assert.equal(JSON.stringify(clean).includes('SECRETSECRET'), false);
-    assert.deepEqual((clean as { credentials: string[] }).credentials, ['DEPLOY_TOKEN']);
-    assert.equal((clean as { type: string }).type, 'request');
+    assert.deepEqual((clean as unknown as { credentials: string[] }).credentials, ['DEPLOY_TOKEN']);
+    assert.equal((clean as unknown as { type: string }).type, 'request');
   });
 });
