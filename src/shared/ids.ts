@@ -13,6 +13,15 @@ export const Commands = {
   connectOnePassword: 'airlock.connectOnePassword',
   disconnectOnePassword: 'airlock.disconnectOnePassword',
   manageGrants: 'airlock.manageGrants',
+  connectCodex: 'airlock.connectCodex',
+  connectClaudeCode: 'airlock.connectClaudeCode',
+  connectCursor: 'airlock.connectCursor',
+  disconnectCodex: 'airlock.disconnectCodex',
+  disconnectClaudeCode: 'airlock.disconnectClaudeCode',
+  disconnectCursor: 'airlock.disconnectCursor',
+  rotateClientToken: 'airlock.rotateClientToken',
+  revokeClientToken: 'airlock.revokeClientToken',
+  showConnectionInfo: 'airlock.showConnectionInfo',
 } as const;
 
 export const Settings = {

@@ -1,6 +1,7 @@
 import type { OnePasswordStore } from '../adapters/stores/onePasswordStore';
 import type { SecretStorageStore } from '../adapters/stores/secretStorageStore';
 import type { PromptTracker } from '../adapters/vscode/secretEntry';
+import type { ClientId } from '../core/clients';
 import type { Log } from '../core/log';
 import type { AnyToolDefinition } from '../core/mcp/toolDefinition';
 import type { StoreRouter } from '../core/secrets/storeRouter';
@@ -14,6 +15,26 @@ export interface AirlockTestApi {
   readonly log: Log;
   /** Stores section: the router, the SecretStorage store, 1Password, the open Airlock prompt, request_secret_entry. */
   stores?: AirlockStoresTestApi;
+  /** Endpoint section: URL, client tokens (test mode only), discovery files. */
+  endpoint?: AirlockEndpointTestApi;
+}
+
+/** The MCP endpoint as a test sees it. */
+export interface AirlockEndpointTestApi {
+  /** Resolves when the endpoint's current (re)start is over: its URL, or undefined when disabled/failed. */
+  ready(): Promise<string | undefined>;
+  url(): string | undefined;
+  /** `client`'s bearer token, created if needed — tests call the endpoint as that client. */
+  clientToken(client: ClientId): Promise<string>;
+  /** Rotates/revokes as the person's commands do. */
+  rotate(client: ClientId): Promise<void>;
+  revoke(client: ClientId): Promise<void>;
+  /** Open MCP sessions (client, claimed name, last seen). */
+  sessions(): readonly { readonly id: string; readonly client: ClientId; readonly claimedName?: string }[];
+  /** `$AIRLOCK_HOME` as this window resolved it, its endpoints folder, and this window's discovery file. */
+  readonly airlockHome: string;
+  readonly discoveryDir: string;
+  discoveryFile(): string;
 }
 
 export interface AirlockStoresTestApi {

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import type { PolicyDecision } from '../../../../src/core/policy/evaluate';
 import { containingFolder } from '../../../../src/core/policy/evaluate';
+import { compileGlob, globMatch } from '../../../../src/core/policy/pattern';
 import type { SettingValues } from '../../../../src/core/policy/parse';
 import { decide, DEPLOY, FOLDER, layers, NPM } from './fixtures';
 
@@ -109,5 +110,19 @@ describe('evaluate', () => {
     assert.equal(containingFolder('/a/bc', ['/a/b']), undefined);
     assert.equal(containingFolder('/a/b\0', ['/a/b']), undefined);
     assert.equal(containingFolder('/a', ['relative']), undefined);
+  });
+});
+
+describe('globMatch', () => {
+  const rows: [string, string, boolean][] = [
+    ['*', '', true], ['*', 'anything / at all', true], ['npm run *', 'npm run deploy', true], ['npm run *', 'npm ci', false],
+    ['DEPLOY_*', 'DEPLOY_TOKEN', true], ['*_TOKEN', 'NPM_TOKEN', true], ['a?c', 'abc', true], ['a?c', 'ac', false],
+    ['a-b', 'a-b', true], ['(x)', '(x)', true], ['[a]', 'a', false], ['/regex/', '/regex/', true], ['a*b*c', 'aXXbYYc', true], ['a*b*c', 'aXXbYY', false],
+    ['', '', true], ['', 'x', false], ['**', 'x/y', true],
+  ];
+  for (const [pattern, text, expected] of rows) it(`${JSON.stringify(pattern)} ~ ${JSON.stringify(text)} = ${expected}`, () => assert.equal(globMatch(pattern, text), expected));
+  it('never throws on special characters and stays linear-ish on hostile patterns', () => {
+    for (const source of ['-', '\\', '\0', '\u202e', '${HOME}', '[/', '(']) compileGlob(source).test('x');
+    assert.equal(compileGlob(`${'*a'.repeat(30)}*b`).test('a'.repeat(5000)), false);
   });
 });
