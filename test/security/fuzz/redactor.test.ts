@@ -51,7 +51,7 @@ const secretValue = (index: number) =>
 // Filler: the kind of text programs print, without ESC (escapes are inserted on purpose).
 const filler = fc.oneof(
   fc.constantFrom('', ' ', '\n', '\r\n', 'Deploying to production…\n', 'token=', '"key": "', 'Authorization: Bearer ', '?q=', '{"a":1}', '✔ done\n', '%', '\\'),
-  fc.string({ maxLength: 30 }).map((s) => s.replace(/\x1b/g, '')),
+  fc.string({ maxLength: 30 }).map((s) => s.split('\x1b').join('')),
 );
 const ansi = fc.constantFrom('\x1b[31m', '\x1b[0m', '\x1b[1;32m', '\x1b[38;5;208m', '\x1b[K', '\x1b]8;;https://example.invalid\x07');
 
@@ -74,6 +74,7 @@ const scenario = fc
     }),
   );
 
+// eslint-disable-next-line no-control-regex -- matching terminal escapes is the point
 const ANSI_PATTERN = /\x1b\[[0-9;]*[A-Za-z]|\x1b\][^\x07]*\x07/g;
 const escapesOf = (text: string): string[] => text.match(ANSI_PATTERN) ?? [];
 
