@@ -12,6 +12,15 @@ import { systemClock } from './core/clock';
 import { requestSecretEntryTool } from './core/mcp/tools/requestSecretEntry';
 import { StoreRouter } from './core/secrets/storeRouter';
 import { Settings } from './shared/ids';
+import { homedir } from 'node:os';
+import { ClientTokens } from './adapters/vscode/clientTokens';
+import { registerConnectCommands } from './adapters/vscode/connectCommands';
+import { registerConnectionInfoCommand } from './adapters/vscode/connectionInfo';
+import { EndpointService } from './adapters/vscode/endpointService';
+import { registerMcpProvider } from './adapters/vscode/mcpProvider';
+import { airlockHome, endpointsDir } from './core/connect/paths';
+import { listCredentialsTool, type ListCredentialsDeps } from './core/mcp/tools/listCredentials';
+import { listGrantsTool, type ListGrantsDeps } from './core/mcp/tools/listGrants';
 
 /**
  * The one place where adapters are built and handed to the core. Each feature registers through
@@ -61,6 +70,38 @@ export async function compose(context: vscode.ExtensionContext): Promise<Airlock
   // ── grants & runner ───────────────────────────────────────────────────────────────────────────────
 
   // ── endpoint (last: serves the tools registered above) ───────────────────────────────────────────
+  // TODO(lead): feed list_credentials (credentials + policy preview) from the policy section and both
+  // tools' activeGrants from the lease manager once those are wired above; until then they report none.
+  const endpointSources: ListCredentialsDeps & ListGrantsDeps = { credentials: () => [], activeGrants: () => [] };
+  tools.unshift(listCredentialsTool(endpointSources), listGrantsTool(endpointSources));
+  const airlockHomeDir = airlockHome(process.env, homedir());
+  const clientTokens = new ClientTokens(context.secrets, airlockHomeDir, log);
+  const extensionVersion = String(context.extension.packageJSON?.version ?? 'dev');
+  const endpoint = new EndpointService({
+    context, log, clock: systemClock, scrub: (text) => scrubRef.current(text), tools, tokens: clientTokens, home: airlockHomeDir, version: extensionVersion,
+  });
+  context.subscriptions.push(
+    clientTokens,
+    endpoint,
+    registerMcpProvider(endpoint, clientTokens, extensionVersion, log),
+    registerConnectCommands({ tokens: clientTokens, home: airlockHomeDir, log, testMode: context.extensionMode === vscode.ExtensionMode.Test }),
+    registerConnectionInfoCommand(endpoint, clientTokens, airlockHomeDir, log, channel),
+  );
+  endpoint.start(); // in the background: activation does not wait for the socket
+  statusLines.push(() => (endpoint.url ? `MCP endpoint: ${endpoint.url} (${endpoint.sessions().length} session(s)).` : 'MCP endpoint: not running.'));
+  if (context.extensionMode === vscode.ExtensionMode.Test) {
+    testApi.endpoint = {
+      ready: () => endpoint.ready(),
+      url: () => endpoint.url,
+      clientToken: (client) => clientTokens.ensure(client),
+      rotate: (client) => clientTokens.rotate(client),
+      revoke: (client) => clientTokens.revoke(client),
+      sessions: () => endpoint.sessions(),
+      airlockHome: airlockHomeDir,
+      discoveryDir: endpointsDir(airlockHomeDir),
+      discoveryFile: () => endpoint.discoveryFile(),
+    };
+  }
 
   context.subscriptions.push(registerStatusCommand(log, channel, statusLines));
   log.info(`Airlock activated (${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'}).`);

@@ -1,0 +1,229 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import * as vscode from 'vscode';
+import { CLIENT_IDS, CLIENT_LABELS, isClientId, type ClientId } from '../../core/clients';
+import {
+  connectCodexToml, connectJsonConfig, disconnectCodexToml, disconnectJsonConfig, SERVER_NAME, type ConfigEdit, type ConfigEditFailure,
+} from '../../core/connect/clientConfig';
+import { launcherPath } from '../../core/connect/paths';
+import type { Log } from '../../core/log';
+import type { Outcome } from '../../core/outcome';
+import { Commands } from '../../shared/ids';
+import type { ClientTokens } from './clientTokens';
+
+type ConnectableClient = 'codex' | 'claude-code' | 'cursor';
+type Scope = 'user' | 'project';
+
+/** What a Connect/Disconnect command did; returned for tests, shown to the person as messages. */
+export interface ConnectResult {
+  readonly outcome: 'changed' | 'unchanged' | 'cancelled' | 'failed';
+  readonly path?: string;
+  readonly message: string;
+}
+
+/** Options integration tests may pass (honoured only when the extension runs in Test mode). */
+interface TestOptions {
+  readonly scope?: Scope;
+  readonly confirm?: false;
+}
+
+const PREVIEW_SCHEME = 'airlock-preview';
+
+interface Target {
+  readonly path: string;
+  readonly scope: Scope;
+  connect(text: string): Outcome<ConfigEdit, ConfigEditFailure>;
+  disconnect(text: string): Outcome<ConfigEdit, ConfigEditFailure>;
+}
+
+/** The person's home for client configs: `os.homedir()`, which follows `HOME` (tests point it at a sandbox). */
+const userHome = (): string => homedir();
+
+/**
+ * Registers Connect/Disconnect for Codex, Claude Code and Cursor, and Rotate/Revoke Client Token. Every
+ * write is previewed as a diff and confirmed in a modal first; edits keep the person's comments and other
+ * entries (src/core/connect/clientConfig.ts) and are idempotent.
+ */
+export function registerConnectCommands(options: {
+  readonly tokens: ClientTokens;
+  readonly home: string;
+  readonly log: Log;
+  readonly testMode: boolean;
+}): vscode.Disposable {
+  const { tokens, home, log, testMode } = options;
+  const previews = new Map<string, string>();
+  const previewChanged = new vscode.EventEmitter<vscode.Uri>();
+  const provider = vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, {
+    onDidChange: previewChanged.event,
+    provideTextDocumentContent: (uri) => previews.get(uri.toString()) ?? '',
+  });
+
+  const bridgeEntry = (client: ConnectableClient) => ({ command: launcherPath(home), args: ['--client', client] });
+
+  const targetsFor = async (client: ConnectableClient, test: TestOptions): Promise<Target | undefined> => {
+    const entry = bridgeEntry(client);
+    if (client === 'codex') {
+      const codexHome = process.env['CODEX_HOME'] ?? join(userHome(), '.codex');
+      return { path: join(codexHome, 'config.toml'), scope: 'user', connect: (t) => connectCodexToml(t, entry), disconnect: disconnectCodexToml };
+    }
+    const jsonEntry = client === 'claude-code' ? { type: 'stdio', command: entry.command, args: entry.args } : { command: entry.command, args: entry.args };
+    const scope = testMode && test.scope ? test.scope : await pickScope(client);
+    if (!scope) return undefined;
+    let path: string;
+    if (scope === 'user') {
+      path = client === 'claude-code' ? join(userHome(), '.claude.json') : join(userHome(), '.cursor', 'mcp.json');
+    } else {
+      const folder = await pickFolder(testMode);
+      if (!folder) return undefined;
+      path = client === 'claude-code' ? join(folder, '.mcp.json') : join(folder, '.cursor', 'mcp.json');
+    }
+    return { path, scope, connect: (t) => connectJsonConfig(t, jsonEntry), disconnect: disconnectJsonConfig };
+  };
+
+  const apply = async (client: ConnectableClient, mode: 'connect' | 'disconnect', rawTest: unknown): Promise<ConnectResult> => {
+    const test: TestOptions = testMode && rawTest !== null && typeof rawTest === 'object' ? (rawTest as TestOptions) : {};
+    const label = CLIENT_LABELS[client];
+    const target = await targetsFor(client, test);
+    if (!target) return { outcome: 'cancelled', message: 'Cancelled.' };
+    let original: string;
+    try {
+      original = existsSync(target.path) ? readFileSync(target.path, 'utf8') : '';
+    } catch (error) {
+      return report({ outcome: 'failed', path: target.path, message: `Could not read ${target.path}: ${(error as Error).message}` });
+    }
+    const edit = mode === 'connect' ? target.connect(original) : target.disconnect(original);
+    if (!edit.ok) return report({ outcome: 'failed', path: target.path, message: `${label}: ${target.path}: ${edit.message}` });
+
+    if (mode === 'connect') {
+      // The bridge needs the token file whether or not the config changes.
+      await tokens.writeTokenFile(client);
+    }
+    if (edit.value.kind === 'unchanged') {
+      return report({
+        outcome: 'unchanged',
+        path: target.path,
+        message: mode === 'connect' ? `${label} is already connected (${target.path}).` : `${label} was not connected in ${target.path}; nothing to change.`,
+      });
+    }
+    const proposed = edit.value.text;
+    if (!(testMode && test.confirm === false)) {
+      const confirmed = await confirmChange(client, mode, target, original, proposed);
+      if (!confirmed) return { outcome: 'cancelled', path: target.path, message: 'Cancelled; nothing was written.' };
+    }
+    // The file may have changed while the person looked at the preview: never overwrite what they did not see.
+    const now = existsSync(target.path) ? readFileSync(target.path, 'utf8') : '';
+    if (now !== original) return report({ outcome: 'failed', path: target.path, message: `${target.path} changed meanwhile; run the command again to see the current change.` });
+    try {
+      mkdirSync(dirname(target.path), { recursive: true });
+      writeFileSync(target.path, proposed, existsSync(target.path) ? {} : { mode: target.scope === 'user' ? 0o600 : 0o644 });
+    } catch (error) {
+      return report({ outcome: 'failed', path: target.path, message: `Could not write ${target.path}: ${(error as Error).message}` });
+    }
+    log.info(`${mode === 'connect' ? 'Connected' : 'Disconnected'} ${label}: ${target.path}`);
+    return report({
+      outcome: 'changed',
+      path: target.path,
+      message: mode === 'connect'
+        ? `${label} connected: ${target.path} now runs Airlock's bridge. Restart ${label} (or reload its MCP servers) to pick it up.`
+        : `${label} disconnected: removed "${SERVER_NAME}" from ${target.path}. Its token still works until you run "Airlock: Revoke Client Token".`,
+    });
+  };
+
+  const confirmChange = async (client: ConnectableClient, mode: 'connect' | 'disconnect', target: Target, original: string, proposed: string): Promise<boolean> => {
+    const label = CLIENT_LABELS[client];
+    const stamp = Date.now().toString(36);
+    const before = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${stamp}/current/${basename(target.path)}` });
+    const after = vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: `/${stamp}/proposed/${basename(target.path)}` });
+    previews.set(before.toString(), original);
+    previews.set(after.toString(), proposed);
+    try {
+      await vscode.commands.executeCommand('vscode.diff', before, after, `Airlock: ${mode} ${label} — ${target.path} (current ↔ proposed)`, { preview: true });
+      const action = mode === 'connect' ? 'Write' : 'Remove';
+      const detail = mode === 'connect'
+        ? `Adds the MCP server "${SERVER_NAME}" that runs ${launcherPath(home)} --client ${client}. Your other settings and comments are kept. The diff editor shows the exact change.` +
+          (target.scope === 'project' ? ' This file may be shared with your team; the launcher path is specific to this machine.' : '')
+        : `Removes the MCP server "${SERVER_NAME}". Everything else in the file is kept. The diff editor shows the exact change.`;
+      const answer = await vscode.window.showInformationMessage(`${action} this change to ${target.path}?`, { modal: true, detail }, action);
+      return answer === action;
+    } finally {
+      previews.delete(before.toString());
+      previews.delete(after.toString());
+    }
+  };
+
+  const report = (result: ConnectResult): ConnectResult => {
+    if (result.outcome === 'failed') {
+      log.warn(result.message);
+      void vscode.window.showErrorMessage(`Airlock: ${result.message}`);
+    } else {
+      void vscode.window.showInformationMessage(`Airlock: ${result.message}`);
+    }
+    return result;
+  };
+
+  const pickClient = async (title: string, argument: unknown): Promise<ClientId | undefined> => {
+    if (typeof argument === 'string' && isClientId(argument)) return argument;
+    const items = CLIENT_IDS.map((client) => ({
+      label: CLIENT_LABELS[client],
+      description: tokens.registry.has(client) ? 'has a token' : 'no token',
+      client,
+    }));
+    return (await vscode.window.showQuickPick(items, { title, placeHolder: 'Which client?' }))?.client;
+  };
+
+  const connectable: readonly [ConnectableClient, string, string][] = [
+    ['codex', Commands.connectCodex, Commands.disconnectCodex],
+    ['claude-code', Commands.connectClaudeCode, Commands.disconnectClaudeCode],
+    ['cursor', Commands.connectCursor, Commands.disconnectCursor],
+  ];
+  return vscode.Disposable.from(
+    provider,
+    previewChanged,
+    ...connectable.flatMap(([client, connectId, disconnectId]) => [
+      vscode.commands.registerCommand(connectId, (test?: unknown) => apply(client, 'connect', test)),
+      vscode.commands.registerCommand(disconnectId, (test?: unknown) => apply(client, 'disconnect', test)),
+    ]),
+    vscode.commands.registerCommand(Commands.rotateClientToken, async (argument?: unknown) => {
+      const client = await pickClient('Airlock: Rotate Client Token', argument);
+      if (!client) return false;
+      await tokens.rotate(client);
+      void vscode.window.showInformationMessage(
+        `Airlock: ${CLIENT_LABELS[client]} has a new token; the old one no longer works.${client === 'copilot' ? '' : tokens.hasTokenFile(client) ? ' Its token file was updated.' : ''}`,
+      );
+      return true;
+    }),
+    vscode.commands.registerCommand(Commands.revokeClientToken, async (argument?: unknown) => {
+      const client = await pickClient('Airlock: Revoke Client Token', argument);
+      if (!client) return false;
+      await tokens.revoke(client);
+      void vscode.window.showInformationMessage(`Airlock: ${CLIENT_LABELS[client]}'s token is revoked; its open sessions were closed. Connect it again to issue a new one.`);
+      return true;
+    }),
+  );
+}
+
+const basename = (path: string): string => path.split(/[\\/]/).pop() ?? path;
+
+async function pickScope(client: 'claude-code' | 'cursor'): Promise<Scope | undefined> {
+  const items = client === 'claude-code'
+    ? [
+        { label: 'Project', description: '.mcp.json in the workspace folder', scope: 'project' as const },
+        { label: 'User', description: '~/.claude.json (all projects)', scope: 'user' as const },
+      ]
+    : [
+        { label: 'User', description: '~/.cursor/mcp.json (all projects)', scope: 'user' as const },
+        { label: 'Project', description: '.cursor/mcp.json in the workspace folder', scope: 'project' as const },
+      ];
+  return (await vscode.window.showQuickPick(items, { title: `Connect ${CLIENT_LABELS[client]}: where?` }))?.scope;
+}
+
+async function pickFolder(testMode: boolean): Promise<string | undefined> {
+  const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
+  if (folders.length === 0) {
+    void vscode.window.showErrorMessage('Airlock: open a folder first to connect at project scope.');
+    return undefined;
+  }
+  if (folders.length === 1 || testMode) return folders[0]?.uri.fsPath;
+  return (await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which folder?' }))?.uri.fsPath;
+}
