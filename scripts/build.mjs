@@ -28,6 +28,9 @@ const builds = [
     format: 'cjs',
     target: 'node20',
     external: ['vscode', './onepassword-sdk.js'],
+    // Prefer packages' ESM builds: jsonc-parser's "main" is a UMD build whose dynamic require('./impl/…')
+    // esbuild cannot follow, so the bundle would fail at activation.
+    mainFields: ['module', 'main'],
   },
   {
     // The 1Password SDK in its own bundle, required on first use only (see onePasswordStore.ts). Its
