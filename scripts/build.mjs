@@ -1,14 +1,17 @@
 // Builds every bundle with esbuild: extension host (node/cjs, `vscode` external), the stdio bridge
 // (node/cjs, its own entry), the webview (browser/iife). Type-checking is `npm run typecheck` (tsc).
-// Usage: node scripts/build.mjs [--production] [--watch]
+// Usage: node scripts/build.mjs [--production] [--watch] [--outdir <dir>]  (default dist/; `npm run
+// package` builds into its own staging folder so a concurrent development build cannot leak into the VSIX)
 import * as esbuild from 'esbuild';
 import { cpSync, mkdirSync, existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+const outdirIndex = process.argv.indexOf('--outdir');
+const dist = outdirIndex === -1 ? join(root, 'dist') : resolve(process.argv[outdirIndex + 1]);
 
 const common = {
   bundle: true,
@@ -23,7 +26,7 @@ const builds = [
   {
     ...common,
     entryPoints: { extension: join(root, 'src/extension.ts') },
-    outdir: join(root, 'dist'),
+    outdir: dist,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
@@ -37,7 +40,7 @@ const builds = [
     // sdk-core reads core_bg.wasm from __dirname, so the wasm is copied next to it (copyOnePasswordWasm).
     ...common,
     entryPoints: { 'onepassword-sdk': join(root, 'src/adapters/stores/onePasswordSdk.ts') },
-    outdir: join(root, 'dist'),
+    outdir: dist,
     platform: 'node',
     format: 'cjs',
     target: 'node20',
@@ -45,7 +48,7 @@ const builds = [
   {
     ...common,
     entryPoints: { bridge: join(root, 'src/bridge/main.ts') },
-    outdir: join(root, 'dist'),
+    outdir: dist,
     platform: 'node',
     format: 'cjs',
     target: 'node18',
@@ -53,7 +56,7 @@ const builds = [
   {
     ...common,
     entryPoints: { consent: join(root, 'webview/consent/main.ts') },
-    outdir: join(root, 'dist/webview'),
+    outdir: join(dist, 'webview'),
     platform: 'browser',
     format: 'iife',
     target: 'chrome120',
@@ -63,18 +66,18 @@ const builds = [
 // Optional entries appear as their features land; skip the ones whose source does not exist yet.
 const present = builds.filter((b) => Object.values(b.entryPoints).every((p) => existsSync(p)));
 
-mkdirSync(join(root, 'dist'), { recursive: true });
+mkdirSync(dist, { recursive: true });
 if (watch) {
   for (const options of present) await (await esbuild.context(options)).watch();
   console.log('[build] watching');
 } else {
   await Promise.all(present.map((options) => esbuild.build(options)));
-  console.log(`[build] ${present.map((b) => Object.keys(b.entryPoints).join()).join(', ')} → dist/`);
+  console.log(`[build] ${present.map((b) => Object.keys(b.entryPoints).join()).join(', ')} → ${dist}`);
 }
 
 /** dist/core_bg.wasm beside dist/onepassword-sdk.js: the SDK's core loads it from its own directory. */
 function copyOnePasswordWasm() {
   const wasm = join(root, 'node_modules/@1password/sdk-core/nodejs/core_bg.wasm');
-  if (existsSync(join(root, 'src/adapters/stores/onePasswordSdk.ts'))) cpSync(wasm, join(root, 'dist/core_bg.wasm'));
+  if (existsSync(join(root, 'src/adapters/stores/onePasswordSdk.ts'))) cpSync(wasm, join(dist, 'core_bg.wasm'));
 }
 copyOnePasswordWasm();
