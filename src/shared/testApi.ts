@@ -1,7 +1,9 @@
 import type { OnePasswordStore } from '../adapters/stores/onePasswordStore';
 import type { SecretStorageStore } from '../adapters/stores/secretStorageStore';
 import type { PromptTracker } from '../adapters/vscode/secretEntry';
-import type { ClientId } from '../core/clients';
+import type { AccessOutcome, AccessRequestInput, RunInput, RunOutcome } from '../core/access/accessService';
+import type { ClientId, ClientIdentity } from '../core/clients';
+import type { GrantSummary } from '../core/grants/grant';
 import type { Log } from '../core/log';
 import type { AnyToolDefinition } from '../core/mcp/toolDefinition';
 import type { StoreRouter } from '../core/secrets/storeRouter';
@@ -15,6 +17,8 @@ export interface AirlockTestApi {
   readonly log: Log;
   /** Stores section: the router, the SecretStorage store, 1Password, the open Airlock prompt, request_secret_entry. */
   stores?: AirlockStoresTestApi;
+  /** Grants & runner section: lease snapshot, the access service as a given client, the terminal tap. */
+  grants?: AirlockGrantsTestApi;
   /** Endpoint section: URL, client tokens (test mode only), discovery files. */
   endpoint?: AirlockEndpointTestApi;
 }
@@ -44,4 +48,31 @@ export interface AirlockStoresTestApi {
   /** The quick input Airlock shows right now: tests fill it, then run `workbench.action.acceptSelectedQuickOpenItem`. */
   readonly prompts: PromptTracker;
   readonly secretEntryTool: AnyToolDefinition;
+}
+
+/**
+ * The grants feature as a test sees it. There is deliberately no way to approve a consent request here:
+ * approval happens only in the panel (integration tests use an `allow` rule with
+ * `airlock.policy.allowWithoutConsent` in user settings; e2e clicks Approve).
+ */
+export interface AirlockGrantsTestApi {
+  /** Every live grant (all clients), soonest expiry first. */
+  snapshot(): GrantSummary[];
+  /** The access service's entry points bound to `client` (a fresh MCP session id each call). */
+  as(client: ClientId): AccessAsClient;
+  /** Everything Airlock's run terminals wrote so far (what the person, or a terminal-reading tool, sees). */
+  terminalText(): string;
+  /** Process ids of the children running now. */
+  runningPids(): number[];
+  /** Revokes as the person would from the status bar. */
+  revokeAllAsPerson(): number;
+}
+
+/** The access service bound to one client, as its MCP tools would call it (policy and consent still decide). */
+export interface AccessAsClient {
+  readonly caller: ClientIdentity;
+  requestAccess(input: AccessRequestInput): Promise<AccessOutcome>;
+  awaitAccess(requestId: string): Promise<AccessOutcome>;
+  run(input: RunInput): Promise<RunOutcome>;
+  revoke(grantId: string): { revoked: number };
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { realpathSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
@@ -19,6 +20,7 @@ import type { LiveSecrets } from '../../core/redaction/liveSecrets';
 import { createRedactor, MIN_SECRET_LENGTH } from '../../core/redaction/redactor';
 import type { SecretReference } from '../../core/secrets/reference';
 import type { SecretStore } from '../../core/secrets/store';
+import type { AirlockGrantsTestApi } from '../../shared/testApi';
 import { registerGrantsStatusBar } from './grantsStatusBar';
 import { TaskRunner, type TerminalTap } from './taskRunner';
 
@@ -105,5 +107,38 @@ export function createGrantsRunner(deps: GrantsRunnerDeps): GrantsRunner {
       runner.dispose(); // SIGKILL to every child's process group, in case the host goes down now
       statusBar.dispose();
     },
+  };
+}
+
+/** A terminal tap for tests that keeps the last `limit` characters the run terminals wrote. */
+export function terminalTranscript(limit = 4 * 1024 * 1024): { tap: TerminalTap; text(): string } {
+  let text = '';
+  return {
+    tap: (_runId, chunk) => {
+      text = (text + chunk).slice(-limit);
+    },
+    text: () => text,
+  };
+}
+
+/** The test API of this feature (Test mode only; see AirlockGrantsTestApi). */
+export function grantsTestApi(feature: GrantsRunner, transcript: { text(): string }): AirlockGrantsTestApi {
+  const signal = new AbortController().signal;
+  const noProgress = (): void => {};
+  return {
+    snapshot: () => feature.access.activeGrants(),
+    as: (client) => {
+      const caller = { id: client, sessionId: `test-${randomUUID()}` };
+      return {
+        caller,
+        requestAccess: (input) => feature.access.requestAccess(caller, input, noProgress, signal),
+        awaitAccess: (requestId) => feature.access.awaitAccess(caller, requestId, noProgress, signal),
+        run: (input) => feature.access.run(caller, input, noProgress, signal),
+        revoke: (grantId) => feature.access.revoke(caller, grantId),
+      };
+    },
+    terminalText: () => transcript.text(),
+    runningPids: () => feature.runner.pids,
+    revokeAllAsPerson: () => feature.leases.revokeAll('person'),
   };
 }

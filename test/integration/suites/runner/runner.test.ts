@@ -1,0 +1,259 @@
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import * as vscode from 'vscode';
+import { EXTENSION_ID } from '../../../../src/shared/ids';
+import type { AirlockGrantsTestApi, AirlockTestApi } from '../../../../src/shared/testApi';
+import { findLeaks, makeCanary } from '../../../support/canary';
+
+const LEAK = 'node scripts/leak.js';
+const SLEEP = 'node scripts/sleep.js';
+const ASK = 'node scripts/ask.js';
+const canary = makeCanary('runner');
+
+async function airlock(): Promise<AirlockTestApi & { grants: AirlockGrantsTestApi }> {
+  const extension = vscode.extensions.getExtension<AirlockTestApi | undefined>(EXTENSION_ID);
+  assert.ok(extension);
+  const api = await extension.activate();
+  assert.ok(api?.grants, 'the grants test API is missing');
+  return api as AirlockTestApi & { grants: AirlockGrantsTestApi };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+function filesUnder(dir: string): string[] {
+  try {
+    return readdirSync(dir, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name));
+  } catch {
+    return [];
+  }
+}
+
+const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Every file on disk an agent or a person could read that Airlock (or VS Code on its behalf) wrote: the
+ * sandbox's user data (logs incl. the output channel, global/workspace storage incl. state databases,
+ * the audit log), AIRLOCK_HOME, and the workspace. SecretStorage's own backing file is where the canary
+ * legitimately lives, so the test reports files and lets the caller decide.
+ */
+function diskLeaks(): { file: string; forms: string[] }[] {
+  const roots = [join(process.env['AIRLOCK_TEST_SANDBOX'] ?? '/nonexistent', 'user-data'), process.env['AIRLOCK_HOME'] ?? '', process.env['AIRLOCK_TEST_WORKSPACE'] ?? ''];
+  const found: { file: string; forms: string[] }[] = [];
+  for (const file of roots.filter((r) => r !== '').flatMap(filesUnder)) {
+    let size = 0;
+    try {
+      size = statSync(file).size;
+    } catch {
+      continue;
+    }
+    if (size > 64 * 1024 * 1024) continue;
+    const leaks = findLeaks(readFileSync(file), [canary]);
+    if (leaks.length > 0) found.push({ file, forms: [...new Set(leaks.map((l) => l.form))] });
+  }
+  return found;
+}
+
+describe('grants & runner (real extension host, canary secrets)', function () {
+  this.timeout(60_000);
+
+  before(async () => {
+    const api = await airlock();
+    assert.ok(api.stores, 'the stores test API is missing');
+    await api.stores.secretStorage.put('CANARY_TOKEN', canary);
+    await api.stores.secretStorage.put('SHORT_TOKEN', 'short');
+  });
+
+  after(async () => {
+    const api = await airlock();
+    api.grants.revokeAllAsPerson();
+  });
+
+  it('over MCP (real SDK client, Streamable HTTP, codex token): request_access → run → scrubbed result; printenv refused', async () => {
+    const api = await airlock();
+    assert.ok(api.endpoint, 'the endpoint test API is missing');
+    const url = await api.endpoint.ready();
+    assert.ok(url, 'the endpoint is not running');
+    const client = new Client({ name: 'runner-integration', version: '1.0.0' });
+    const transport = new StreamableHTTPClientTransport(new URL(url), {
+      requestInit: { headers: { authorization: `Bearer ${await api.endpoint.clientToken('codex')}` } },
+    });
+    await client.connect(transport);
+    try {
+      const tools = (await client.listTools()).tools.map((t) => t.name);
+      for (const name of ['request_access', 'await_access', 'run', 'revoke']) assert.ok(tools.includes(name), `${name} not served: ${tools.join(', ')}`);
+
+      const asked = await client.callTool({ name: 'request_access', arguments: { credentials: ['CANARY_TOKEN'], command: LEAK, reason: 'MCP leak scan', maxRuns: 2 } });
+      assert.notEqual(asked.isError, true, JSON.stringify(asked));
+      const grant = (asked.structuredContent as { status: string; grant?: { grantId: string; client: string } }).grant;
+      assert.ok(grant, JSON.stringify(asked));
+      assert.equal(grant.client, 'codex', 'the token, not the claimed name, is the identity');
+
+      const ran = await client.callTool({ name: 'run', arguments: { command: LEAK, grantId: grant.grantId } }, { timeout: 60_000 });
+      assert.notEqual(ran.isError, true, JSON.stringify(ran));
+      const report = ran.structuredContent as { exitCode: number; output: string; runsLeft: number };
+      assert.equal(report.exitCode, 7);
+      assert.match(report.output, /\[redacted:CANARY_TOKEN\]/);
+      assert.equal(report.runsLeft, 1);
+      assert.deepEqual(findLeaks(JSON.stringify(ran), [canary]), [], 'the MCP result leaks');
+
+      const printenv = await client.callTool({ name: 'run', arguments: { command: 'printenv', grantId: grant.grantId } });
+      assert.equal(printenv.isError, true);
+      assert.match(JSON.stringify(printenv.content), /covers only the command/);
+      assert.deepEqual(findLeaks(JSON.stringify(printenv), [canary]), []);
+
+      const revoked = await client.callTool({ name: 'revoke', arguments: { grantId: 'all' } });
+      assert.notEqual(revoked.isError, true, JSON.stringify(revoked));
+      assert.ok(!api.grants.snapshot().some((g) => g.grantId === grant.grantId));
+    } finally {
+      await transport.terminateSession().catch(() => undefined);
+      await client.close();
+    }
+  });
+
+  it('request_access (allow rule) → run prints the secret in every encoding → nothing leaks to the agent or the terminal', async () => {
+    const api = await airlock();
+    const codex = api.grants.as('codex');
+    const approved = await codex.requestAccess({ credentials: ['CANARY_TOKEN'], command: LEAK, reason: 'integration: leak scan', maxRuns: 3 });
+    assert.equal(approved.status, 'approved', JSON.stringify(approved));
+    assert.ok(approved.status === 'approved');
+    assert.equal(approved.grant.cwd, process.env['AIRLOCK_TEST_WORKSPACE']);
+    assert.ok(api.grants.snapshot().some((g) => g.grantId === approved.grant.grantId));
+
+    const outcome = await codex.run({ command: LEAK, grantId: approved.grant.grantId });
+    assert.equal(outcome.status, 'finished', JSON.stringify(outcome));
+    assert.ok(outcome.status === 'finished');
+    assert.equal(outcome.report.exitCode, 7);
+    assert.match(outcome.report.output, /leak script done/);
+    assert.match(outcome.report.output, /FORCE_COLOR=1/);
+    assert.match(outcome.report.output, /raw:.*\[redacted:CANARY_TOKEN\]/);
+    assert.match(outcome.report.output, /split: \[redacted:CANARY_TOKEN\] end/);
+    assert.match(outcome.report.output, /stderr: \[redacted:CANARY_TOKEN\]/);
+    assert.deepEqual(findLeaks(JSON.stringify(outcome), [canary]), [], 'the run result leaks');
+    assert.equal(outcome.report.runsLeft, 2);
+
+    const terminal = await until('the terminal to show the end of the run', () => {
+      const text = api.grants.terminalText();
+      return text.includes('exited with code 7') ? text : undefined;
+    });
+    assert.match(terminal, /\[redacted:CANARY_TOKEN\]/);
+    assert.match(terminal, /\r\n/, 'newlines are converted for the terminal');
+    assert.deepEqual(findLeaks(terminal, [canary]), [], 'the terminal leaks');
+
+    const task = vscode.window.terminals.find((t) => t.name.startsWith(`Airlock: ${LEAK} — Codex, 1 credential, expires`));
+    assert.ok(task, `no task terminal named for the run among: ${vscode.window.terminals.map((t) => t.name).join(' | ')}`);
+  });
+
+  it('printenv, env, echo $X and /proc/self/environ never ride on that grant', async () => {
+    const api = await airlock();
+    const codex = api.grants.as('codex');
+    const approved = await codex.requestAccess({ credentials: ['CANARY_TOKEN'], command: LEAK, reason: 'binding check' });
+    assert.ok(approved.status === 'approved');
+    for (const command of ['printenv', 'env', 'echo $CANARY_TOKEN', 'cat /proc/self/environ', `${LEAK}; printenv`]) {
+      const refused = await codex.run({ command, grantId: approved.grant.grantId });
+      assert.ok(refused.status === 'refused' && refused.code === 'command-not-covered', `${command}: ${JSON.stringify(refused)}`);
+    }
+    const other = await api.grants.as('cursor').run({ command: LEAK, grantId: approved.grant.grantId });
+    assert.ok(other.status === 'refused' && other.code === 'grant-not-found', 'another client cannot use the grant');
+    assert.equal(api.grants.snapshot().find((g) => g.grantId === approved.grant.grantId)?.runsLeft, null);
+  });
+
+  it('refuses a secret shorter than 8 characters, naming the credential', async () => {
+    const api = await airlock();
+    const outcome = await api.grants.as('codex').run({ command: LEAK, credentials: ['SHORT_TOKEN'] });
+    assert.ok(outcome.status === 'refused' && outcome.code === 'secret-too-short', JSON.stringify(outcome));
+    assert.match(outcome.message, /SHORT_TOKEN/);
+  });
+
+  it('revoke ends the grant: no new runs', async () => {
+    const api = await airlock();
+    const codex = api.grants.as('codex');
+    const approved = await codex.requestAccess({ credentials: ['CANARY_TOKEN'], command: LEAK, reason: 'revoke check' });
+    assert.ok(approved.status === 'approved');
+    assert.deepEqual(api.grants.as('cursor').revoke(approved.grant.grantId), { revoked: 0 }, 'only the owner revokes');
+    assert.deepEqual(codex.revoke(approved.grant.grantId), { revoked: 1 });
+    const refused = await codex.run({ command: LEAK, grantId: approved.grant.grantId });
+    assert.equal(refused.status, 'refused');
+    assert.ok(!api.grants.snapshot().some((g) => g.grantId === approved.grant.grantId));
+  });
+
+  it('expiry ends the grant on time', async () => {
+    const api = await airlock();
+    const codex = api.grants.as('codex');
+    const approved = await codex.requestAccess({ credentials: ['CANARY_TOKEN'], command: LEAK, reason: 'expiry check', durationSeconds: 1 });
+    assert.ok(approved.status === 'approved');
+    await until('the grant to expire', () => !api.grants.snapshot().some((g) => g.grantId === approved.grant.grantId), 5_000);
+    const refused = await codex.run({ command: LEAK, grantId: approved.grant.grantId });
+    assert.equal(refused.status, 'refused');
+  });
+
+  it('a timeout kills the process group and the result says so', async () => {
+    const api = await airlock();
+    const outcome = await api.grants.as('codex').run({ command: SLEEP, credentials: ['CANARY_TOKEN'], timeoutSeconds: 2 });
+    assert.ok(outcome.status === 'finished', JSON.stringify(outcome));
+    assert.equal(outcome.report.timedOut, true);
+    assert.equal(outcome.report.stoppedBy, 'timeout');
+    const pid = Number(/sleeping pid=(\d+)/.exec(outcome.report.output)?.[1]);
+    assert.ok(pid > 0, outcome.report.output);
+    await until('the child to be gone', () => !alive(pid), 5_000);
+  });
+
+  it('killOnExpiry kills the running task when its grant expires', async () => {
+    const api = await airlock();
+    const config = vscode.workspace.getConfiguration('airlock');
+    await config.update('grants.killOnExpiry', true, vscode.ConfigurationTarget.Global);
+    try {
+      await sleep(500); // the policy re-reads settings on change
+      const codex = api.grants.as('codex');
+      const approved = await codex.requestAccess({ credentials: ['CANARY_TOKEN'], command: SLEEP, reason: 'kill on expiry', durationSeconds: 3 });
+      assert.ok(approved.status === 'approved');
+      const running = codex.run({ command: SLEEP, grantId: approved.grant.grantId });
+      const pid = await until('the child to start', () => api.grants.runningPids()[0]);
+      const outcome = await running;
+      assert.ok(outcome.status === 'finished' && outcome.report.stoppedBy === 'grant-ended', JSON.stringify(outcome));
+      await until('the child to be gone', () => !alive(pid), 5_000);
+    } finally {
+      await config.update('grants.killOnExpiry', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('the person can answer a prompt in the task terminal (stdin works)', async () => {
+    const api = await airlock();
+    const running = api.grants.as('codex').run({ command: ASK, credentials: ['CANARY_TOKEN'], timeoutSeconds: 20 });
+    const terminal = await until('the ask terminal', () => vscode.window.terminals.find((t) => t.name.startsWith(`Airlock: ${ASK}`)));
+    await until('the prompt', () => api.grants.terminalText().includes('Continue? [y/N]'));
+    terminal.sendText('yes', true);
+    const outcome = await running;
+    assert.ok(outcome.status === 'finished', JSON.stringify(outcome));
+    assert.match(outcome.report.output, /answer=yes/);
+    assert.equal(outcome.report.exitCode, 0);
+  });
+
+  it('nothing on disk holds the canary: output channel log, audit log, global/workspace state, workspace', async () => {
+    await sleep(1500); // let the log channel and state flush
+    const leaks = diskLeaks();
+    // SecretStorage legitimately holds the value, encrypted or not, in its own store; anything else is a leak.
+    const unexpected = leaks.filter(({ file }) => !/secret|keyring|credential/i.test(file));
+    assert.deepEqual(unexpected, [], `canary found on disk:\n${JSON.stringify(leaks, null, 2)}`);
+  });
+});
