@@ -12,6 +12,10 @@ import { systemClock } from './core/clock';
 import { requestSecretEntryTool } from './core/mcp/tools/requestSecretEntry';
 import { StoreRouter } from './core/secrets/storeRouter';
 import { Settings } from './shared/ids';
+import { join } from 'node:path';
+import { AuditFile } from './adapters/node/auditFile';
+import { readAuditMaxFileBytes, registerAuditCommands } from './adapters/vscode/auditCommands';
+import type { AuditSink } from './core/audit/events';
 import { homedir } from 'node:os';
 import { ClientTokens } from './adapters/vscode/clientTokens';
 import { registerConnectCommands } from './adapters/vscode/connectCommands';
@@ -36,6 +40,19 @@ export async function compose(context: vscode.ExtensionContext): Promise<Airlock
   const testApi: AirlockTestApi = { log };
 
   // ── audit ─────────────────────────────────────────────────────────────────────────────────────────
+  // Hash-chained JSONL in global storage (shared by every window; the sink locks across them). Every
+  // event passes the live scrubber. `audit` is what the other sections append to; append rejects when
+  // the log cannot be written, and callers then refuse the run.
+  const auditDir = join(context.globalStorageUri.fsPath, 'audit');
+  const auditFile = new AuditFile({ dir: auditDir, maxFileBytes: readAuditMaxFileBytes, scrub: (text) => scrubRef.current(text) });
+  const audit: AuditSink = auditFile;
+  context.subscriptions.push(
+    registerAuditCommands({ audit: auditFile, scrub: (text) => scrubRef.current(text), log, testMode: context.extensionMode === vscode.ExtensionMode.Test }),
+  );
+  if (context.extensionMode === vscode.ExtensionMode.Test) {
+    testApi.audit = audit;
+    testApi.auditDir = auditDir;
+  }
 
   // ── policy & consent ──────────────────────────────────────────────────────────────────────────────
 

@@ -22,6 +22,9 @@ export const Commands = {
   rotateClientToken: 'airlock.rotateClientToken',
   revokeClientToken: 'airlock.revokeClientToken',
   showConnectionInfo: 'airlock.showConnectionInfo',
+  showAuditLog: 'airlock.showAuditLog',
+  verifyAuditLog: 'airlock.verifyAuditLog',
+  exportAuditLog: 'airlock.exportAuditLog',
 } as const;
 
 export const Settings = {

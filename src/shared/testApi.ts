@@ -4,6 +4,7 @@ import type { PromptTracker } from '../adapters/vscode/secretEntry';
 import type { AccessOutcome, AccessRequestInput, RunInput, RunOutcome } from '../core/access/accessService';
 import type { ClientId, ClientIdentity } from '../core/clients';
 import type { GrantSummary } from '../core/grants/grant';
+import type { AuditSink } from '../core/audit/events';
 import type { Log } from '../core/log';
 import type { AnyToolDefinition } from '../core/mcp/toolDefinition';
 import type { StoreRouter } from '../core/secrets/storeRouter';
@@ -15,6 +16,9 @@ import type { StoreRouter } from '../core/secrets/storeRouter';
  */
 export interface AirlockTestApi {
   readonly log: Log;
+  /** Audit section: the sink every section appends to, and its directory (global storage + `/audit`). */
+  audit?: AuditSink;
+  auditDir?: string;
   /** Stores section: the router, the SecretStorage store, 1Password, the open Airlock prompt, request_secret_entry. */
   stores?: AirlockStoresTestApi;
   /** Grants & runner section: lease snapshot, the access service as a given client, the terminal tap. */

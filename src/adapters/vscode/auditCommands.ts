@@ -1,0 +1,143 @@
+import * as vscode from 'vscode';
+import { auditRows, filterChoices, filterRows, renderAuditView, type AuditDecision, type AuditFilter } from '../../core/audit/auditView';
+import type { Log } from '../../core/log';
+import { Commands, Settings } from '../../shared/ids';
+import type { AuditFile, AuditVerifyResult } from '../node/auditFile';
+
+export const AUDIT_VIEW_SCHEME = 'airlock-audit';
+
+export interface AuditCommandsDeps {
+  readonly audit: AuditFile;
+  readonly scrub: (text: string) => string;
+  readonly log: Log;
+  /** Only in Test mode may Export take its target as an argument (no dialog); never in production. */
+  readonly testMode: boolean;
+}
+
+/**
+ * Airlock: Show / Verify / Export Audit Log. The view is a read-only virtual document rendered from
+ * the log (which holds no values), passed through the live scrubber once more.
+ */
+export function registerAuditCommands(deps: AuditCommandsDeps): vscode.Disposable {
+  const changed = new vscode.EventEmitter<vscode.Uri>();
+  const provider: vscode.TextDocumentContentProvider = {
+    onDidChange: changed.event,
+    provideTextDocumentContent: async (uri) => deps.scrub(await renderView(deps.audit, filterFromUri(uri))),
+  };
+  return vscode.Disposable.from(
+    changed,
+    vscode.workspace.registerTextDocumentContentProvider(AUDIT_VIEW_SCHEME, provider),
+    vscode.commands.registerCommand(Commands.showAuditLog, async (filterArg?: unknown) => {
+      const filter = isFilter(filterArg) ? filterArg : await pickFilter(deps.audit);
+      if (filter === undefined) return undefined;
+      const uri = viewUri(filter);
+      changed.fire(uri);
+      const document = await vscode.workspace.openTextDocument(uri);
+      await vscode.window.showTextDocument(document, { preview: false });
+      return uri.toString();
+    }),
+    vscode.commands.registerCommand(Commands.verifyAuditLog, async (): Promise<AuditVerifyResult | undefined> => {
+      try {
+        const result = await deps.audit.verify();
+        if (result.ok) {
+          void vscode.window.showInformationMessage(`Airlock audit log verified: ${result.count} event${result.count === 1 ? '' : 's'} in ${result.files} file${result.files === 1 ? '' : 's'}, hash chain intact.`);
+        } else {
+          deps.log.warn(`Audit log verification failed: ${brokenText(result)}`);
+          void vscode.window.showErrorMessage(`Airlock audit log is broken: ${brokenText(result)}`);
+        }
+        return result;
+      } catch (error) {
+        deps.log.error(`Could not read the audit log: ${(error as Error).message}`);
+        void vscode.window.showErrorMessage(`Airlock could not read the audit log in ${deps.audit.dir}: ${(error as Error).message}`);
+        return undefined;
+      }
+    }),
+    vscode.commands.registerCommand(Commands.exportAuditLog, async (targetArg?: unknown) => {
+      let target: vscode.Uri | undefined;
+      if (deps.testMode && targetArg instanceof vscode.Uri) target = targetArg;
+      else {
+        const stamp = new Date().toISOString().slice(0, 10);
+        const home = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(deps.audit.dir);
+        target = await vscode.window.showSaveDialog({
+          title: 'Export Airlock Audit Log',
+          defaultUri: vscode.Uri.joinPath(home, `airlock-audit-${stamp}.jsonl`),
+          filters: { 'JSON Lines': ['jsonl'] },
+          saveLabel: 'Export',
+        });
+      }
+      if (target === undefined) return undefined;
+      try {
+        const count = await deps.audit.exportTo(target.fsPath);
+        void vscode.window.showInformationMessage(`Exported ${count} audit event${count === 1 ? '' : 's'} to ${target.fsPath}.`);
+        return count;
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Airlock could not export the audit log to ${target.fsPath}: ${(error as Error).message}`);
+        return undefined;
+      }
+    }),
+  );
+}
+
+function brokenText(result: Extract<AuditVerifyResult, { ok: false }>): string {
+  return `first broken link at ${result.file ?? 'the log'}, line ${result.line}: ${result.why} (${result.count} event${result.count === 1 ? '' : 's'} before it verified).`;
+}
+
+async function renderView(audit: AuditFile, filter: AuditFilter): Promise<string> {
+  const [lines, verified] = await Promise.all([audit.readLines(), audit.verify()]);
+  const { rows, unreadable } = auditRows(lines);
+  const chain = verified.ok ? `intact (${verified.count} events)` : `BROKEN — ${brokenText(verified)}`;
+  return renderAuditView(filterRows(rows, filter), { filter, total: rows.length, unreadable, chain, files: verified.files });
+}
+
+async function pickFilter(audit: AuditFile): Promise<AuditFilter | undefined> {
+  const { rows } = auditRows(await audit.readLines());
+  const choices = filterChoices(rows);
+  type Which = 'all' | 'client' | 'credential' | 'decision';
+  const kinds: (vscode.QuickPickItem & { which: Which })[] = [
+    { label: 'All events', which: 'all', description: `${rows.length}` },
+    { label: 'Filter by client…', which: 'client', description: choices.clients.join(', ') },
+    { label: 'Filter by credential…', which: 'credential', description: choices.credentials.join(', ') },
+    { label: 'Filter by decision…', which: 'decision', description: 'approved, denied, refused' },
+  ];
+  const picked = await vscode.window.showQuickPick(kinds, { title: 'Airlock: Show Audit Log', placeHolder: 'Which events?' });
+  if (picked === undefined) return undefined;
+  if (picked.which === 'all') return {};
+  const values = picked.which === 'client' ? choices.clients : picked.which === 'credential' ? choices.credentials : (['approved', 'denied', 'refused'] as const);
+  const value = await vscode.window.showQuickPick([...values], { title: picked.label, placeHolder: values.length === 0 ? 'No events yet' : 'Choose one' });
+  if (value === undefined) return undefined;
+  if (picked.which === 'client') return { client: value };
+  if (picked.which === 'credential') return { credential: value };
+  return { decision: value as AuditDecision };
+}
+
+function viewUri(filter: AuditFilter): vscode.Uri {
+  const query = new URLSearchParams();
+  if (filter.client !== undefined) query.set('client', filter.client);
+  if (filter.credential !== undefined) query.set('credential', filter.credential);
+  if (filter.decision !== undefined) query.set('decision', filter.decision);
+  return vscode.Uri.from({ scheme: AUDIT_VIEW_SCHEME, path: 'Airlock Audit Log.log', query: query.toString() });
+}
+
+function filterFromUri(uri: vscode.Uri): AuditFilter {
+  const query = new URLSearchParams(uri.query);
+  const decision = query.get('decision');
+  return {
+    ...(query.get('client') !== null ? { client: query.get('client')! } : {}),
+    ...(query.get('credential') !== null ? { credential: query.get('credential')! } : {}),
+    ...(decision === 'approved' || decision === 'denied' || decision === 'refused' ? { decision } : {}),
+  };
+}
+
+function isFilter(value: unknown): value is AuditFilter {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const record = value as Record<string, unknown>;
+  return Object.entries(record).every(([key, inner]) => ['client', 'credential', 'decision'].includes(key) && typeof inner === 'string');
+}
+
+/** `airlock.audit.maxFileSizeMiB` (application scope: only the person's own settings count), in bytes. */
+export function readAuditMaxFileBytes(): number {
+  const inspected = vscode.workspace.getConfiguration().inspect<number>(Settings.auditMaxFileSizeMiB);
+  const mib = inspected?.globalValue ?? inspected?.defaultValue ?? 10;
+  const clamped = typeof mib === 'number' && Number.isFinite(mib) ? Math.min(1024, Math.max(1, mib)) : 10;
+  return Math.floor(clamped * 1024 * 1024);
+}
