@@ -1,0 +1,71 @@
+/**
+ * `npm run package`: production build and `vsce package --no-dependencies` → dist-vsix/airlock.vsix,
+ * then a check that the archive holds exactly what `.vscodeignore`'s allowlist names (fails otherwise).
+ *
+ * It packages from a staging folder (out/vsix-staging: the allowlisted files + a fresh production
+ * build), not from the working tree, so development leftovers in dist/ (source maps, stale entries) or a
+ * concurrent `npm run build` can never end up in the VSIX.
+ */
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { minimatch } from 'minimatch';
+import { repoRoot } from './lib/sandbox';
+import { allowlistPatterns, checkVsixEntries, listVsixEntries } from './lib/vsix';
+
+export const vsixPath = join(repoRoot, 'dist-vsix/airlock.vsix');
+const staging = join(repoRoot, 'out/vsix-staging');
+/** Never walked for allowlisted files: built output and tooling folders. */
+const skipDirs = new Set(['.git', 'node_modules', 'dist', 'out', 'dist-vsix', 'test-results', '.vscode-test']);
+
+function run(command: string, args: readonly string[], cwd = repoRoot): void {
+  const result = spawnSync(command, args, { cwd, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (exit ${result.status ?? result.signal})`);
+}
+
+/** Repository files (outside built folders) that an allowlist pattern names. */
+function allowlistedSources(patterns: readonly string[], dir = repoRoot): string[] {
+  const found: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (!skipDirs.has(entry.name)) found.push(...allowlistedSources(patterns, path));
+    } else if (patterns.some((pattern) => minimatch(relative(repoRoot, path), pattern, { dot: true }))) {
+      found.push(path);
+    }
+  }
+  return found;
+}
+
+async function main(): Promise<void> {
+  const vscodeignore = readFileSync(join(repoRoot, '.vscodeignore'), 'utf8');
+  const patterns = allowlistPatterns(vscodeignore);
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(staging, { recursive: true });
+  cpSync(join(repoRoot, '.vscodeignore'), join(staging, '.vscodeignore'));
+  for (const file of allowlistedSources(patterns)) {
+    const target = join(staging, relative(repoRoot, file));
+    mkdirSync(dirname(target), { recursive: true });
+    cpSync(file, target);
+  }
+  run('node', [join(repoRoot, 'scripts/build.mjs'), '--production', '--outdir', join(staging, 'dist')]);
+  mkdirSync(dirname(vsixPath), { recursive: true });
+  rmSync(vsixPath, { force: true });
+  run(join(repoRoot, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--out', vsixPath], staging);
+
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { main: string };
+  const entries = await listVsixEntries(vsixPath);
+  const check = checkVsixEntries(entries, patterns, ['package.json', manifest.main]);
+  if (check.unexpected.length > 0 || check.missing.length > 0) {
+    if (check.unexpected.length > 0) process.stderr.write(`VSIX holds files .vscodeignore does not allow:\n  ${check.unexpected.join('\n  ')}\n`);
+    if (check.missing.length > 0) process.stderr.write(`VSIX lacks required files:\n  ${check.missing.join('\n  ')}\n`);
+    throw new Error('VSIX contents check failed');
+  }
+  const sizeMb = (statSync(vsixPath).size / 1024 / 1024).toFixed(2);
+  process.stdout.write(`[package] ${relative(repoRoot, vsixPath)} (${sizeMb} MB, ${entries.length} entries) matches the .vscodeignore allowlist\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`package: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

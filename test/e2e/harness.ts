@@ -1,0 +1,247 @@
+/**
+ * E2E harness: a throwaway code-server with the packaged VSIX installed, opened in headless Chromium, and
+ * helpers to use it like a person (command palette, notifications, webviews, terminal, screenshots) or
+ * like an agent (discovery file + client token under `airlockHome`).
+ *
+ *   const sandbox = await launchSandbox({ userSettings: { ... } });
+ *   try {
+ *     await runCommand(sandbox.page, 'Airlock: Show Status');
+ *     await waitForNotification(sandbox.page, /Airlock .* is active/);
+ *     await screenshot(sandbox.page, 'status');
+ *   } finally {
+ *     await sandbox.close();
+ *   }
+ *
+ * Run with `npm run test:e2e` (packages the VSIX first). One sandbox at a time: each is ≈2.3 GB.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { BrowserContext, Frame, Page } from 'playwright-core';
+import type { ClientId } from '../../src/core/clients';
+import { endpointRecordSchema, type EndpointRecord } from '../../src/core/connect/discoveryRecord';
+import { clientTokenPath, endpointsDir } from '../../src/core/connect/paths';
+import {
+  copyFixture,
+  createSandboxDirs,
+  installVsix,
+  launchBrowser,
+  removeOnExit,
+  repoRoot,
+  sleep,
+  startCodeServer,
+  writeUserSettings,
+  type CodeServer,
+  type SandboxDirs,
+} from '../../scripts/lib/sandbox';
+
+export { sleep };
+
+/** The VSIX under test: $AIRLOCK_E2E_VSIX (set by test/e2e/runner.mjs) or dist-vsix/airlock.vsix. */
+export function vsixUnderTest(): string {
+  const path = process.env['AIRLOCK_E2E_VSIX'] ?? join(repoRoot, 'dist-vsix/airlock.vsix');
+  if (!existsSync(path)) throw new Error(`no VSIX at ${path}: run \`npm run package\` (npm run test:e2e does it)`);
+  return path;
+}
+
+export interface SandboxOptions {
+  /** Folder under test/fixtures/ (copied into the sandbox), or null for an empty window. Default 'demo'. */
+  readonly fixture?: string | null;
+  /** Merged over the base user settings (terminal GPU off, no telemetry, trust prompt off…). */
+  readonly userSettings?: Readonly<Record<string, unknown>>;
+  /** true (default): --disable-workspace-trust; false: workspace trust on, folder in Restricted Mode. */
+  readonly trusted?: boolean;
+  /** Extra environment for code-server and so the extension host (AIRLOCK_HOME is set already). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Install this VSIX (default: vsixUnderTest()); null installs nothing. */
+  readonly vsix?: string | null;
+  readonly viewport?: { width: number; height: number };
+}
+
+export interface Sandbox {
+  readonly page: Page;
+  readonly context: BrowserContext;
+  /** What the browser opened (`http://127.0.0.1:PORT/?folder=…`). */
+  readonly url: string;
+  readonly server: CodeServer;
+  /** AIRLOCK_HOME of the extension host: `endpoints/<id>.json` discovery files, `clients/<client>.token`. */
+  readonly airlockHome: string;
+  /** The opened folder (a fresh copy of the fixture), or undefined. */
+  readonly workspace: string | undefined;
+  readonly dirs: SandboxDirs;
+  /** Closes the browser, kills code-server's process group, deletes the sandbox. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** Starts a throwaway code-server with the VSIX installed and opens it in Chromium; waits for the workbench. */
+export async function launchSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const dirs = createSandboxDirs('e2e');
+  removeOnExit(dirs.root);
+  const vsix = options.vsix === undefined ? vsixUnderTest() : options.vsix;
+  if (vsix !== null) installVsix(dirs, vsix);
+  const fixture = options.fixture === undefined ? 'demo' : options.fixture;
+  const workspace = fixture === null ? undefined : copyFixture(dirs, fixture);
+  writeUserSettings(dirs.userDataDir, options.userSettings ?? {});
+  const server = await startCodeServer({ dirs, trusted: options.trusted ?? true, ...(options.env === undefined ? {} : { env: options.env }) });
+  let context: BrowserContext | undefined;
+  try {
+    const launched = await launchBrowser(dirs, options.viewport);
+    context = launched.context;
+    const url = server.urlFor(workspace);
+    await launched.page.goto(url);
+    await launched.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
+    // The status bar appears once the workbench (and its remote connection) is up.
+    await launched.page.locator('.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+    let closed = false;
+    const browser = context;
+    return {
+      page: launched.page,
+      context: browser,
+      url,
+      server,
+      airlockHome: dirs.airlockHome,
+      workspace,
+      dirs,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await browser.close().catch(() => undefined);
+        await server.stop();
+      },
+    };
+  } catch (error) {
+    await context?.close().catch(() => undefined);
+    await server.stop();
+    throw error;
+  }
+}
+
+// ── acting like a person ─────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Opens the command palette (F1), types `title` and runs the entry whose label is `title`. Retries while
+ * the window is still loading extension contributions (the entry appears once the extension host has
+ * scanned the extensions); screenshots test-results/e2e/runCommand-failed.png when it gives up.
+ */
+export async function runCommand(page: Page, title: string, timeoutMs = 60_000): Promise<void> {
+  const input = page.locator('.quick-input-widget input');
+  const row = page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: title }) }).first();
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      if (!(await input.isVisible())) await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: 5_000 });
+      await input.fill(`>${title}`);
+      await row.waitFor({ state: 'visible', timeout: 5_000 });
+      await row.click();
+      await input.waitFor({ state: 'hidden', timeout: 10_000 });
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) {
+        await screenshot(page, 'runCommand-failed').catch(() => undefined);
+        throw new Error(`could not run "${title}" from the command palette: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      await page.keyboard.press('Escape');
+      await sleep(1_000);
+    }
+  }
+}
+
+/** Waits for a notification toast whose text matches; returns its full text. */
+export async function waitForNotification(page: Page, text: string | RegExp, timeoutMs = 15_000): Promise<string> {
+  const toast = page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
+  await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+  return (await toast.innerText()).trim();
+}
+
+/**
+ * The frame (page, webview host or the webview's inner content frame) that contains `selector`.
+ * Webviews are nested same-origin iframes; this searches them all until `timeoutMs`.
+ */
+export async function findFrame(page: Page, selector: string, timeoutMs = 15_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    for (const frame of page.frames()) {
+      if (frame.isDetached()) continue;
+      const handle = await frame.$(selector).catch(() => null);
+      if (handle !== null) {
+        await handle.dispose();
+        return frame;
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`no frame contains ${selector} after ${timeoutMs} ms`);
+    await sleep(200);
+  }
+}
+
+/** Saves a full-window screenshot to test-results/e2e/<name>.png and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  const dir = join(repoRoot, 'test-results/e2e');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
+  await page.screenshot({ path });
+  return path;
+}
+
+/**
+ * The text of every terminal row in the DOM (terminal GPU acceleration is off in the sandbox, so xterm
+ * renders rows as DOM nodes). Rows of all terminals in the panel, top to bottom.
+ */
+export async function terminalText(page: Page): Promise<string> {
+  const rows = await page.locator('.xterm-rows > div').allInnerTexts();
+  return rows.map((row) => row.replace(/\u00a0/g, ' ').trimEnd()).join('\n');
+}
+
+/** Waits until the terminal text matches `pattern`; returns the whole text. */
+export async function waitForTerminalText(page: Page, pattern: string | RegExp, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const text = await terminalText(page);
+    if (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text)) return text;
+    if (Date.now() > deadline) throw new Error(`terminal text did not match ${String(pattern)} within ${timeoutMs} ms; it shows:\n${text}`);
+    await sleep(250);
+  }
+}
+
+// ── acting like an agent ─────────────────────────────────────────────────────────────────────────────
+
+/** Every valid endpoint discovery record under `airlockHome/endpoints/` (what a bridge would read). */
+export function endpointRecords(airlockHome: string): EndpointRecord[] {
+  const dir = endpointsDir(airlockHome);
+  if (!existsSync(dir)) return [];
+  const records: EndpointRecord[] = [];
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith('.json')) continue;
+    try {
+      const parsed = endpointRecordSchema.safeParse(JSON.parse(readFileSync(join(dir, name), 'utf8')));
+      if (parsed.success) records.push(parsed.data);
+    } catch {
+      // being written right now; the next poll reads it
+    }
+  }
+  return records;
+}
+
+/** Waits for the window's endpoint discovery record (Airlock activates on startup finished). */
+export async function waitForEndpoint(airlockHome: string, timeoutMs = 30_000): Promise<EndpointRecord> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const [record] = endpointRecords(airlockHome);
+    if (record !== undefined) return record;
+    if (Date.now() > deadline) throw new Error(`no endpoint record under ${endpointsDir(airlockHome)} after ${timeoutMs} ms`);
+    await sleep(250);
+  }
+}
+
+/** Waits for `airlockHome/clients/<client>.token` (written by the Connect command) and returns the token. */
+export async function waitForClientToken(airlockHome: string, client: ClientId, timeoutMs = 30_000): Promise<string> {
+  const path = clientTokenPath(airlockHome, client);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (existsSync(path)) {
+      const token = readFileSync(path, 'utf8').trim();
+      if (token !== '') return token;
+    }
+    if (Date.now() > deadline) throw new Error(`no client token at ${path} after ${timeoutMs} ms`);
+    await sleep(250);
+  }
+}
