@@ -3,6 +3,12 @@ import { createLogChannel, type Scrub } from './adapters/vscode/logChannel';
 import { registerStatusCommand, type StatusLine } from './adapters/vscode/statusCommand';
 import type { AnyToolDefinition } from './core/mcp/toolDefinition';
 import type { AirlockTestApi } from './shared/testApi';
+import { createGrantsRunner, grantsTestApi, terminalTranscript } from './adapters/vscode/grantsRunner';
+import { LiveSecrets } from './core/redaction/liveSecrets';
+import { ConsentPanel } from './adapters/vscode/consentPanel';
+import { readCommandInsight } from './adapters/vscode/commandInsight';
+import { createPolicySettings } from './adapters/vscode/settings';
+import type { Policy } from './core/policy/policy';
 import { onePasswordAuthSource, configuredTimeoutMs, SERVICE_ACCOUNT_TOKEN_KEY } from './adapters/stores/onePasswordAuth';
 import { loadBundledOnePasswordSdk, OnePasswordStore } from './adapters/stores/onePasswordStore';
 import { SecretStorageStore } from './adapters/stores/secretStorageStore';
@@ -55,6 +61,26 @@ export async function compose(context: vscode.ExtensionContext): Promise<Airlock
   }
 
   // ── policy & consent ──────────────────────────────────────────────────────────────────────────────
+  // `policy`: the settings parsed into a typed Policy (user settings define what is possible; workspace
+  // values only tighten and count for nothing when untrusted). `consent`: the panel, the only place a
+  // request is approved. `commandInsight`: what `npm run X` / `make X` really runs, for the cards.
+  const policySettings = createPolicySettings(log, () => channel.show(true), (problems) => {
+    for (const problem of problems) {
+      audit.append({ type: 'settings-ignored', setting: problem.setting, why: problem.message }).catch(() => log.warn('Could not audit a settings problem.'));
+    }
+  });
+  const policy: { current(): Policy } = policySettings;
+  const consent = new ConsentPanel(context.extensionUri, systemClock, log);
+  const commandInsight = readCommandInsight;
+  context.subscriptions.push(policySettings, consent);
+  statusLines.push(() => {
+    const current = policy.current();
+    return `Policy: ${current.credentials.length} credential(s), ${current.ruleLayers.reduce((n, layer) => n + layer.rules.length, 0)} rule(s), ${policySettings.problems().length} settings problem(s), workspace ${current.trusted ? 'trusted' : 'untrusted (its settings ignored)'}; ${consent.pending().length} consent request(s) pending.`;
+  });
+  if (context.extensionMode === vscode.ExtensionMode.Test) {
+    testApi.policy = { current: () => policy.current(), problems: () => policySettings.problems() };
+    testApi.consent = { ask: (request, signal) => consent.ask(request, signal), pending: () => consent.pending() };
+  }
 
   // ── stores ────────────────────────────────────────────────────────────────────────────────────────
   // SecretStorage (default) and 1Password (SDK loaded on first use). Adding a store: one file, one line here.
@@ -85,6 +111,19 @@ export async function compose(context: vscode.ExtensionContext): Promise<Airlock
   }
 
   // ── grants & runner ───────────────────────────────────────────────────────────────────────────────
+  // `live`: every secret a run holds right now; the log channel, audit and every MCP result scrub through
+  // it. `grants`: lease manager + access service + task runner + status bar + request_access, await_access,
+  // run, revoke. Disposing kills every child (audited run-incomplete), forgets grants, cancels requests.
+  const live = new LiveSecrets();
+  scrubRef.current = live.scrub;
+  const transcript = context.extensionMode === vscode.ExtensionMode.Test ? terminalTranscript() : undefined;
+  const grants = createGrantsRunner({
+    log, clock: systemClock, audit, consent, policy, stores, live, insight: commandInsight, ...(transcript === undefined ? {} : { tap: transcript.tap }),
+  });
+  context.subscriptions.push(grants);
+  tools.push(...grants.tools);
+  statusLines.push(() => `Grants: ${grants.leases.active().length} active, ${grants.runner.pids.length} command(s) running.`);
+  if (transcript !== undefined) testApi.grants = grantsTestApi(grants, transcript);
 
   // ── endpoint (last: serves the tools registered above) ───────────────────────────────────────────
   // TODO(lead): feed list_credentials (credentials + policy preview) from the policy section and both

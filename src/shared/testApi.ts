@@ -5,7 +5,9 @@ import type { AccessOutcome, AccessRequestInput, RunInput, RunOutcome } from '..
 import type { ClientId, ClientIdentity } from '../core/clients';
 import type { GrantSummary } from '../core/grants/grant';
 import type { AuditSink } from '../core/audit/events';
+import type { Consent, ConsentRequest } from '../core/consent/consent';
 import type { Log } from '../core/log';
+import type { Policy, PolicyProblem } from '../core/policy/policy';
 import type { AnyToolDefinition } from '../core/mcp/toolDefinition';
 import type { StoreRouter } from '../core/secrets/storeRouter';
 
@@ -23,6 +25,10 @@ export interface AirlockTestApi {
   stores?: AirlockStoresTestApi;
   /** Grants & runner section: lease snapshot, the access service as a given client, the terminal tap. */
   grants?: AirlockGrantsTestApi;
+  /** Policy & consent section: the parsed policy and its problems. */
+  policy?: AirlockPolicyTestApi;
+  /** Policy & consent section: the consent panel as a Consent. It cannot approve: only a click in the panel does. */
+  consent?: AirlockConsentTestApi;
   /** Endpoint section: URL, client tokens (test mode only), discovery files. */
   endpoint?: AirlockEndpointTestApi;
 }
@@ -79,4 +85,15 @@ export interface AccessAsClient {
   awaitAccess(requestId: string): Promise<AccessOutcome>;
   run(input: RunInput): Promise<RunOutcome>;
   revoke(grantId: string): { revoked: number };
+}
+
+/** The policy as parsed from the current settings. */
+export interface AirlockPolicyTestApi {
+  current(): Policy;
+  problems(): readonly PolicyProblem[];
+}
+
+/** The consent panel: ask (opens a card) and read what is pending. Deliberately no way to approve. */
+export interface AirlockConsentTestApi extends Consent {
+  pending(): readonly ConsentRequest[];
 }

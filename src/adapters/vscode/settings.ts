@@ -1,0 +1,92 @@
+import * as vscode from 'vscode';
+import type { Log } from '../../core/log';
+import { parsePolicy, type SettingsLayers, type SettingValues } from '../../core/policy/parse';
+import type { Policy, PolicyProblem } from '../../core/policy/policy';
+import { SETTING_SPECS } from '../../core/policy/schema';
+import { Settings } from '../../shared/ids';
+
+export interface PolicySettings extends vscode.Disposable {
+  /** The policy parsed from the current settings (re-parsed on every change and on a trust grant). */
+  current(): Policy;
+  /** What the last parse ignored or refused, each naming the setting and the fix. */
+  problems(): readonly PolicyProblem[];
+  readonly onDidChange: vscode.Event<Policy>;
+}
+
+const KEYS = Object.values(SETTING_SPECS).map((spec) => spec.key);
+
+/** Reads every Airlock setting with `inspect()`, so user, workspace and folder values stay apart. */
+function readLayers(): SettingsLayers {
+  const user: Record<string, unknown> = {};
+  const workspace: Record<string, unknown> = {};
+  const configuration = vscode.workspace.getConfiguration();
+  for (const key of KEYS) {
+    const inspected = configuration.inspect(key);
+    if (inspected?.globalValue !== undefined) user[key] = inspected.globalValue;
+    if (inspected?.workspaceValue !== undefined) workspace[key] = inspected.workspaceValue;
+  }
+  // Folder values exist apart from workspace values only in a multi-root workspace.
+  const folders: { name: string; values: SettingValues }[] = [];
+  if (vscode.workspace.workspaceFile !== undefined) {
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const scoped = vscode.workspace.getConfiguration(undefined, folder.uri);
+      const values: Record<string, unknown> = {};
+      for (const key of KEYS) {
+        const value = scoped.inspect(key)?.workspaceFolderValue;
+        if (value !== undefined) values[key] = value;
+      }
+      if (Object.keys(values).length > 0) folders.push({ name: folder.name, values });
+    }
+  }
+  return { trusted: vscode.workspace.isTrusted, user, workspace, folders };
+}
+
+/**
+ * The settings adapter: parses on start, on every `airlock.*` change and when the workspace becomes
+ * trusted; logs each problem, hands it to `onProblems` (the audit) and shows one warning per new set.
+ */
+export function createPolicySettings(log: Log, showLog: () => void, onProblems: (problems: readonly PolicyProblem[]) => void = () => {}): PolicySettings {
+  const emitter = new vscode.EventEmitter<Policy>();
+  let parsed = parsePolicy(readLayers());
+  let shown = '';
+
+  const report = (): void => {
+    const key = parsed.problems.map((p) => p.message).join('\n');
+    if (key === shown) return;
+    shown = key;
+    for (const problem of parsed.problems) log.warn(`Settings: ${problem.message}`);
+    onProblems(parsed.problems);
+    const first = parsed.problems[0];
+    if (first === undefined) return;
+    const more = parsed.problems.length > 1 ? ` (and ${parsed.problems.length - 1} more in the Airlock output)` : '';
+    void vscode.window.showWarningMessage(`Airlock settings: ${first.message}${more}`, 'Open Settings', 'Show Output').then((choice) => {
+      if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', first.setting);
+      if (choice === 'Show Output') showLog();
+    });
+  };
+
+  const reparse = (): void => {
+    parsed = parsePolicy(readLayers());
+    report();
+    emitter.fire(parsed.policy);
+  };
+
+  const subscriptions = [
+    emitter,
+    vscode.workspace.onDidChangeConfiguration((event) => {
+      if (event.affectsConfiguration(Settings.section)) reparse();
+    }),
+    vscode.workspace.onDidGrantWorkspaceTrust(reparse),
+    vscode.workspace.onDidChangeWorkspaceFolders(reparse),
+  ];
+  report();
+
+  return {
+    current: () => parsed.policy,
+    problems: () => parsed.problems,
+    onDidChange: emitter.event,
+    dispose: () => {
+      for (const subscription of subscriptions) subscription.dispose();
+    },
+  };
+}
