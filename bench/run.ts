@@ -15,6 +15,7 @@ interface Bench {
 
 const benches: Bench[] = [
   { name: 'mcp-overhead', target: '≤ 1.15×', run: async () => (await import('./mcp')).benchMcpOverhead() },
+  { name: 'redactor', target: '≥ 0.5× pass-through, ≥ 10× naive, flat memory', run: async () => (await import('./redactor')).benchRedactor(root) },
   { name: 'vsix-size', target: '≤ 5 MiB', run: async () => (await import('./vsix')).benchVsixSize(root) },
 ];
 
