@@ -17,6 +17,7 @@ const secretKey = (client: ClientId): string => `${SECRET_KEY_PREFIX}${client}`;
  */
 export class ClientTokens implements vscode.Disposable {
   readonly registry = new TokenRegistry();
+  private readonly ensuring = new Map<ClientId, Promise<string>>();
   private readonly subscription: vscode.Disposable;
 
   constructor(
@@ -36,8 +37,16 @@ export class ClientTokens implements vscode.Disposable {
     await Promise.all(CLIENT_IDS.map((client) => this.reload(client)));
   }
 
-  /** `client`'s token, created (and stored) when it has none. */
-  async ensure(client: ClientId): Promise<string> {
+  /** `client`'s token, created (and stored) when it has none. Concurrent calls share one creation. */
+  ensure(client: ClientId): Promise<string> {
+    const pending = this.ensuring.get(client);
+    if (pending) return pending;
+    const created = this.ensureNow(client).finally(() => this.ensuring.delete(client));
+    this.ensuring.set(client, created);
+    return created;
+  }
+
+  private async ensureNow(client: ClientId): Promise<string> {
     const existing = await this.secrets.get(secretKey(client));
     if (existing !== undefined && existing !== '') {
       this.registry.set(client, existing);

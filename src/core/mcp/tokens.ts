@@ -27,11 +27,12 @@ export class TokenRegistry implements TokenVerifier {
   private readonly digests = new Map<ClientId, Buffer>();
   private readonly listeners = new Set<(client: ClientId) => void>();
 
-  /** Installs `token` as `client`'s only valid token (the previous one stops working). */
+  /** Installs `token` as `client`'s only valid token (a different previous one stops working). */
   set(client: ClientId, token: string): void {
     const previous = this.digests.get(client);
-    this.digests.set(client, digest(token));
-    if (previous) this.emit(client);
+    const next = digest(token);
+    this.digests.set(client, next);
+    if (previous && !timingSafeEqual(previous, next)) this.emit(client);
   }
 
   /** Removes `client`'s token; its sessions are told to close. */

@@ -9,6 +9,8 @@ import { listCredentialsTool } from '../../../../src/core/mcp/tools/listCredenti
 import { listGrantsTool } from '../../../../src/core/mcp/tools/listGrants';
 import { startMcpHttpServer, UNTRUSTED_WORKSPACE_MESSAGE, type McpHttpEndpoint } from '../../../../src/adapters/node/mcpHttpServer';
 import type { Credential } from '../../../../src/core/credentials';
+import { tool } from '../../../../src/core/mcp/toolDefinition';
+import { z } from 'zod';
 
 const CANARY = 'canary-value-3f9a1c';
 
@@ -165,5 +167,92 @@ describe('mcpHttpServer (plain Node, real SDK client)', function () {
     const response = await rawRequest(endpoint.url, { headers: auth(), body: initialize });
     assert.equal(response.status, 503);
     await Promise.all(clients.map((c) => c.close()));
+  });
+});
+
+describe('mcpHttpServer sessions (fake clock)', function () {
+  this.timeout(20_000);
+  const timers: { at: number; fn: () => void; cancelled: boolean }[] = [];
+  let now = 0;
+  const clock = {
+    now: () => now,
+    schedule(ms: number, fn: () => void) {
+      const timer = { at: now + ms, fn, cancelled: false };
+      timers.push(timer);
+      return { cancel: () => { timer.cancelled = true; } };
+    },
+  };
+  const advance = (ms: number): void => {
+    now += ms;
+    for (const timer of timers.filter((t) => !t.cancelled && t.at <= now)) {
+      timer.cancelled = true;
+      timer.fn();
+    }
+  };
+  const tokens = new TokenRegistry();
+  const codex = generateClientToken();
+  const cursor = generateClientToken();
+  tokens.set('codex', codex);
+  tokens.set('cursor', cursor);
+  let endpoint: McpHttpEndpoint;
+
+  before(async () => {
+    endpoint = await startMcpHttpServer({
+      tools: () => [tool({
+        name: 'slow_echo', title: 'Slow echo', description: 'Reports progress, then echoes.',
+        inputSchema: z.object({ text: z.string() }), outputSchema: z.object({ echoed: z.string(), caller: z.string() }),
+        annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+        async handler(args, context) {
+          context.progress(`halfway ${CANARY}`, 1, 2);
+          return { ok: true, structured: { echoed: args.text, caller: context.caller.id }, text: args.text };
+        },
+      })],
+      tokens, isTrusted: () => true, scrub: (text) => text.split(CANARY).join('[redacted]'), log: silentLog, clock,
+      serverInfo: { name: 'airlock-test', version: '0.0.0' }, limits: { sessionIdleMs: 60_000 },
+    });
+  });
+  after(async () => endpoint.close());
+
+  const connect = async (token: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> => {
+    const client = new Client({ name: 'fake-clock', version: '1' });
+    const transport = new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
+    await client.connect(transport);
+    return { client, transport };
+  };
+
+  it('forwards progress (scrubbed) when the client asks for it, and names the token\'s client as caller', async () => {
+    const { client, transport } = await connect(codex);
+    const progress: string[] = [];
+    const result = await client.callTool({ name: 'slow_echo', arguments: { text: 'hi' } }, { onprogress: (p) => progress.push(String(p.message)) });
+    assert.deepEqual(result.structuredContent, { echoed: 'hi', caller: 'codex' });
+    assert.deepEqual(progress, ['halfway [redacted]']);
+    await transport.terminateSession();
+    await client.close();
+  });
+
+  it('a session belongs to the client that opened it: another client\'s token gets 404', async () => {
+    const { client, transport } = await connect(codex);
+    const sessionId = transport.sessionId ?? '';
+    const response = await rawRequest(endpoint.url, {
+      headers: { authorization: `Bearer ${cursor}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-06-18' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 9, method: 'tools/list' }),
+    });
+    assert.equal(response.status, 404);
+    await client.listTools();
+    await transport.terminateSession();
+    await client.close();
+  });
+
+  it('closes sessions idle longer than the limit; activity keeps them open', async () => {
+    const { client } = await connect(codex);
+    advance(50_000);
+    await client.listTools();
+    advance(50_000);
+    assert.equal(endpoint.sessions().length, 1);
+    advance(20_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(endpoint.sessions().length, 0);
+    await assert.rejects(client.listTools());
+    await client.close();
   });
 });

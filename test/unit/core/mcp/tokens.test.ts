@@ -35,7 +35,9 @@ describe('client tokens', () => {
     const registry = new TokenRegistry();
     const invalidated: string[] = [];
     const subscription = registry.onTokenInvalidated((client) => invalidated.push(client));
-    registry.set('cursor', generateClientToken());
+    const first = generateClientToken();
+    registry.set('cursor', first);
+    registry.set('cursor', first); // the same token again: nothing is invalidated
     registry.set('cursor', generateClientToken());
     registry.revoke('cursor');
     registry.revoke('cursor');
