@@ -9,7 +9,7 @@ import { ConsentPanel } from './adapters/vscode/consentPanel';
 import { readCommandInsight } from './adapters/vscode/commandInsight';
 import { createPolicySettings } from './adapters/vscode/settings';
 import type { Policy } from './core/policy/policy';
-import { onePasswordAuthSource, configuredTimeoutMs, SERVICE_ACCOUNT_TOKEN_KEY } from './adapters/stores/onePasswordAuth';
+import { configuredAccount, configuredTimeoutMs, onePasswordAuthSource, SERVICE_ACCOUNT_TOKEN_KEY } from './adapters/stores/onePasswordAuth';
 import { loadBundledOnePasswordSdk, OnePasswordStore } from './adapters/stores/onePasswordStore';
 import { SecretStorageStore } from './adapters/stores/secretStorageStore';
 import { registerSecretCommands } from './adapters/vscode/secretCommands';
@@ -96,7 +96,7 @@ export async function compose(context: vscode.ExtensionContext): Promise<Airlock
   const stores = new StoreRouter([{ store: secretStore }, { store: onePassword, timeoutMs: configuredTimeoutMs }], systemClock, log);
   const prompts = new PromptTracker();
   context.subscriptions.push(
-    registerSecretCommands({ store: secretStore, secrets: context.secrets, onePassword, tracker: prompts, log }),
+    registerSecretCommands({ store: secretStore, secrets: context.secrets, onePassword, tracker: prompts, log, audit }),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (event.affectsConfiguration(Settings.onePasswordAccount)) onePassword.forget();
     }),
@@ -104,8 +104,20 @@ export async function compose(context: vscode.ExtensionContext): Promise<Airlock
       if (event.key === SERVICE_ACCOUNT_TOKEN_KEY) onePassword.forget();
     }),
   );
-  const secretEntryTool = requestSecretEntryTool({ entry: new VscodeSecretEntry(secretStore, prompts, log), log });
+  const secretEntryTool = requestSecretEntryTool({ entry: new VscodeSecretEntry(secretStore, prompts, log), log, audit });
   tools.push(secretEntryTool);
+  // Whether a service-account token is stored (not the token): for Show Status, kept current on change.
+  const tokenState = { present: false };
+  const refreshTokenState = async () => {
+    tokenState.present = (await context.secrets.get(SERVICE_ACCOUNT_TOKEN_KEY)) !== undefined;
+  };
+  void refreshTokenState();
+  context.subscriptions.push(context.secrets.onDidChange((event) => void (event.key === SERVICE_ACCOUNT_TOKEN_KEY && refreshTokenState())));
+  statusLines.push(() => {
+    const account = configuredAccount();
+    const mode = tokenState.present ? 'service account' : account === undefined ? 'not connected' : `desktop app (account ${account})`;
+    return `Stores: VS Code SecretStorage; 1Password: ${mode}, timeout ${configuredTimeoutMs() / 1000} s.`;
+  });
   if (context.extensionMode === vscode.ExtensionMode.Test) {
     testApi.stores = { router: stores, secretStorage: secretStore, onePassword, prompts, secretEntryTool };
   }
