@@ -222,6 +222,27 @@ describe('MCP endpoint (real extension host)', function () {
     });
   });
 
+  it('stops when "airlock.endpoint.enabled" is turned off (discovery file removed) and comes back when on', async () => {
+    const { endpoint, url } = await liveEndpoint();
+    const file = endpoint.discoveryFile();
+    const config = vscode.workspace.getConfiguration('airlock');
+    await config.update('endpoint.enabled', false, vscode.ConfigurationTarget.Global);
+    try {
+      for (let i = 0; i < 40 && endpoint.url() !== undefined; i++) await sleep(100);
+      assert.equal(endpoint.url(), undefined);
+      assert.ok(!existsSync(file), 'the discovery file outlived the endpoint');
+      await assert.rejects(rawRequest(url, { headers: jsonHeaders(await endpoint.clientToken('other')), body: initializeBody }));
+    } finally {
+      await config.update('endpoint.enabled', undefined, vscode.ConfigurationTarget.Global);
+    }
+    for (let i = 0; i < 40 && endpoint.url() === undefined; i++) await sleep(100);
+    assert.ok(await endpoint.ready());
+    assert.ok(existsSync(file));
+    const client = await connectAs('other');
+    await client.listTools();
+    await client.close();
+  });
+
   it('VS Code\'s own MCP client (Copilot) gets the definition from the provider and lists the tools', async function () {
     this.timeout(60_000);
     const { endpoint } = await liveEndpoint();
