@@ -4,11 +4,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { OpenPrompt } from '../../../src/adapters/vscode/secretEntry';
-import type { ToolCallContext } from '../../../src/core/mcp/toolDefinition';
 import { parseReference } from '../../../src/core/secrets/referenceParser';
 import type { SecretReference } from '../../../src/core/secrets/reference';
 import { Commands, EXTENSION_ID, Settings } from '../../../src/shared/ids';
 import type { AirlockStoresTestApi, AirlockTestApi } from '../../../src/shared/testApi';
+import { connectAs } from '../helpers/endpoint';
 
 async function storesApi(): Promise<AirlockStoresTestApi> {
   const extension = vscode.extensions.getExtension<AirlockTestApi | undefined>(EXTENSION_ID);
@@ -109,42 +109,40 @@ describe('stores: SecretStorage through the real commands and quick input', func
     }
   });
 
-  it('request_secret_entry: the person sees who asks, types the value; the agent learns only stored/declined', async () => {
+  it('request_secret_entry over a real MCP client: the person sees who asks and types the value; the agent learns only stored/declined', async () => {
     const api = await storesApi();
     const name = `IT_ENTRY_${randomBytes(3).toString('hex').toUpperCase()}`;
     const value = canary('entry');
-    const context: ToolCallContext = {
-      caller: { id: 'codex', sessionId: 'it-session', claimedName: 'codex-cli' },
-      signal: new AbortController().signal,
-      progress: () => {},
-    };
-    const tool = api.secretEntryTool;
-    const args = tool.inputSchema.parse({ name, description: 'I need a Stripe test key\nto run the payment tests' });
+    const client = await connectAs('codex', 'codex-cli');
+    const args = { name, description: 'I need a Stripe test key\nto run the payment tests' };
 
     try {
-      const pending = tool.handler(args, context);
+      const { tools } = await client.listTools();
+      assert.ok(tools.some((t) => t.name === 'request_secret_entry'), 'request_secret_entry is served');
+
+      const pending = client.callTool({ name: 'request_secret_entry', arguments: args });
       const ask = await waitForPrompt(api, (p) => p.kind === 'pick' && p.title.includes('asks you to enter a secret'), 'secret entry request');
-      assert.match(ask.title, new RegExp(`Codex \\(claims “codex-cli”\\) asks you to enter a secret for ${name}`));
+      assert.match(ask.title, new RegExp(`Codex \\(claims “codex-cli.*”\\) asks you to enter a secret for ${name}`));
       assert.match(ask.prompt, /“I need a Stripe test key to run the payment tests”/);
       assert.deepEqual(ask.items[0], 'Decline', 'Decline is preselected: a stray Enter declines');
       await answer(ask, 'Enter a value');
       await answer(await waitForPrompt(api, (p) => p.kind === 'input' && p.password, 'masked value input'), value);
       await answer(await waitForPrompt(api, (p) => p.kind === 'pick' && p.title.includes('available to agents'), 'credential offer'), 'Not now');
       const result = await pending;
-      assert.ok(result.ok);
-      assert.deepEqual(result.structured, { stored: true, name });
-      assert.ok(!JSON.stringify(result).includes(value));
+      assert.equal(result.isError, undefined, JSON.stringify(result));
+      assert.deepEqual(result.structuredContent, { stored: true, name });
+      assert.ok(!JSON.stringify(result).includes(value), 'the value never reaches the agent');
 
       const resolved = (await api.router.resolveAll([reference(`secret:${name}`)], new AbortController().signal)).get(`secret:${name}`);
       assert.ok(resolved?.ok);
       assert.equal(resolved.value.length, value.length);
 
-      const declined = tool.handler(args, context);
+      const declined = client.callTool({ name: 'request_secret_entry', arguments: args });
       await answer(await waitForPrompt(api, (p) => p.kind === 'pick' && p.title.includes('asks you to enter a secret'), 'second request'), '');
       const declinedResult = await declined;
-      assert.ok(declinedResult.ok);
-      assert.deepEqual(declinedResult.structured, { stored: false, reason: 'declined' });
+      assert.deepEqual(declinedResult.structuredContent, { stored: false, reason: 'declined' });
     } finally {
+      await client.close();
       await api.secretStorage.remove(name);
     }
   });
