@@ -1,0 +1,121 @@
+/**
+ * The full loop a person sees: an agent (a real MCP SDK client in this process, over Streamable HTTP with
+ * the Codex token) calls `run` with a credential → the consent panel shows the request → the test clicks
+ * **Approve** → the command runs as a task in the terminal panel, its output scrubbed on screen → the agent
+ * gets the scrubbed result. Packaged VSIX in a throwaway code-server, driven through headless Chromium.
+ */
+import * as assert from 'node:assert/strict';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { findLeaks, makeCanary } from '../support/canary';
+import {
+  findFrame,
+  launchSandbox,
+  runCommand,
+  screenshot,
+  sleep,
+  terminalText,
+  waitForClientToken,
+  waitForEndpoint,
+  waitForTerminalText,
+  type Sandbox,
+} from './harness';
+
+const LEAK = 'node scripts/leak.js';
+const canary = makeCanary('e2e');
+
+describe('e2e: agent run → consent panel → Approve → task in the terminal, scrubbed (packaged VSIX)', function () {
+  this.timeout(240_000);
+  let sandbox: Sandbox | undefined;
+
+  before(async () => {
+    sandbox = await launchSandbox({
+      fixture: 'runner',
+      userSettings: {
+        'airlock.credentials': [{ name: 'CANARY_TOKEN', description: 'Canary for the e2e run', source: 'secret:CANARY_TOKEN' }],
+        'airlock.consent.timeoutSeconds': 180,
+        'airlock.consent.agentWaitSeconds': 120,
+      },
+    });
+  });
+
+  after(async () => {
+    await sandbox?.close();
+  });
+
+  it('stores the canary through Airlock: Add Secret (masked input)', async () => {
+    assert.ok(sandbox);
+    const { page } = sandbox;
+    await runCommand(page, 'Airlock: Add Secret');
+    const input = page.locator('.quick-input-widget input');
+    await page.locator('.quick-input-widget', { hasText: 'Name of the secret' }).waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill('CANARY_TOKEN');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'Value for CANARY_TOKEN' }).waitFor({ state: 'visible', timeout: 15_000 });
+    assert.equal(await page.locator('.quick-input-widget input[type="password"]').count(), 1, 'the value input is masked');
+    await page.keyboard.type(canary);
+    await page.keyboard.press('Enter');
+    await page.locator('.notifications-toasts .notification-toast', { hasText: 'stored CANARY_TOKEN' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  });
+
+  it('an agent calls run; the person clicks Approve in the panel; the task shows scrubbed output; the agent gets a scrubbed result', async () => {
+    assert.ok(sandbox);
+    const { page, airlockHome } = sandbox;
+
+    // The agent's side: Connect Codex writes the token file first (the config write itself is then cancelled).
+    await runCommand(page, 'Airlock: Connect Codex');
+    const token = await waitForClientToken(airlockHome, 'codex');
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+    const endpoint = await waitForEndpoint(airlockHome);
+    const client = new Client({ name: 'e2e-agent', version: '1.0.0' });
+    const transport = new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
+    await client.connect(transport);
+    try {
+      const result = client.callTool(
+        { name: 'run', arguments: { command: LEAK, credentials: ['CANARY_TOKEN'], reason: 'e2e: deploy the demo' } },
+        { timeout: 180_000 },
+      );
+      result.catch(() => undefined);
+
+      // The person's side: the card shows the exact command; Approve (armed after a moment) is clicked.
+      const panel = await findFrame(page, 'vscode-button[aria-label="Approve"]', 60_000);
+      const command = await panel.locator('[aria-label="Exact command"]').first().innerText();
+      assert.equal(command.trim(), LEAK);
+      await screenshot(page, 'run-consent-card');
+      await sleep(1_200);
+      await panel.locator('vscode-button[aria-label="Approve"]').first().click();
+
+      // The task runs in the terminal panel: scrubbed text on screen, never the value.
+      const screen = await waitForTerminalText(page, /leak script done/, 60_000);
+      assert.match(screen, /\[redacted:CANARY_TOKEN\]/);
+      await waitForTerminalText(page, /exited with code 7/, 30_000);
+      const shown = await terminalText(page);
+      assert.deepEqual(findLeaks(shown, [canary]), [], 'the terminal shows a form of the secret');
+      const tab = page.locator('.terminal-tabs-entry, .single-terminal-tab, .panel .title', { hasText: 'Airlock:' }).first();
+      await tab.waitFor({ state: 'attached', timeout: 10_000 }).catch(() => undefined);
+      await screenshot(page, 'run-task-terminal');
+
+      const answer = await result;
+      assert.notEqual(answer.isError, true, JSON.stringify(answer));
+      const report = answer.structuredContent as { exitCode: number; output: string; grantId: string };
+      assert.equal(report.exitCode, 7);
+      assert.match(report.output, /\[redacted:CANARY_TOKEN\]/);
+      assert.deepEqual(findLeaks(JSON.stringify(answer), [canary]), [], 'the MCP result leaks');
+
+      // printenv never rides on the grant.
+      const printenv = await client.callTool({ name: 'run', arguments: { command: 'printenv', grantId: report.grantId } });
+      assert.equal(printenv.isError, true);
+      assert.deepEqual(findLeaks(JSON.stringify(printenv), [canary]), []);
+
+      // The status bar shows the live grant.
+      const status = page.locator('.statusbar-item', { hasText: /grants? ·/ }).first();
+      await status.waitFor({ state: 'visible', timeout: 10_000 });
+      await screenshot(page, 'run-status-bar');
+    } finally {
+      await transport.terminateSession().catch(() => undefined);
+      await client.close().catch(() => undefined);
+    }
+  });
+});
