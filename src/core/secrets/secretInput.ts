@@ -3,11 +3,13 @@
  * to them. Pure, so the adapters (secretCommands.ts, secretEntry.ts) stay thin.
  */
 
+import { MIN_SECRET_LENGTH } from '../redaction/redactor';
+
 /**
- * Shortest value Airlock stores: the redactor refuses to scrub shorter ones (a 4-character value would
- * match everywhere), so a short value could never be kept out of output.
+ * Shortest value Airlock stores: the redactor's own minimum. It refuses to scrub shorter values (a
+ * 4-character value would match everywhere), so a short value could never be kept out of output.
  */
-export const MIN_SECRET_LENGTH = 8;
+export { MIN_SECRET_LENGTH };
 
 /** Longest value accepted from an input box (a PEM key or a JWT fits; a pasted file does not). */
 export const MAX_SECRET_LENGTH = 64 * 1024;
