@@ -143,12 +143,19 @@ interface Automaton {
   /** Whether the node has an edge for ESC itself (then ESC is literal, not an escape sequence). */
   readonly escClass: number;
   readonly filter: Int32Array;
+  /** Skip table over hashed 4-grams of every pattern's first `minLength` characters (Wu–Manber). */
+  readonly shift: Uint8Array;
+  readonly minLength: number;
   readonly markers: readonly string[];
   readonly maxPatternLength: number;
 }
 
 /** Rolling hash of the low bytes of the last 4 characters, as a FILTER_BITS-bit index. */
 const filterIndex = (window: number): number => Math.imul(window, 0x9e3779b1) >>> FILTER_SHIFT;
+const SHIFT_BITS = 17;
+const SHIFT_HASH = 32 - SHIFT_BITS;
+/** Longest window the skip loop uses; longer windows give longer skips but a larger, denser table. */
+const MAX_WINDOW = 32;
 
 function compile(patterns: readonly { text: string; owner: number }[], markers: readonly string[]): Automaton {
   // Classes: distinct code units that occur in any pattern, numbered from 1.
@@ -190,6 +197,23 @@ function compile(patterns: readonly { text: string; owner: number }[], markers: 
     for (let i = 0; i < Q; i++) window = (window << 8) | (text.charCodeAt(i) & 0xff);
     const index = filterIndex(window);
     filter[index >>> 5]! |= 1 << (index & 31);
+  }
+
+  // Wu–Manber skip table: for the window of the first `minLength` characters of each pattern, the
+  // distance from each 4-gram's end to the window's end. A 4-gram in no window allows the full skip.
+  let minLength = Number.MAX_SAFE_INTEGER;
+  for (const { text } of patterns) minLength = Math.min(minLength, text.length);
+  minLength = Math.min(minLength, MAX_WINDOW);
+  const shift = new Uint8Array(1 << SHIFT_BITS).fill(minLength - Q + 1);
+  for (const { text } of patterns) {
+    let window = 0;
+    for (let e = 0; e < minLength; e++) {
+      window = (window << 8) | (text.charCodeAt(e) & 0xff);
+      if (e < Q - 1) continue;
+      const index = Math.imul(window, 0x9e3779b1) >>> SHIFT_HASH;
+      const distance = minLength - 1 - e;
+      if (distance < shift[index]!) shift[index] = distance;
+    }
   }
 
   const nodeCount = children.length;
@@ -241,6 +265,8 @@ function compile(patterns: readonly { text: string; owner: number }[], markers: 
     hasChildren,
     escClass: classOf[ESC]!,
     filter,
+    shift,
+    minLength,
     markers,
     maxPatternLength,
   };
@@ -325,50 +351,72 @@ class Scanner implements StreamRedactor {
     return this.run(this.pending, true);
   }
 
+  // Per-run state, kept on the instance so the skip loop and the per-position loop share it.
+  private out: string[] = [];
+  private emitted = 0;
+
   private run(text: string, final: boolean): string {
     const a = this.a;
-    const filter = a.filter;
-    const out: string[] = [];
-    let emitted = this.emittedTo;
-    let i = this.scanAt;
+    this.out = [];
+    this.emitted = this.emittedTo;
     const length = text.length;
+    const window = a.minLength;
+    const lastWindowStart = length - window; // last start whose full window lies in the text
     let stoppedAt = length;
+    let i = this.scanAt;
+    let nextEsc = -2; // -2: not looked up yet; -1: none
 
-    // `window` holds the low bytes of text[i..i+3]; `escAt` is the last ESC index seen in a window.
-    let window = 0;
-    let escAt = -1;
-    const filteredEnd = length - Q + 1;
-    if (i < filteredEnd) {
-      for (let k = i; k < i + Q - 1; k++) {
-        const c = text.charCodeAt(k);
-        window = (window << 8) | (c & 0xff);
-        if (c === ESC) escAt = k;
+    scan: while (i < length) {
+      if (nextEsc !== -1 && nextEsc < i) nextEsc = text.indexOf('\x1b', i);
+      // A match that runs into the escape at `nextEsc` starts within the run of pattern characters just
+      // before it (at most maxPatternLength − 1 of them): those starts are checked one by one.
+      let zoneStart = length;
+      if (nextEsc !== -1) {
+        zoneStart = nextEsc;
+        const floor = Math.max(i, nextEsc - a.maxPatternLength + 1);
+        while (zoneStart > floor && a.classOf[text.charCodeAt(zoneStart - 1)] !== 0) zoneStart--;
       }
-    }
-    for (; i < length; i++) {
-      if (i < filteredEnd) {
-        const c = text.charCodeAt(i + Q - 1);
-        window = (window << 8) | (c & 0xff);
-        if (c === ESC) escAt = i + Q - 1;
-        const index = filterIndex(window);
-        if ((filter[index >>> 5]! & (1 << (index & 31))) === 0 && escAt < i) continue;
+      const fastEnd = Math.min(zoneStart, lastWindowStart + 1);
+      if (i < fastEnd) {
+        // Skip loop: `j` is the last character of the window that starts at `p = j - window + 1`.
+        const shift = a.shift;
+        let j = i + window - 1;
+        const jEnd = fastEnd + window - 1;
+        while (j < jEnd) {
+          const gram =
+            ((text.charCodeAt(j - 3) & 0xff) << 24) |
+            ((text.charCodeAt(j - 2) & 0xff) << 16) |
+            ((text.charCodeAt(j - 1) & 0xff) << 8) |
+            (text.charCodeAt(j) & 0xff);
+          const skip = shift[Math.imul(gram, 0x9e3779b1) >>> SHIFT_HASH]!;
+          if (skip !== 0) {
+            j += skip;
+            continue;
+          }
+          const p = j - window + 1;
+          if (this.candidate(text, p) && this.visit(text, p, final) === UNDECIDED) {
+            stoppedAt = p;
+            break scan;
+          }
+          j++;
+        }
+        i = fastEnd;
+        continue;
       }
-      const end = this.walk(text, i, final);
-      if (end === NO_MATCH) continue;
-      if (end === UNDECIDED) {
-        stoppedAt = i;
-        break;
+      // One position at a time: near an escape sequence, and in the last window of the text.
+      const slowEnd = nextEsc === -1 ? length : Math.min(length, nextEsc + 1);
+      for (; i < slowEnd; i++) {
+        if (i + Q <= length && !this.candidate(text, i) && !(nextEsc >= 0 && nextEsc < i + Q)) continue;
+        if (this.visit(text, i, final) === UNDECIDED) {
+          stoppedAt = i;
+          break scan;
+        }
       }
-      if (end <= emitted) continue; // inside a match already replaced
-      const from = Math.max(i, emitted);
-      if (from > emitted) out.push(text.slice(emitted, from));
-      out.push(a.markers[this.matchOwner]!);
-      const escapes = escapesIn(text, from, end);
-      if (escapes.length > 0) out.push(escapes);
-      emitted = end;
     }
 
     // Emit decided text up to the stop point, but never split a surrogate pair at the chunk edge.
+    const out = this.out;
+    let emitted = this.emitted;
     let emitTo = stoppedAt;
     if (!final && emitTo > emitted) {
       const last = text.charCodeAt(emitTo - 1);
@@ -388,7 +436,32 @@ class Scanner implements StreamRedactor {
       this.scanAt = stoppedAt - keepFrom;
       this.emittedTo = emitted - keepFrom;
     }
+    this.out = [];
     return out.length === 1 ? out[0]! : out.join('');
+  }
+
+  /** Whether the 4 characters at `p` begin some pattern (hashed: false positives, no false negatives). */
+  private candidate(text: string, p: number): boolean {
+    const gram =
+      ((text.charCodeAt(p) & 0xff) << 24) |
+      ((text.charCodeAt(p + 1) & 0xff) << 16) |
+      ((text.charCodeAt(p + 2) & 0xff) << 8) |
+      (text.charCodeAt(p + 3) & 0xff);
+    const index = filterIndex(gram);
+    return (this.a.filter[index >>> 5]! & (1 << (index & 31))) !== 0;
+  }
+
+  /** Walks from `p`; on a match, emits the text before it and its marker. Returns the walk's result. */
+  private visit(text: string, p: number, final: boolean): number {
+    const end = this.walk(text, p, final);
+    if (end < 0 || end <= this.emitted) return end; // no match, undecided, or inside a replaced match
+    const from = Math.max(p, this.emitted);
+    if (from > this.emitted) this.out.push(text.slice(this.emitted, from));
+    this.out.push(this.a.markers[this.matchOwner]!);
+    const escapes = escapesIn(text, from, end);
+    if (escapes.length > 0) this.out.push(escapes);
+    this.emitted = end;
+    return end;
   }
 
   /**
