@@ -1,0 +1,214 @@
+/**
+ * `npm run test:security`: the unit-level suites (fuzzing, the endpoint attack matrix in plain Node) with
+ * mocha, then the real-host suites inside code-server through the harness's sandbox (endpoint attack
+ * matrix on the live endpoint, the hostile workspace trusted and untrusted), then the canary leak scan over
+ * everything those windows wrote, then one figures summary.
+ *
+ *   npm run test:security [-- --unit-only] [-- --keep]
+ *
+ * Env: AIRLOCK_FUZZ_RUNS (default 10000 per target), AIRLOCK_FUZZ_SEED, AIRLOCK_LEAK_SCAN_ROOTS (extra
+ * folders to scan, e.g. sandboxes kept by AIRLOCK_KEEP_SANDBOX=1 from other tiers, colon-separated).
+ */
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import * as esbuild from 'esbuild';
+import { buildExtension } from '../../scripts/lib/bundleTests';
+import { copyFixture, createSandboxDirs, installCleanupHooks, repoRoot, runExtensionTests, writeUserSettings, type SandboxDirs } from '../../scripts/lib/sandbox';
+import { reportTier } from '../../scripts/lib/summary';
+import { findLeaks } from '../support/canary';
+import { figuresDir, readAllFigures, recordFigures } from './support/figures';
+
+const args = new Set(process.argv.slice(2));
+const figures = join(repoRoot, 'test-results', 'security', 'figures');
+process.env['AIRLOCK_SECURITY_FIGURES_DIR'] = figures;
+
+interface Counts {
+  passed: number;
+  failed: number;
+  pending: number;
+}
+const total: Counts = { passed: 0, failed: 0, pending: 0 };
+
+function unitSuites(): void {
+  process.stdout.write('\n── security: unit-level suites (fuzzing, endpoint matrix in plain Node) ──\n');
+  const resultFile = join(repoRoot, 'test-results', 'security', 'unit.json');
+  const run = spawnSync(
+    join(repoRoot, 'node_modules', '.bin', 'mocha'),
+    ['--import=tsx', '--forbid-only', '--reporter', 'json', '--reporter-option', `output=${resultFile}`, 'test/security/fuzz/*.test.ts', 'test/security/endpoint/*.test.ts'],
+    { cwd: repoRoot, stdio: 'inherit', env: process.env },
+  );
+  const stats = existsSync(resultFile)
+    ? (JSON.parse(readFileSync(resultFile, 'utf8')) as { stats: { passes: number; failures: number; pending: number }; failures: { fullTitle: string; err: { message?: string } }[] })
+    : undefined;
+  if (stats === undefined) {
+    total.failed += 1;
+    return;
+  }
+  for (const failure of stats.failures) process.stdout.write(`  FAIL ${failure.fullTitle}\n       ${(failure.err.message ?? '').split('\n').slice(0, 6).join('\n       ')}\n`);
+  process.stdout.write(`  unit-level: ${stats.stats.passes} passed, ${stats.stats.failures} failed (mocha exit ${run.status ?? run.signal})\n`);
+  total.passed += stats.stats.passes;
+  total.failed += stats.stats.failures + (stats.stats.failures === 0 && run.status !== 0 ? 1 : 0);
+  total.pending += stats.stats.pending;
+}
+
+const PERSON_SETTINGS = {
+  'airlock.credentials': [{ name: 'DEPLOY_TOKEN', description: 'The person\'s deploy token (canary)', source: 'secret:DEPLOY_TOKEN' }],
+  'airlock.policy.maxDurationSeconds': 600,
+  'airlock.policy.defaultDurationSeconds': 300,
+  'airlock.consent.timeoutSeconds': 60,
+  'airlock.consent.agentWaitSeconds': 5,
+  'airlock.grants.killOnExpiry': true,
+  'airlock.run.outputLimitKiB': 64,
+  'airlock.run.maxTimeoutSeconds': 120,
+};
+
+interface SecurityLaunch {
+  readonly name: string;
+  readonly trusted: boolean;
+  readonly files: readonly string[];
+}
+const LAUNCHES: SecurityLaunch[] = [
+  { name: 'security-trusted', trusted: true, files: ['endpointAttacks.test.ts', 'hostileWorkspace.test.ts'] },
+  { name: 'security-untrusted', trusted: false, files: ['hostileWorkspace.test.ts'] },
+];
+
+async function realHost(canaries: Record<string, string>): Promise<SandboxDirs[]> {
+  process.stdout.write('\n── security: real extension host (code-server) ──\n');
+  buildExtension();
+  const sandboxes: SandboxDirs[] = [];
+  for (const launch of LAUNCHES) {
+    const outdir = join(repoRoot, 'out/test/security', launch.name);
+    rmSync(outdir, { recursive: true, force: true });
+    const entryPoints: Record<string, string> = { index: join(repoRoot, 'test/integration/index.ts') };
+    for (const file of launch.files) entryPoints[file.replace(/\.ts$/, '')] = join(repoRoot, 'test/security/integration', file);
+    await esbuild.build({ entryPoints, outdir, bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: 'inline', external: ['vscode', 'mocha', 'mocha/*'], logLevel: 'warning' });
+    const dirs = createSandboxDirs(launch.name);
+    sandboxes.push(dirs);
+    const canaryFile = join(dirs.root, 'canaries.json');
+    writeFileSync(canaryFile, JSON.stringify(canaries));
+    const workspace = copyFixture(dirs, 'hostile');
+    writeUserSettings(dirs.userDataDir, PERSON_SETTINGS);
+    const resultsFile = join(dirs.root, 'results.json');
+    const runLog = join(dirs.root, 'test-run.log');
+    process.stdout.write(`\n── launch ${launch.name}: fixture hostile, ${launch.trusted ? 'trusted' : 'untrusted (Restricted Mode)'} ──\n`);
+    const run = await runExtensionTests({
+      label: launch.name,
+      dirs,
+      extensionDevelopmentPath: repoRoot,
+      extensionTestsPath: join(outdir, 'index.js'),
+      workspace,
+      trusted: launch.trusted,
+      timeoutMs: 300_000,
+      env: { AIRLOCK_TEST_RESULTS: resultsFile, AIRLOCK_SECURITY_CANARY_FILE: canaryFile, AIRLOCK_SECURITY_FIGURES_DIR: figures, AIRLOCK_TEST_LAUNCH: launch.name },
+      onLog: (line) => {
+        process.stdout.write(line + '\n');
+        appendFileSync(runLog, line + '\n');
+      },
+    });
+    if (!existsSync(resultsFile)) {
+      total.failed++;
+      process.stdout.write(`launch ${launch.name} never reported (${run.error ?? `exit ${run.exitCode}`})\n`);
+      continue;
+    }
+    const results = JSON.parse(readFileSync(resultsFile, 'utf8')) as { passes: number; failures: number; pending: number };
+    total.passed += results.passes;
+    total.failed += results.failures + (run.exitCode !== 0 && results.failures === 0 ? 1 : 0);
+    total.pending += results.pending;
+  }
+  return sandboxes;
+}
+
+/** Names the surface a file belongs to, for the figures. */
+function surfaceOf(path: string): string {
+  if (/\/logs\//.test(path) || path.endsWith('.log')) return path.endsWith('test-run.log') ? 'test run log' : 'logs (output channels, exthost)';
+  if (/audit/.test(path)) return 'audit files';
+  if (/\.vscdb/.test(path)) return 'global/workspace state (state.vscdb)';
+  if (/settings\.json$/.test(path)) return 'settings files';
+  if (/airlock-home/.test(path)) return 'discovery/token folder ($AIRLOCK_HOME)';
+  if (/workspaces\//.test(path)) return 'workspace files';
+  if (/results\.json$/.test(path)) return 'test results';
+  return 'other sandbox files';
+}
+
+/**
+ * Scans every file under each root for every canary in every promised encoding. The canary file itself
+ * and the browser profile (where code-server keeps SecretStorage, the secret's legitimate home) are
+ * excluded from the count but the profile is reported separately.
+ */
+function leakScan(roots: readonly string[], canaries: readonly string[]): number {
+  process.stdout.write('\n── security: canary leak scan ──\n');
+  const surfaces = new Map<string, { files: number; bytes: number; leaks: number }>();
+  let storeHits = 0;
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        walk(path);
+        continue;
+      }
+      if (!entry.isFile() || entry.name === 'canaries.json') continue;
+      const size = statSync(path).size;
+      if (size > 256 * 2 ** 20) continue;
+      const bytes = readFileSync(path);
+      const leaks = findLeaks(bytes, canaries);
+      if (path.includes('chromium-profile')) {
+        storeHits += leaks.length;
+        continue;
+      }
+      const surface = surfaceOf(path);
+      const s = surfaces.get(surface) ?? { files: 0, bytes: 0, leaks: 0 };
+      s.files++;
+      s.bytes += size;
+      s.leaks += leaks.length;
+      surfaces.set(surface, s);
+      for (const leak of leaks.slice(0, 3)) process.stdout.write(`  LEAK ${leak.form} in ${path} at ${leak.index}\n`);
+    }
+  };
+  for (const root of roots) if (existsSync(root)) walk(root);
+  let found = 0;
+  for (const [surface, s] of [...surfaces.entries()].sort()) {
+    process.stdout.write(`  ${s.leaks === 0 ? 'ok  ' : 'LEAK'} ${surface.padEnd(42)} ${String(s.files).padStart(5)} files ${(s.bytes / 2 ** 20).toFixed(1).padStart(7)} MiB  ${s.leaks} found\n`);
+    found += s.leaks;
+  }
+  process.stdout.write(`  (browser profile, where code-server keeps SecretStorage: ${storeHits} hits — the store itself, not counted)\n`);
+  recordFigures('canary leak scan', { surfaces: surfaces.size, files: [...surfaces.values()].reduce((n, s) => n + s.files, 0), found });
+  return found;
+}
+
+function summary(): void {
+  process.stdout.write('\nSecurity figures:\n');
+  for (const figure of readAllFigures(figuresDir())) {
+    const { name, ...rest } = figure;
+    process.stdout.write(`  ${name.padEnd(46)} ${Object.entries(rest).map(([k, v]) => `${k} ${v}`).join(', ')}\n`);
+  }
+}
+
+async function main(): Promise<number> {
+  installCleanupHooks();
+  rmSync(figures, { recursive: true, force: true });
+  mkdirSync(figures, { recursive: true });
+  unitSuites();
+  if (!args.has('--unit-only')) {
+    const canaries = { DEPLOY_TOKEN: `canary-sec-${randomBytes(16).toString('hex')}` };
+    const sandboxes = await realHost(canaries);
+    const extra = (process.env['AIRLOCK_LEAK_SCAN_ROOTS'] ?? '').split(':').filter((p) => p !== '');
+    const found = leakScan([...sandboxes.map((d) => d.root), ...extra], Object.values(canaries));
+    if (found > 0) total.failed++;
+    if (!args.has('--keep')) for (const d of sandboxes) rmSync(d.root, { recursive: true, force: true });
+    else process.stdout.write(`kept: ${sandboxes.map((d) => relative(process.cwd(), d.root)).join(', ')}\n`);
+  }
+  summary();
+  process.stdout.write(`\nSecurity: ${total.passed} passed, ${total.failed} failed, ${total.pending} pending\n`);
+  reportTier('security', total);
+  return total.failed > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`test:security: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
