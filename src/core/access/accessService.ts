@@ -236,7 +236,11 @@ export class AccessService {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    for (const run of this.running.values()) run.stop.abort('shutdown');
+    for (const [runId, run] of this.running) {
+      // Queue the audit line now: the extension host may not wait for the child to die.
+      void this.tryAudit({ type: 'run-incomplete', runId, grantId: run.grantId, why: 'shutdown' });
+      run.stop.abort('shutdown');
+    }
     for (const entry of this.pending.values()) {
       entry.cancel.abort();
       entry.cleanup?.cancel();
@@ -498,8 +502,10 @@ export class AccessService {
         stop.signal,
       );
       const stoppedBy = stop.signal.aborted ? (stop.signal.reason as StopReason) : null;
-      if (stoppedBy === 'shutdown' || stoppedBy === 'grant-ended') {
-        await this.tryAudit({ type: 'run-incomplete', runId, grantId: grant.id, why: stoppedBy === 'shutdown' ? 'shutdown' : 'killed-on-expiry' });
+      if (stoppedBy === 'shutdown') {
+        // Audited by dispose() already.
+      } else if (stoppedBy === 'grant-ended') {
+        await this.tryAudit({ type: 'run-incomplete', runId, grantId: grant.id, why: 'killed-on-expiry' });
       } else {
         await this.tryAudit({
           type: 'run-finished',

@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import * as vscode from 'vscode';
-import { EXTENSION_ID } from '../../../../src/shared/ids';
+import { Commands, EXTENSION_ID } from '../../../../src/shared/ids';
 import type { AirlockGrantsTestApi, AirlockTestApi } from '../../../../src/shared/testApi';
 import { findLeaks, makeCanary } from '../../../support/canary';
 
@@ -249,6 +250,56 @@ describe('grants & runner (real extension host, canary secrets)', function () {
     assert.ok(outcome.status === 'finished', JSON.stringify(outcome));
     assert.match(outcome.report.output, /answer=yes/);
     assert.equal(outcome.report.exitCode, 0);
+  });
+
+  it('Ctrl+C in the task terminal interrupts the command (SIGINT to its process group)', async () => {
+    const api = await airlock();
+    const running = api.grants.as('codex').run({ command: SLEEP, credentials: ['CANARY_TOKEN'], timeoutSeconds: 30 });
+    const pid = await until('the child to start', () => api.grants.runningPids()[0]);
+    await until('the sleeper to print', () => /sleeping pid=\d+/.test(api.grants.terminalText().slice(-2000)));
+    const terminal = await until('the sleep terminal', () => [...vscode.window.terminals].reverse().find((t) => t.name.startsWith(`Airlock: ${SLEEP}`)));
+    terminal.sendText('\x03', false);
+    const outcome = await running;
+    assert.ok(outcome.status === 'finished', JSON.stringify(outcome));
+    assert.equal(outcome.report.timedOut, false);
+    assert.ok(outcome.report.signal === 'SIGINT' || outcome.report.exitCode === 130, JSON.stringify(outcome.report));
+    await until('the child to be gone', () => !alive(pid), 5_000);
+  });
+
+  it('a cwd that leaves the workspace through a symlink (or ..) is refused', async () => {
+    const api = await airlock();
+    const workspace = process.env['AIRLOCK_TEST_WORKSPACE'];
+    assert.ok(workspace);
+    const outside = mkdtempSync(join(tmpdir(), 'airlock-outside-'));
+    symlinkSync(outside, join(workspace, 'escape'));
+    const codex = api.grants.as('codex');
+    for (const cwd of ['escape', join(workspace, 'escape'), join(workspace, '..'), '/etc']) {
+      const outcome = await codex.requestAccess({ credentials: ['CANARY_TOKEN'], command: LEAK, reason: 'escape', cwd });
+      assert.ok(outcome.status === 'denied' && outcome.code === 'cwd-outside-workspace', `${cwd}: ${JSON.stringify(outcome)}`);
+    }
+    const inside = await codex.requestAccess({ credentials: ['CANARY_TOKEN'], command: LEAK, reason: 'inside', cwd: 'scripts/..' });
+    assert.ok(inside.status === 'approved' && inside.grant.cwd === workspace, JSON.stringify(inside));
+  });
+
+  it('the person revokes from the status bar quick pick (audited as the person)', async () => {
+    const api = await airlock();
+    api.grants.revokeAllAsPerson();
+    const approved = await api.grants.as('codex').requestAccess({ credentials: ['CANARY_TOKEN'], command: LEAK, reason: 'status bar revoke' });
+    assert.ok(approved.status === 'approved');
+    void vscode.commands.executeCommand(Commands.manageGrants);
+    await sleep(1_000);
+    await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+    await until('the grant to be revoked', () => api.grants.snapshot().length === 0, 5_000);
+    assert.ok(api.auditDir);
+    const auditDir = api.auditDir;
+    const lines = await until('the revoke in the audit log', () => {
+      const text = filesUnder(auditDir).filter((f) => f.endsWith('.jsonl')).map((f) => readFileSync(f, 'utf8')).join('');
+      return text.includes(approved.grant.grantId) && /"grant-revoked"[^\n]*"by":"person"/.test(text) ? text : undefined;
+    });
+    // Every step of the lifecycle is in the audit log by now.
+    for (const type of ['request', 'decision', 'grant-issued', 'run-started', 'run-finished', 'run-refused', 'run-incomplete', 'grant-expired', 'grant-revoked']) {
+      assert.ok(lines.includes(`"type":"${type}"`), `no ${type} event in the audit log`);
+    }
   });
 
   it('nothing on disk holds the canary: output channel log, audit log, global/workspace state, workspace', async () => {

@@ -465,7 +465,8 @@ describe('AccessService', () => {
       env.consent.answer(1, { decision: 'denied', reason: 'cancelled', blockClient: false });
       assert.equal((await asking).status, 'denied');
       assert.equal(env.leases.active().length, 0);
-      assert.ok(env.audit.events.some((e) => e.type === 'run-incomplete' && e.why === 'shutdown'));
+      assert.equal(env.audit.events.filter((e) => e.type === 'run-incomplete' && e.why === 'shutdown').length, 1, 'audited once, at shutdown');
+      assert.ok(!env.audit.events.some((e) => e.type === 'run-finished'));
     });
 
     it('a runner that cannot start gives a clear refusal, audited, values disposed', async () => {
