@@ -29,7 +29,7 @@ import { registerConnectionInfoCommand } from './adapters/vscode/connectionInfo'
 import { EndpointService } from './adapters/vscode/endpointService';
 import { registerMcpProvider } from './adapters/vscode/mcpProvider';
 import { airlockHome, endpointsDir } from './core/connect/paths';
-import { listCredentialsTool, type ListCredentialsDeps } from './core/mcp/tools/listCredentials';
+import { listCredentialsTool, previewPolicy, type ListCredentialsDeps } from './core/mcp/tools/listCredentials';
 import { listGrantsTool, type ListGrantsDeps } from './core/mcp/tools/listGrants';
 
 /**
@@ -135,12 +135,18 @@ export async function compose(context: vscode.ExtensionContext): Promise<Airlock
   context.subscriptions.push(grants);
   tools.push(...grants.tools);
   statusLines.push(() => `Grants: ${grants.leases.active().length} active, ${grants.runner.pids.length} command(s) running.`);
-  if (transcript !== undefined) testApi.grants = grantsTestApi(grants, transcript);
+  if (transcript !== undefined) testApi.grants = grantsTestApi(grants, transcript, [context.globalState, context.workspaceState]);
 
   // ── endpoint (last: serves the tools registered above) ───────────────────────────────────────────
-  // TODO(lead): feed list_credentials (credentials + policy preview) from the policy section and both
-  // tools' activeGrants from the lease manager once those are wired above; until then they report none.
-  const endpointSources: ListCredentialsDeps & ListGrantsDeps = { credentials: () => [], activeGrants: () => [] };
+  // list_credentials / list_grants read the live policy and leases (the tools show a caller its own grants).
+  const endpointSources: ListCredentialsDeps & ListGrantsDeps = {
+    credentials: (client) => {
+      const current = policy.current();
+      const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
+      return current.credentials.map((credential) => ({ credential, preview: previewPolicy(current, credential.name, client, folders, systemClock.now()) }));
+    },
+    activeGrants: () => grants.leases.active(),
+  };
   tools.unshift(listCredentialsTool(endpointSources), listGrantsTool(endpointSources));
   const airlockHomeDir = airlockHome(process.env, homedir());
   const clientTokens = new ClientTokens(context.secrets, airlockHomeDir, log);

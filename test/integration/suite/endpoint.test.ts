@@ -56,6 +56,26 @@ describe('MCP endpoint (real extension host)', function () {
     await client.close();
   });
 
+  it('list_credentials reflects "airlock.credentials" with a policy preview, names only', async () => {
+    const config = vscode.workspace.getConfiguration('airlock');
+    await config.update('credentials', [{ name: 'ENDPOINT_TEST_TOKEN', description: 'For the endpoint test', source: 'secret:ENDPOINT_TEST_TOKEN' }], vscode.ConfigurationTarget.Global);
+    const client = await connectAs('codex', 'credentials-probe');
+    try {
+      let listed: { name: string; env: string; store: string; policy: string }[] = [];
+      for (let i = 0; i < 40; i++) {
+        const result = await client.callTool({ name: 'list_credentials', arguments: {} });
+        listed = (result.structuredContent as { credentials: typeof listed }).credentials;
+        if (listed.some((c) => c.name === 'ENDPOINT_TEST_TOKEN')) break;
+        await sleep(100);
+      }
+      const entry = listed.find((c) => c.name === 'ENDPOINT_TEST_TOKEN');
+      assert.deepEqual(entry && [entry.env, entry.store, entry.policy], ['ENDPOINT_TEST_TOKEN', 'secret', 'ask']);
+    } finally {
+      await client.close();
+      await config.update('credentials', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('Connect Codex writes the config and token file (idempotent); the bridge relays through the launcher', async () => {
     const { endpoint } = await liveEndpoint();
     const home = process.env['HOME'] ?? '';

@@ -1,14 +1,29 @@
 import { z } from 'zod';
 import type { Credential } from '../../credentials';
+import type { ClientId } from '../../clients';
 import type { Grant } from '../../grants/grant';
+import { evaluate } from '../../policy/evaluate';
+import type { Policy } from '../../policy/policy';
 import { tool, type AnyToolDefinition } from '../toolDefinition';
 
 export type PolicyPreview = 'ask' | 'allow' | 'deny';
 
 export interface ListCredentialsDeps {
-  /** The credentials the person defined, each with what policy would do if asked now. */
-  credentials(): readonly { readonly credential: Credential; readonly preview: PolicyPreview }[];
+  /** The credentials the person defined, each with what policy would do if `client` asked now. */
+  credentials(client: ClientId): readonly { readonly credential: Credential; readonly preview: PolicyPreview }[];
+  /** Live grants; the tool shows the caller only its own client's. */
   activeGrants(): readonly Grant[];
+}
+
+/**
+ * What policy would answer if `client` asked for `credential` now for a command no command-specific rule
+ * names, run at the first workspace folder: a preview for the agent, never a decision (request_access
+ * evaluates the real request). No workspace folder → `deny` (nothing can run outside one).
+ */
+export function previewPolicy(policy: Policy, credential: string, client: ClientId, workspaceFolders: readonly string[], now: number): PolicyPreview {
+  const cwd = workspaceFolders[0];
+  if (cwd === undefined) return 'deny';
+  return evaluate({ client, credentials: [credential], command: '', cwd, workspaceFolders }, policy, now).kind;
 }
 
 const STORE_LABELS: Readonly<Record<Credential['source']['kind'], string>> = {
@@ -37,8 +52,9 @@ export function listCredentialsTool(deps: ListCredentialsDeps): AnyToolDefinitio
     title: 'List credentials',
     description: [
       'Lists the credentials the person has made available through Airlock: name, description, the environment',
-      'variable a command will receive, where the value is stored, what policy would do if you asked now',
-      '(ask / allow / deny), and any grants you already hold for it.',
+      'variable a command will receive, where the value is stored, what policy would likely do if you asked now',
+      '(ask: the person approves; allow: granted without asking; deny: refused — rules about specific commands may',
+      'differ), and any grants you already hold for it.',
       'Secret values are never returned by this or any other Airlock tool; you never need them.',
       'To use a credential: call request_access with its name, the exact command and the working folder, then',
       'call run with the grant id — the command runs with the secret in its environment and you get its',
@@ -47,9 +63,9 @@ export function listCredentialsTool(deps: ListCredentialsDeps): AnyToolDefinitio
     inputSchema: z.object({}).strict(),
     outputSchema: output,
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    async handler() {
-      const grants = deps.activeGrants();
-      const credentials = deps.credentials().map(({ credential, preview }) => ({
+    async handler(_args, context) {
+      const grants = deps.activeGrants().filter((grant) => grant.client === context.caller.id);
+      const credentials = deps.credentials(context.caller.id).map(({ credential, preview }) => ({
         name: credential.name,
         description: credential.description,
         env: credential.env,

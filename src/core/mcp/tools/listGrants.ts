@@ -3,6 +3,7 @@ import type { Grant } from '../../grants/grant';
 import { tool, type AnyToolDefinition } from '../toolDefinition';
 
 export interface ListGrantsDeps {
+  /** Live grants; the tool shows the caller only its own client's (another agent's grants are not its business). */
   activeGrants(): readonly Grant[];
 }
 
@@ -23,15 +24,15 @@ export function listGrantsTool(deps: ListGrantsDeps): AnyToolDefinition {
     name: 'list_grants',
     title: 'List active grants',
     description: [
-      'Lists the grants currently in force: which credentials, the exact command and folder each is bound to,',
+      'Lists the grants you (this client) currently hold: which credentials, the exact command and folder each is bound to,',
       'when it expires and how many runs are left. A grant lets you call run for that command; it never',
       'contains or reveals a secret value. Without a suitable grant, call request_access first.',
     ].join(' '),
     inputSchema: z.object({}).strict(),
     outputSchema: z.object({ grants: z.array(grantSummary) }),
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
-    async handler() {
-      const grants = deps.activeGrants().map((grant) => ({
+    async handler(_args, context) {
+      const grants = deps.activeGrants().filter((grant) => grant.client === context.caller.id).map((grant) => ({
         grantId: grant.id,
         client: grant.client,
         credentials: [...grant.credentials],
