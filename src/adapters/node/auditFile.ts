@@ -1,5 +1,5 @@
 import { promises as fs } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import {
   formatAuditLine,
   INITIAL_HEAD,
@@ -115,7 +115,7 @@ export class AuditFile implements AuditSink {
       let size = 0;
       let index = 1;
       if (newest !== undefined) {
-        index = Number(FILE_PATTERN.exec(newest.slice(dir.length + 1))?.[1] ?? 1);
+        index = Number(FILE_PATTERN.exec(basename(newest))?.[1] ?? 1);
         const tail = await readTail(newest);
         size = tail.size;
         if (tail.lastLine !== undefined) head = tail.head;

@@ -106,21 +106,26 @@ export function describeFilter(filter: AuditFilter): string {
  * The whole view as plain text: a header (filter, chain status), then one line per event. Contains no
  * values — the log holds none — and escapes untrusted text so no control sequence reaches the editor.
  */
-export function renderAuditView(rows: readonly AuditRow[], options: { filter: AuditFilter; total: number; unreadable: number; chain: string; files: number }): string {
+export function renderAuditView(rows: readonly AuditRow[], options: { filter: AuditFilter; total: number; unreadable: number; chain: string; files: number; limit?: number }): string {
+  const limit = options.limit ?? MAX_VIEW_ROWS;
+  const shown = rows.length > limit ? rows.slice(rows.length - limit) : rows;
   const header = [
     'Airlock audit log',
-    `Showing ${rows.length} of ${options.total} events (${describeFilter(options.filter)}) from ${options.files} file${options.files === 1 ? '' : 's'}.`,
+    `Showing ${shown.length === rows.length ? rows.length : `the latest ${shown.length} of ${rows.length} matching`} of ${options.total} events (${describeFilter(options.filter)}) from ${options.files} file${options.files === 1 ? '' : 's'}.` +
+      (shown.length < rows.length ? ' Export the log for all of them.' : ''),
     `Hash chain: ${options.chain}`,
     ...(options.unreadable > 0 ? [`${options.unreadable} line(s) could not be read; run "Airlock: Verify Audit Log".`] : []),
     '',
   ];
-  const body = rows.map((row) => {
+  const body = shown.map((row) => {
     const when = row.time.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
     return `${when}  #${String(row.seq).padEnd(5)} ${row.type.padEnd(14)} ${row.text}`;
   });
   return [...header, ...(body.length === 0 ? ['(no events match)'] : body), ''].join('\n');
 }
 
+/** The view shows the most recent events only: a text editor is no place for millions of lines. */
+export const MAX_VIEW_ROWS = 5000;
 const MAX_SHOWN = 300;
 /** Untrusted text, quoted and escaped (newlines, ESC and other controls become visible escapes). */
 function show(text: unknown): string {

@@ -9,7 +9,7 @@
  * | base64 (padded, bare)   | `btoa(v)`, without `=`                         | `base64`, Basic auth, k8s secrets  |
  * | base64 inside a blob    | the stable middle of base64(x + v + y), for    | `echo -n "TOKEN=$T" | base64`:     |
  * |                         | each of the 3 byte alignments of `v`           | the value's own encoding shifts    |
- * | base64 wrapped at 76    | coreutils `base64` line wrapping               | long values through `base64`       |
+ * | base64 wrapped at 64/76 | `openssl base64` / coreutils `base64` wrapping | long values through those tools    |
  * | base64url (padded, bare, inside a blob)                                  | JWTs, URL-safe tokens              |
  * | hex lower / upper       | UTF-8 bytes as hex                             | `xxd -p`, `od`, digests of logs    |
  * | URL-encoded             | `encodeURIComponent(v)`, and the form variant  | query strings, form bodies, curl   |
@@ -41,8 +41,9 @@ export function encodedForms(value: string): string[] {
         if (core.length >= MIN_FORM_LENGTH) add(core);
       }
       if (alphabet === BASE64) {
+        // coreutils `base64` wraps at 76 columns, `openssl base64` and PEM at 64.
         const core = base64Core(bytes, 0, alphabet);
-        if (core.length > 76) add(wrap(core, 76));
+        for (const width of [64, 76]) if (core.length > width) add(wrap(core, width));
       }
     }
     const hex = toHex(bytes);

@@ -60,5 +60,9 @@ describe('audit view', () => {
     const empty = renderAuditView([], { filter: { client: 'x' }, total: 10, unreadable: 2, chain: 'intact', files: 2 });
     assert.match(empty, /\(no events match\)/);
     assert.match(empty, /2 line\(s\) could not be read/);
+    const limited = renderAuditView(rows, { filter: {}, total: rows.length, unreadable: 0, chain: 'intact', files: 1, limit: 3 });
+    assert.match(limited, /Showing the latest 3 of 10 matching of 10 events/);
+    assert.match(limited, /#10 /);
+    assert.doesNotMatch(limited, /#7 /);
   });
 });

@@ -66,10 +66,12 @@ describe('encodedForms', () => {
     assert.ok(forms.includes('MIIEvQIBADANBgkqhkiG9w0BAQEFAASC'));
   });
 
-  it('adds coreutils-style wrapped base64 for long values', () => {
+  it('adds base64 wrapped at 76 (coreutils) and 64 (openssl, PEM) columns for long values', () => {
     const value = 'k'.repeat(80);
-    const wrapped = Buffer.from(value).toString('base64').replace(/(.{76})/g, '$1\n');
-    assert.ok(encodedForms(value).some((form) => form.includes('\n') && wrapped.startsWith(form)));
+    for (const width of [64, 76]) {
+      const wrapped = Buffer.from(value).toString('base64').replace(new RegExp(`(.{${width}})`, 'g'), '$1\n');
+      assert.ok(encodedForms(value).some((form) => form.includes('\n') && form.indexOf('\n') === width && wrapped.startsWith(form)), `width ${width}`);
+    }
   });
 
   it('never throws on lone surrogates and has no empty or short forms', () => {
