@@ -147,6 +147,13 @@ describe('stores: SecretStorage through the real commands and quick input', func
     }
   });
 
+  it('activation did not load the 1Password SDK (~130 ms, ~80 MB): it loads on first use only', async () => {
+    await storesApi();
+    // Holds as long as no earlier test in this launch resolves an op:// or op-env:// reference.
+    const loaded = Object.keys(require.cache).filter((path) => path.endsWith('onepassword-sdk.js'));
+    assert.deepEqual(loaded, []);
+  });
+
   it('1Password: the SDK and its WASM load from dist/ and report a malformed token in their own words', async function () {
     this.timeout(60_000);
     const api = await storesApi();
@@ -154,6 +161,7 @@ describe('stores: SecretStorage through the real commands and quick input', func
     assert.ok(!outcome.ok);
     assert.equal(outcome.code, 'not-configured');
     assert.match(outcome.sdkMessage ?? '', /invalid format/);
+    assert.ok(Object.keys(require.cache).some((path) => path.endsWith('dist/onepassword-sdk.js')), 'loaded from dist/');
   });
 
   it('1Password references are not-configured (not a hang, not a crash) until 1Password is connected', async () => {
