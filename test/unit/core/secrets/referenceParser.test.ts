@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { Secrets } from '@1password/sdk';
+import fc from 'fast-check';
 import { parseReference, REFERENCE_EXAMPLES } from '../../../../src/core/secrets/referenceParser';
 
 describe('parseReference', () => {
@@ -88,5 +89,23 @@ describe('parseReference', () => {
       }
       if (parseReference(raw).ok) assert.ok(sdkAccepts, `we accept what the SDK refuses: ${raw}`);
     }
+  });
+
+  it('never throws, and whatever it accepts as op:// the SDK accepts too (generated references)', function () {
+    this.timeout(60_000);
+    const unit = fc.constantFrom(...'abcXYZ019 -_./?=&@:"\'é\t'.split(''), 'attribute=otp', 'ssh-format=openssh', '/', '//');
+    fc.assert(
+      fc.property(fc.constantFrom('op://', 'op-env://', 'secret:', 'OP://', ''), fc.string({ unit, maxLength: 30 }), (scheme, rest) => {
+        const raw = scheme + rest;
+        const outcome = parseReference(raw);
+        if (!outcome.ok) {
+          assert.ok(outcome.message.endsWith(REFERENCE_EXAMPLES));
+          return;
+        }
+        assert.equal(outcome.value.raw, raw);
+        if (outcome.value.kind === 'op') Secrets.validateSecretReference(raw);
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
