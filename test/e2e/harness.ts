@@ -132,17 +132,23 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
       await input.waitFor({ state: 'visible', timeout: 5_000 });
       await input.fill(`>${title}`);
       await row.waitFor({ state: 'visible', timeout: 5_000 });
-      await row.click();
-      await input.waitFor({ state: 'hidden', timeout: 10_000 });
-      return;
+      break;
     } catch (error) {
       if (Date.now() > deadline) {
         await screenshot(page, 'runCommand-failed').catch(() => undefined);
-        throw new Error(`could not run "${title}" from the command palette: ${error instanceof Error ? error.message : String(error)}`);
+        throw new Error(`could not find "${title}" in the command palette: ${error instanceof Error ? error.message : String(error)}`);
       }
       await page.keyboard.press('Escape');
       await sleep(1_000);
     }
+  }
+  // Run it once (never retried: the command may not be idempotent). The palette closes, or the command
+  // replaces it with its own quick input / input box (whose value does not start with '>').
+  await row.click();
+  const closeDeadline = Date.now() + 10_000;
+  while ((await input.isVisible()) && (await input.inputValue()).startsWith('>')) {
+    if (Date.now() > closeDeadline) throw new Error(`the command palette stayed open after choosing "${title}"`);
+    await sleep(100);
   }
 }
 
