@@ -76,6 +76,8 @@ export interface AirlockGrantsTestApi {
   runningPids(): number[];
   /** Revokes as the person would from the status bar. */
   revokeAllAsPerson(): number;
+  /** Every key and value of the extension's globalState and workspaceState, as JSON (leak scans). */
+  stateSnapshot(): string;
 }
 
 /** The access service bound to one client, as its MCP tools would call it (policy and consent still decide). */

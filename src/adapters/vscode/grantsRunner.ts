@@ -122,7 +122,7 @@ export function terminalTranscript(limit = 4 * 1024 * 1024): { tap: TerminalTap;
 }
 
 /** The test API of this feature (Test mode only; see AirlockGrantsTestApi). */
-export function grantsTestApi(feature: GrantsRunner, transcript: { text(): string }): AirlockGrantsTestApi {
+export function grantsTestApi(feature: GrantsRunner, transcript: { text(): string }, state: readonly vscode.Memento[] = []): AirlockGrantsTestApi {
   const signal = new AbortController().signal;
   const noProgress = (): void => {};
   return {
@@ -140,5 +140,6 @@ export function grantsTestApi(feature: GrantsRunner, transcript: { text(): strin
     terminalText: () => transcript.text(),
     runningPids: () => feature.runner.pids,
     revokeAllAsPerson: () => feature.leases.revokeAll('person'),
+    stateSnapshot: () => JSON.stringify(state.map((memento) => Object.fromEntries(memento.keys().map((key) => [key, memento.get(key)])))),
   };
 }

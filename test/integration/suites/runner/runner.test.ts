@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import * as vscode from 'vscode';
+import { TaskRunner } from '../../../../src/adapters/vscode/taskRunner';
+import { createRedactor } from '../../../../src/core/redaction/redactor';
 import { Commands, EXTENSION_ID } from '../../../../src/shared/ids';
 import type { AirlockGrantsTestApi, AirlockTestApi } from '../../../../src/shared/testApi';
 import { findLeaks, makeCanary } from '../../../support/canary';
@@ -300,6 +302,42 @@ describe('grants & runner (real extension host, canary secrets)', function () {
     for (const type of ['request', 'decision', 'grant-issued', 'run-started', 'run-finished', 'run-refused', 'run-incomplete', 'grant-expired', 'grant-revoked']) {
       assert.ok(lines.includes(`"type":"${type}"`), `no ${type} event in the audit log`);
     }
+  });
+
+  it('shutdown: disposing the runner kills each child’s whole process group at once (grandchildren too)', async () => {
+    const api = await airlock();
+    const workspace = process.env['AIRLOCK_TEST_WORKSPACE'];
+    assert.ok(workspace);
+    let shown = '';
+    const runner = new TaskRunner(api.log, undefined, (_runId, text) => void (shown += text));
+    const result = runner.run(
+      {
+        runId: 'shutdown-test',
+        grantId: 'none',
+        command: `${SLEEP} & ${SLEEP}; wait`,
+        cwd: workspace,
+        title: 'Airlock: shutdown test',
+        secrets: [],
+        redactor: createRedactor([]),
+        outputLimitBytes: 4096,
+      },
+      new AbortController().signal,
+    );
+    const pids = await until('both sleepers', () => {
+      const found = [...shown.matchAll(/sleeping pid=(\d+)/g)].map((m) => Number(m[1]));
+      return found.length === 2 ? found : undefined;
+    });
+    runner.dispose();
+    const outcome = await result;
+    assert.equal(outcome.signal, 'SIGKILL');
+    for (const pid of pids) await until(`sleeper ${pid} to be gone`, () => !alive(pid), 5_000);
+  });
+
+  it('globalState and workspaceState hold no form of the canary', async () => {
+    const api = await airlock();
+    const state = api.grants.stateSnapshot();
+    assert.ok(state.startsWith('['), state.slice(0, 100));
+    assert.deepEqual(findLeaks(state, [canary]), []);
   });
 
   it('nothing on disk holds the canary: output channel log, audit log, global/workspace state, workspace', async () => {
