@@ -37,12 +37,7 @@ describe('e2e: 1Password SDK and WASM from the packaged VSIX', function () {
     const { page } = sandbox;
     const input = page.locator('.quick-input-widget input');
 
-    // runCommand() waits for the palette to close; this command opens its own quick input at once.
-    await runCommand(page, 'Airlock: Show Status'); // the palette works and the extension is up
-    await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible', timeout: 10_000 });
-    await input.fill('>Airlock: Connect 1Password');
-    await page.locator('.quick-input-list .monaco-list-row', { has: page.locator('.label-name', { hasText: 'Airlock: Connect 1Password' }) }).first().click();
+    await runCommand(page, 'Airlock: Connect 1Password');
     // Step 1: the sign-in mode (a quick pick).
     await page.locator('.quick-input-widget input[placeholder*="How should Airlock sign in"]').waitFor({ state: 'visible', timeout: 15_000 });
     await input.fill('Service account token');
@@ -58,5 +53,8 @@ describe('e2e: 1Password SDK and WASM from the packaged VSIX', function () {
     assert.match(text, /invalid format/, `expected the SDK's own message, got: ${text}`);
     assert.ok(!text.includes('not-a-service-account-token'), 'the token is never echoed');
     await screenshot(page, 'onepassword-malformed-token');
+    // Nothing was saved: Show Status still reports 1Password as not connected.
+    await runCommand(page, 'Airlock: Show Status');
+    await waitForNotification(page, /1Password: not connected/);
   });
 });
