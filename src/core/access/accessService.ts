@@ -154,10 +154,24 @@ export class AccessService {
 
   /** Asks for a grant: policy decides, or the person does in the consent panel. */
   async requestAccess(caller: ClientIdentity, input: AccessRequestInput, progress: Progress, signal: AbortSignal): Promise<AccessOutcome> {
-    const refusal = this.refuseUntrusted();
-    if (refusal !== undefined) return { status: 'denied', ...refusal };
-    const cwd = await this.resolveCwd(input.cwd);
-    if (!cwd.ok) return { status: 'denied', code: cwd.code, message: cwd.message };
+    const untrusted = this.refuseUntrusted();
+    const cwd = untrusted === undefined ? await this.resolveCwd(input.cwd) : { ok: false as const, ...untrusted };
+    if (!cwd.ok) {
+      // Refused before policy is consulted; still one request + decision pair in the audit log.
+      const requestId = this.newId();
+      await this.tryAudit({
+        type: 'request',
+        requestId,
+        client: caller.id,
+        ...(caller.claimedName === undefined ? {} : { claimedClient: caller.claimedName }),
+        credentials: [...new Set(input.credentials)],
+        command: input.command,
+        cwd: input.cwd ?? '',
+        reason: input.reason,
+      });
+      await this.tryAudit({ type: 'decision', requestId, client: caller.id, decision: 'denied', by: 'policy', detail: cwd.code });
+      return { status: 'denied', requestId, code: cwd.code, message: cwd.message };
+    }
     return this.ask(caller, { ...input, cwd: cwd.path }, progress, signal);
   }
 

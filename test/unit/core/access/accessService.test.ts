@@ -289,6 +289,8 @@ describe('AccessService', () => {
         const b = await env.service.requestAccess(codex, { ...request, cwd }, env.onProgress, env.signal);
         assert.ok(b.status === 'denied' && b.code === 'cwd-outside-workspace', cwd);
       }
+      assert.deepEqual(env.audit.types(), ['request', 'decision', 'request', 'decision', 'request', 'decision'], 'early refusals are audited too');
+      assert.deepEqual(untrusted.audit.events.map((e) => (e.type === 'decision' ? e.detail : e.type)), ['request', 'workspace-not-trusted']);
       void env.service.requestAccess(codex, { ...request, cwd: 'packages/api' }, env.onProgress, env.signal);
       await flush();
       assert.equal(env.consent.requests[0]?.cwd, `${ROOT}/packages/api`, 'relative to the first folder');
