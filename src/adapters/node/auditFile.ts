@@ -20,6 +20,8 @@ export interface AuditFileOptions {
   /** The live scrubber; every string of every event passes through it before it is written. */
   readonly scrub: (text: string) => string;
   readonly now?: () => Date;
+  /** How long an append waits for another window's lock before it rejects (default 5 s). */
+  readonly lockWaitMs?: number;
 }
 
 export type AuditVerifyResult = VerifyResult & { readonly files: number; readonly file?: string };
@@ -107,7 +109,7 @@ export class AuditFile implements AuditSink {
   private async appendNow(event: AuditEvent): Promise<void> {
     const dir = this.options.dir;
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
-    const release = await acquireLock(join(dir, LOCK_NAME));
+    const release = await acquireLock(join(dir, LOCK_NAME), this.options.lockWaitMs ?? LOCK_WAIT_MS);
     try {
       const files = await this.files();
       const newest = files[files.length - 1];
@@ -185,8 +187,8 @@ function nextSeq(lines: readonly string[]): number {
 }
 
 /** An exclusive lock file shared by every window; a lock older than LOCK_STALE_MS is taken over. */
-async function acquireLock(path: string): Promise<() => Promise<void>> {
-  const deadline = Date.now() + LOCK_WAIT_MS;
+async function acquireLock(path: string, waitMs: number): Promise<() => Promise<void>> {
+  const deadline = Date.now() + waitMs;
   for (let attempt = 0; ; attempt++) {
     try {
       const handle = await fs.open(path, 'wx', 0o600);

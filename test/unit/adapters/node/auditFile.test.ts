@@ -117,4 +117,38 @@ describe('AuditFile (node fs, temp dir)', () => {
     assert.ok(verified.ok);
     assert.equal(verified.count, 0);
   });
+
+  it('continues after a very long last line (tail read grows) and after a damaged last line', async () => {
+    const audit = sink();
+    await audit.append({ type: 'request', requestId: 'r', client, credentials: ['C'], command: 'x'.repeat(200_000), cwd: '/w', reason: 'long' });
+    await audit.append(event(1));
+    assert.ok((await audit.verify()).ok);
+    const [file] = await audit.files();
+    await fs.appendFile(file!, '{"seq":3,"tim');
+    await fs.appendFile(file!, '\n');
+    await audit.append(event(2));
+    const lines = await audit.readLines();
+    assert.equal((JSON.parse(lines[3]!) as { seq: number }).seq, 4, 'seq counts on past the damaged line');
+    const verified = await audit.verify();
+    assert.ok(!verified.ok && verified.line === 3 && /not valid JSON/.test(verified.why), JSON.stringify(verified));
+  });
+
+  it('waits for another window’s lock, takes over a stale one, and rejects when it stays locked', async () => {
+    const dir = join(root, 'audit');
+    await fs.mkdir(dir, { recursive: true });
+    const lock = join(dir, 'audit.lock');
+    await fs.writeFile(lock, '12345');
+    const old = new Date(Date.now() - 60_000);
+    await fs.utimes(lock, old, old);
+    await sink().append(event(1));
+    await assert.rejects(fs.stat(lock), 'the lock is released after the append');
+
+    await fs.writeFile(lock, '12345');
+    await assert.rejects(sink({ lockWaitMs: 200 }).append(event(2)), /locked by another window/);
+    const waiting = sink({ lockWaitMs: 5_000 }).append(event(3));
+    setTimeout(() => void fs.rm(lock, { force: true }), 100);
+    await waiting;
+    const verified = await sink().verify();
+    assert.ok(verified.ok && verified.count === 2);
+  });
 });
