@@ -93,28 +93,39 @@ async function main(): Promise<void> {
   const stdio = new StdioServerTransport();
   let initializeId: string | number | undefined;
   let closing = false;
+  // Set once the endpoint refused the token: the bridge then exits non-zero whatever closes it.
+  let refused = false;
 
+  // Requests still travelling to the endpoint: on stdin EOF their answers are still delivered (bounded).
+  const inflight = new Set<Promise<unknown>>();
   const shutdown = async (code: number): Promise<void> => {
     if (closing) return;
     closing = true;
+    if (inflight.size > 0) {
+      await Promise.race([Promise.allSettled([...inflight]), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+    }
     await http.terminateSession().catch(() => undefined);
     await http.close().catch(() => undefined);
     await stdio.close().catch(() => undefined);
-    process.exit(code);
+    process.exit(refused ? 1 : code);
   };
 
   stdio.onmessage = (message: JSONRPCMessage) => {
     if ('method' in message && message.method === 'initialize' && 'id' in message) initializeId = message.id;
-    http.send(message).catch((error: unknown) => {
+    const sending = http.send(message).catch((error: unknown) => {
       const description = describeHttpFailure(error, client);
+      if (error instanceof SdkHttpError && error.status === 401) refused = true;
       process.stderr.write(`airlock-mcp: ${description}\n`);
       // Answer the request that failed so the client shows a reason instead of waiting.
       if ('method' in message && 'id' in message) {
-        void stdio.send({ jsonrpc: '2.0', id: message.id, error: { code: -32000, message: `Airlock: ${description}` } }).finally(() => {
-          if (error instanceof SdkHttpError && error.status === 401) void shutdown(1);
+        return stdio.send({ jsonrpc: '2.0', id: message.id, error: { code: -32000, message: `Airlock: ${description}` } }).finally(() => {
+          if (error instanceof SdkHttpError && error.status === 401) setImmediate(() => void shutdown(1));
         });
       }
+      return undefined;
     });
+    inflight.add(sending);
+    void sending.finally(() => inflight.delete(sending));
   };
   http.onmessage = (message: JSONRPCMessage) => {
     // The HTTP transport sends MCP-Protocol-Version on later requests once it knows the negotiated one
@@ -126,7 +137,10 @@ async function main(): Promise<void> {
     }
     void stdio.send(message);
   };
-  http.onerror = (error) => process.stderr.write(`airlock-mcp: ${describeHttpFailure(error, client)}\n`);
+  // Failed sends are reported where they fail (above); this catches the rest (e.g. the SSE stream).
+  http.onerror = (error) => {
+    if (!(error instanceof SdkHttpError)) process.stderr.write(`airlock-mcp: ${describeHttpFailure(error, client)}\n`);
+  };
   stdio.onerror = (error) => process.stderr.write(`airlock-mcp: stdio error: ${error.message}\n`);
   stdio.onclose = () => void shutdown(0);
   process.stdin.on('end', () => void shutdown(0));

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { systemClock } from '../../../src/core/clock';
 import { silentLog } from '../../../src/core/log';
 import { clientTokenPath } from '../../../src/core/connect/paths';
@@ -81,6 +81,23 @@ describe('airlock-mcp bridge (child process, real transports)', function () {
     const run = runBridge(['--client', 'cursor'], workspace);
     assert.equal(run.status, 1);
     assert.match(run.stderr, /no token for Cursor/);
+  });
+
+  it('reports a refused (revoked or wrong) token on stderr, answers the pending request and exits 1', async () => {
+    writePrivateFile(clientTokenPath(home, 'other'), `${generateClientToken()}\n`);
+    const initialize = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } });
+    const child = spawn(process.execPath, ['--import', tsxLoader, bridgeSource, '--client', 'other'], { cwd: workspace, env: bridgeEnv() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdin.write(`${initialize}\n`); // stdin stays open, as a real client keeps it
+    const status = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(status, 1);
+    assert.equal(stderr.match(/refused Other MCP client's token/g)?.length, 1, stderr);
+    const answer = JSON.parse(stdout.split('\n')[0] ?? '{}') as { id?: number; error?: { message: string } };
+    assert.equal(answer.id, 1);
+    assert.match(answer.error?.message ?? '', /Connect Other MCP client/);
   });
 
   it('rejects an unknown client', () => {
