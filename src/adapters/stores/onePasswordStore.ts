@@ -80,7 +80,7 @@ export class OnePasswordStore implements SecretStore {
     }
     const attempt = sdk.createClient(this.configuration(sdk, auth)).then(
       (): ConnectOutcome => ok(undefined),
-      (error: unknown): ConnectOutcome => ({ ...this.classify(sdk, error), sdkMessage: errorMessage(error) }),
+      (error: unknown): ConnectOutcome => ({ ...this.classify(sdk, error), sdkMessage: withoutTokens(errorMessage(error)) }),
     );
     const timedOut = new Promise<ConnectOutcome>((resolve) => {
       const timer = this.deps.clock.schedule(timeoutMs, () =>
@@ -221,7 +221,7 @@ export class OnePasswordStore implements SecretStore {
             ? 'rate-limited'
             : 'other';
     const message = errorMessage(error);
-    this.deps.log.warn(`1Password: ${message}`);
+    this.deps.log.warn(`1Password: ${withoutTokens(message)}`);
     const failure = classifyOnePasswordError(errorClass, message);
     if (failure.code === 'auth-expired' || failure.code === 'not-configured') this.forget();
     return failure;
@@ -248,6 +248,11 @@ export function errorMessage(error: unknown): string {
     return error;
   }
   return 'unknown error';
+}
+
+/** Service-account tokens start with `ops_`; none may reach the log, even if the SDK quoted one. */
+export function withoutTokens(message: string): string {
+  return message.replace(/ops_[A-Za-z0-9+/=_.-]{8,}/g, 'ops_[token]');
 }
 
 function authKey(auth: OnePasswordAuth): string {

@@ -300,6 +300,17 @@ describe('OnePasswordStore (fake createClient at the SDK boundary)', () => {
     assert.deepEqual(findLeaks(inspect(results, { depth: 5 }) + log.lines.join('\n'), [token]), []);
   });
 
+  it('keeps a token the SDK might quote out of the log and out of the Connect message', async () => {
+    const token = `ops_${makeCanary('quoted').replace(/-/g, '')}`;
+    const sdk = new FakeSdk({ createClient: () => Promise.reject(new Error(`cannot use ${token}: invalid format`)) });
+    const { store, log } = makeStore(sdk, { kind: 'service-account', token });
+    await store.resolveAll([op('V/I/f')], signal());
+    const outcome = await store.verify({ kind: 'service-account', token }, 30_000);
+    assert.ok(!outcome.ok);
+    assert.match(outcome.sdkMessage ?? '', /ops_\[token\]: invalid format/);
+    assert.deepEqual(findLeaks(log.lines.join('\n') + (outcome.sdkMessage ?? ''), [token]), []);
+  });
+
   it('reports an SDK that cannot be loaded as a typed error', async () => {
     const store = new OnePasswordStore({
       loadSdk: () => Promise.reject(new Error("Cannot find module './onepassword-sdk.js'")),
