@@ -22,7 +22,13 @@ export function registerAuditCommands(deps: AuditCommandsDeps): vscode.Disposabl
   const changed = new vscode.EventEmitter<vscode.Uri>();
   const provider: vscode.TextDocumentContentProvider = {
     onDidChange: changed.event,
-    provideTextDocumentContent: async (uri) => deps.scrub(await renderView(deps.audit, filterFromUri(uri))),
+    provideTextDocumentContent: async (uri) => {
+      try {
+        return deps.scrub(await renderView(deps.audit, filterFromUri(uri)));
+      } catch (error) {
+        return deps.scrub(`Airlock could not read the audit log in ${deps.audit.dir}: ${(error as Error).message}\n`);
+      }
+    },
   };
   return vscode.Disposable.from(
     changed,
