@@ -50,6 +50,6 @@ fi
 
 # Tell callers where things are (sourced by the test harness through `--print`).
 if [ "${1:-}" = "--print" ]; then
-  printf '{"node24":"%s","codeServerEntry":"%s","chromium":"/usr/bin/chromium"}\n' \
-    "$NODE_DIR/bin/node" "$CS_DIR/node_modules/code-server/out/node/entry.js"
+  printf '{"node24":"%s","codeServerEntry":"%s","chromium":"/usr/bin/chromium","cache":"%s"}\n' \
+    "$NODE_DIR/bin/node" "$CS_DIR/node_modules/code-server/out/node/entry.js" "$CACHE"
 fi

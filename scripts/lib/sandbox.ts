@@ -23,6 +23,8 @@ export interface RealVsCodePaths {
   readonly node24: string;
   readonly codeServerEntry: string;
   readonly chromium: string;
+  /** The setup cache (~/.cache/airlock-test): the only place outside temp dirs the harness writes. */
+  readonly cache: string;
 }
 
 let cachedPaths: RealVsCodePaths | undefined;
@@ -171,8 +173,15 @@ export function installCleanupHooks(): void {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
       process.stderr.write(`\n[sandbox] ${signal}: stopping code-server and the browser\n`);
-      killEverythingNow();
-      process.exit(130);
+      // SIGTERM first so code-server can flush its state; whatever is left after 2 s gets SIGKILL (exit hook).
+      for (const pid of liveGroups) killGroup(pid, 'SIGTERM');
+      const deadline = Date.now() + 2000;
+      const poll = setInterval(() => {
+        if ([...liveGroups].every((pid) => !groupAlive(pid)) || Date.now() > deadline) {
+          clearInterval(poll);
+          process.exit(130);
+        }
+      }, 100);
     });
   }
 }
