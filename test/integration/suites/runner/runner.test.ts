@@ -169,6 +169,23 @@ describe('grants & runner (real extension host, canary secrets)', function () {
     assert.ok(task, `no task terminal named for the run among: ${vscode.window.terminals.map((t) => t.name).join(' | ')}`);
   });
 
+  it('no allow rule: the request waits in the consent panel → pending after agentWaitSeconds; await_access (same client only) → denied on consent timeout', async function () {
+    this.timeout(30_000);
+    const api = await airlock();
+    const codex = api.grants.as('codex');
+    const started = Date.now();
+    const first = await codex.requestAccess({ credentials: ['CANARY_TOKEN'], command: `${LEAK} --not-allowed`, reason: 'pending flow' });
+    assert.ok(first.status === 'pending', JSON.stringify(first));
+    assert.ok(Date.now() - started >= 2_500, 'waited about agentWaitSeconds (3 s) first');
+    assert.match(first.message, /await_access/);
+    const stranger = await api.grants.as('cursor').awaitAccess(first.requestId);
+    assert.ok(stranger.status === 'denied' && stranger.code === 'unknown-request', 'only the asking client may await');
+    let outcome = await codex.awaitAccess(first.requestId);
+    if (outcome.status === 'pending') outcome = await codex.awaitAccess(first.requestId);
+    assert.ok(outcome.status === 'denied' && outcome.code === 'timeout', JSON.stringify(outcome));
+    assert.ok(!api.grants.snapshot().some((g) => g.command.includes('--not-allowed')));
+  });
+
   it('printenv, env, echo $X and /proc/self/environ never ride on that grant', async () => {
     const api = await airlock();
     const codex = api.grants.as('codex');
