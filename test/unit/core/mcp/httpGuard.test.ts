@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { bearerToken, checkHost, guardRequest, type RequestFacts } from '../../../../src/core/mcp/httpGuard';
+import { bearerToken, checkHost, displayableClaim, guardRequest, jsonNestingDepth, type RequestFacts } from '../../../../src/core/mcp/httpGuard';
 import { generateClientToken, TokenRegistry } from '../../../../src/core/mcp/tokens';
 
 describe('httpGuard', () => {
@@ -116,5 +116,23 @@ describe('httpGuard', () => {
   it('checks in order: Host before Origin before method before token', () => {
     const all = facts({ method: 'OPTIONS', target: '/x?token=1', headers: { host: 'evil', origin: 'https://evil', authorization: undefined } });
     assert.equal(!guardRequest(all, tokens).ok && (guardRequest(all, tokens) as { status: number }).status, 403);
+  });
+});
+
+describe('request-body and claim helpers', () => {
+  it('jsonNestingDepth counts nesting outside strings, linearly', () => {
+    assert.equal(jsonNestingDepth('{}'), 1);
+    assert.equal(jsonNestingDepth('{"a":[1,{"b":[]}]}'), 4);
+    assert.equal(jsonNestingDepth('"[[[[[["'), 0);
+    assert.equal(jsonNestingDepth('{"a":"\\"[[[["}'), 1);
+    assert.equal(jsonNestingDepth('['.repeat(1_000_000)), 1_000_000);
+  });
+
+  it('displayableClaim strips control, bidi and escape characters and bounds the length', () => {
+    assert.equal(displayableClaim('Claude Code'), 'Claude Code');
+    assert.equal(displayableClaim('evil\u001b[31mred\u202eoverride\nnext'), 'evil[31mredoverride next');
+    assert.equal(displayableClaim('x'.repeat(500))?.length, 64);
+    assert.equal(displayableClaim(42), undefined);
+    assert.equal(displayableClaim('\u0000\u0007'), undefined);
   });
 });
