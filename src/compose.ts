@@ -20,8 +20,9 @@ import { StoreRouter } from './core/secrets/storeRouter';
 import { Settings } from './shared/ids';
 import { join } from 'node:path';
 import { AuditFile } from './adapters/node/auditFile';
-import { readAuditMaxFileBytes, registerAuditCommands } from './adapters/vscode/auditCommands';
+import { AUDIT_HEAD_KEY, readAuditMaxFileBytes, registerAuditCommands } from './adapters/vscode/auditCommands';
 import type { AuditSink } from './core/audit/events';
+import { isChainHead, type ChainHead } from './core/audit/auditChain';
 import { homedir } from 'node:os';
 import { ClientTokens } from './adapters/vscode/clientTokens';
 import { registerConnectCommands } from './adapters/vscode/connectCommands';
@@ -50,7 +51,15 @@ export async function compose(context: vscode.ExtensionContext): Promise<Airlock
   // event passes the live scrubber. `audit` is what the other sections append to; append rejects when
   // the log cannot be written, and callers then refuse the run.
   const auditDir = join(context.globalStorageUri.fsPath, 'audit');
-  const auditFile = new AuditFile({ dir: auditDir, maxFileBytes: readAuditMaxFileBytes, scrub: (text) => scrubRef.current(text) });
+  // The head after the latest append, kept outside the log: Verify then also sees a cut or rewritten end.
+  const recordedHead = {
+    get: () => {
+      const value: unknown = context.globalState.get(AUDIT_HEAD_KEY);
+      return isChainHead(value) ? value : undefined;
+    },
+    set: (head: ChainHead) => context.globalState.update(AUDIT_HEAD_KEY, head),
+  };
+  const auditFile = new AuditFile({ dir: auditDir, maxFileBytes: readAuditMaxFileBytes, scrub: (text) => scrubRef.current(text), recordedHead });
   const audit: AuditSink = auditFile;
   context.subscriptions.push(
     registerAuditCommands({ audit: auditFile, scrub: (text) => scrubRef.current(text), log, testMode: context.extensionMode === vscode.ExtensionMode.Test }),

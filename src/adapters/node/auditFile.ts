@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import { basename, join } from 'node:path';
 import {
+  checkRecordedHead,
   formatAuditLine,
   INITIAL_HEAD,
   parseAuditLine,
@@ -22,6 +23,16 @@ export interface AuditFileOptions {
   readonly now?: () => Date;
   /** How long an append waits for another window's lock before it rejects (default 5 s). */
   readonly lockWaitMs?: number;
+  /**
+   * Where the head after the latest append is recorded, outside the log (VS Code global state), so
+   * Verify also catches lines cut from the end or an end rewritten and re-hashed.
+   */
+  readonly recordedHead?: RecordedHead;
+}
+
+export interface RecordedHead {
+  get(): ChainHead | undefined;
+  set(head: ChainHead): PromiseLike<void>;
 }
 
 export type AuditVerifyResult = VerifyResult & { readonly files: number; readonly file?: string };
@@ -95,6 +106,12 @@ export class AuditFile implements AuditSink {
       head = result.head;
       count += result.count;
     }
+    const mismatch = checkRecordedHead(head, this.options.recordedHead?.get());
+    if (mismatch !== undefined) {
+      const last = files[files.length - 1];
+      const lastLines = last === undefined ? 0 : (await fs.readFile(last, 'utf8')).split('\n').filter((line) => line.length > 0).length;
+      return { ok: false, line: lastLines + 1, why: mismatch, count, files: files.length, ...(last === undefined ? {} : { file: last }) };
+    }
     return { ok: true, count, head, files: files.length };
   }
 
@@ -122,12 +139,14 @@ export class AuditFile implements AuditSink {
         size = tail.size;
         if (tail.lastLine !== undefined) head = tail.head;
       }
-      const { line } = formatAuditLine(head, this.now(), event);
+      const { line, next } = formatAuditLine(head, this.now(), event);
       const bytes = Buffer.byteLength(line, 'utf8') + 1;
       const target = newest !== undefined && size > 0 && size + bytes > Math.max(1, this.options.maxFileBytes())
         ? join(dir, fileName(index + 1))
         : (newest ?? join(dir, fileName(1)));
       await appendDurably(target, `${line}\n`);
+      // The line is written; failing to record the head only weakens a later Verify, so it is not fatal.
+      await Promise.resolve(this.options.recordedHead?.set(next)).catch(() => undefined);
     } finally {
       await release();
     }

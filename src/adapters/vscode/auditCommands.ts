@@ -147,3 +147,6 @@ export function readAuditMaxFileBytes(): number {
   const clamped = typeof mib === 'number' && Number.isFinite(mib) ? Math.min(1024, Math.max(1, mib)) : 10;
   return Math.floor(clamped * 1024 * 1024);
 }
+
+/** Global-state key of the audit chain's head after this machine's latest append (a hash, no value). */
+export const AUDIT_HEAD_KEY = 'airlock.audit.head';

@@ -105,6 +105,30 @@ export function verifyAuditLines(lines: readonly string[], start: ChainHead = IN
 }
 
 /**
+ * Compares the head reached by verification with the head Airlock recorded after its last append
+ * (kept outside the log). A chain alone cannot show lines cut from its end, or an end rewritten and
+ * re-hashed; the recorded head can. Returns why they disagree, or undefined. A recorded head *behind*
+ * the log is fine: another window appended since.
+ */
+export function checkRecordedHead(reached: ChainHead, recorded: ChainHead | undefined): string | undefined {
+  if (recorded === undefined) return undefined;
+  if (reached.seq < recorded.seq) {
+    return `the log ends after event ${reached.seq - 1}, but Airlock wrote up to event ${recorded.seq - 1}: lines were removed from the end`;
+  }
+  if (reached.seq === recorded.seq && reached.prev !== recorded.prev) {
+    return `the last event differs from the one Airlock wrote: the end of the log was rewritten`;
+  }
+  return undefined;
+}
+
+/** Whether a stored value is a ChainHead (state is read back without trusting its shape). */
+export function isChainHead(value: unknown): value is ChainHead {
+  if (typeof value !== 'object' || value === null) return false;
+  const { seq, prev } = value as { seq?: unknown; prev?: unknown };
+  return typeof seq === 'number' && Number.isSafeInteger(seq) && seq >= 1 && typeof prev === 'string' && /^[0-9a-f]{64}$/.test(prev);
+}
+
+/**
  * A copy of `event` with every string (and key) passed through `scrub`: defence in depth, so a value
  * that slipped into a command or reason never reaches the audit file. Structure is preserved.
  */

@@ -3,7 +3,7 @@ import { promises as fs } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditFile } from '../../../../src/adapters/node/auditFile';
-import { verifyAuditLines } from '../../../../src/core/audit/auditChain';
+import { verifyAuditLines, type ChainHead } from '../../../../src/core/audit/auditChain';
 import type { AuditEvent } from '../../../../src/core/audit/events';
 import type { ClientId } from '../../../../src/core/clients';
 import { findLeaks, makeCanary } from '../../../support/canary';
@@ -150,5 +150,28 @@ describe('AuditFile (node fs, temp dir)', () => {
     await waiting;
     const verified = await sink().verify();
     assert.ok(verified.ok && verified.count === 2);
+  });
+
+  it('with a recorded head, Verify catches lines cut from the end and an end rewritten', async () => {
+    let recorded: ChainHead | undefined;
+    const recordedHead = { get: () => recorded, set: async (head: ChainHead) => void (recorded = head) };
+    const audit = sink({ recordedHead, maxFileBytes: () => 600 });
+    for (let k = 0; k < 6; k++) await audit.append(event(k));
+    assert.ok((await audit.verify()).ok);
+    assert.equal(recorded?.seq, 7);
+
+    // Another window (no shared recorded head yet) appends: the recorded head is behind, which is fine.
+    await sink().append(event(6));
+    assert.ok((await audit.verify()).ok);
+
+    const files = await audit.files();
+    const last = files[files.length - 1]!;
+    const text = await fs.readFile(last, 'utf8');
+    const kept = text.split('\n').filter((line) => line.length > 0);
+    // Cut the other window's line and this window's last one: the chain still verifies, the head not.
+    assert.ok(kept.length >= 2, 'the last two events share a file');
+    await fs.writeFile(last, kept.slice(0, -2).map((line) => `${line}\n`).join(''));
+    const cut = await audit.verify();
+    assert.ok(!cut.ok && /lines were removed from the end/.test(cut.why) && cut.file === last, JSON.stringify(cut));
   });
 });

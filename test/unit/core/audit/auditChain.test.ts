@@ -1,7 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { createHash } from 'node:crypto';
 import {
+  checkRecordedHead,
   formatAuditLine,
+  isChainHead,
   GENESIS,
   headAfter,
   INITIAL_HEAD,
@@ -113,5 +115,24 @@ describe('audit chain', () => {
     assert.equal(JSON.stringify(clean).includes('SECRETSECRET'), false);
     assert.deepEqual((clean as unknown as { credentials: string[] }).credentials, ['DEPLOY_TOKEN']);
     assert.equal((clean as unknown as { type: string }).type, 'request');
+  });
+
+  it('a head recorded outside the log shows a cut or rewritten end; a head behind the log is fine', () => {
+    const { lines, head } = chain(events);
+    const cut = verifyAuditLines(lines.slice(0, 3));
+    assert.ok(cut.ok, 'the chain alone cannot see a cut end');
+    if (cut.ok) assert.match(checkRecordedHead(cut.head, head) ?? '', /ends after event 3, but Airlock wrote up to event 5/);
+    const rewritten = chain([...events.slice(0, 4), { ...events[4]!, exitCode: 1 } as AuditEvent]);
+    assert.match(checkRecordedHead(rewritten.head, head) ?? '', /end of the log was rewritten/);
+    const behind = verifyAuditLines(lines.slice(0, 2));
+    assert.ok(behind.ok);
+    if (behind.ok) assert.equal(checkRecordedHead(head, behind.head), undefined);
+    assert.equal(checkRecordedHead(head, undefined), undefined);
+    assert.equal(checkRecordedHead(head, head), undefined);
+  });
+
+  it('isChainHead accepts only well-formed heads', () => {
+    assert.ok(isChainHead({ seq: 3, prev: 'a'.repeat(64) }));
+    for (const bad of [null, 1, {}, { seq: 0, prev: 'a'.repeat(64) }, { seq: 2, prev: 'xyz' }, { seq: '2', prev: 'a'.repeat(64) }]) assert.equal(isChainHead(bad), false);
   });
 });
