@@ -42,7 +42,7 @@ export function checkVsixEntries(entries: readonly string[], patterns: readonly 
     present.add(original);
     if (!patterns.some((pattern) => minimatch(original, pattern, { dot: true }))) unexpected.push(entry);
   }
-  const missing = required.filter((path) => !present.has(path.replace(/^\.\//, '')));
+  const missing = required.map((path) => path.replace(/^\.\//, '')).filter((path) => !present.has(path));
   return { unexpected, missing };
 }
 
