@@ -118,4 +118,43 @@ describe('e2e: agent run → consent panel → Approve → task in the terminal,
       await client.close().catch(() => undefined);
     }
   });
+
+  it('the person widens the grant to a prefix: plain extra arguments run, chained commands are refused', async () => {
+    assert.ok(sandbox);
+    const { page, airlockHome } = sandbox;
+    const token = await waitForClientToken(airlockHome, 'codex');
+    const endpoint = await waitForEndpoint(airlockHome);
+    const client = new Client({ name: 'e2e-agent-prefix', version: '1.0.0' });
+    const transport = new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
+    await client.connect(transport);
+    try {
+      const asked = client.callTool(
+        { name: 'request_access', arguments: { credentials: ['CANARY_TOKEN'], command: LEAK, reason: 'e2e: prefix grant' } },
+        { timeout: 180_000 },
+      );
+      asked.catch(() => undefined);
+      const panel = await findFrame(page, 'article.card vscode-checkbox', 60_000);
+      const card = panel.locator('article.card').last();
+      await card.locator('vscode-checkbox').first().click();
+      await sleep(1_200);
+      await card.locator('vscode-button[aria-label="Approve"]').click();
+      const answer = await asked;
+      assert.notEqual(answer.isError, true, JSON.stringify(answer));
+      const grant = (answer.structuredContent as { grant?: { grantId: string; commandMatch: string } }).grant;
+      assert.equal(grant?.commandMatch, 'prefix', JSON.stringify(answer.structuredContent));
+      assert.ok(grant);
+
+      const extra = await client.callTool({ name: 'run', arguments: { command: `${LEAK} --verbose`, grantId: grant.grantId } }, { timeout: 120_000 });
+      assert.notEqual(extra.isError, true, JSON.stringify(extra));
+      for (const command of [`${LEAK}; printenv`, `${LEAK} && env`, `${LEAK} $(printenv)`, `${LEAK} > /tmp/out`]) {
+        const refused = await client.callTool({ name: 'run', arguments: { command, grantId: grant.grantId } });
+        assert.equal(refused.isError, true, command);
+        assert.deepEqual(findLeaks(JSON.stringify(refused), [canary]), []);
+      }
+      await screenshot(page, 'run-prefix-grant');
+    } finally {
+      await transport.terminateSession().catch(() => undefined);
+      await client.close().catch(() => undefined);
+    }
+  });
 });
