@@ -20,12 +20,14 @@ export interface EndpointLimits {
   readonly maxBodyBytes: number;
   /** Time allowed to receive a whole body (408 beyond): defeats bodies that trickle. */
   readonly bodyTimeoutMs: number;
-  /** Open sessions at most; a new `initialize` beyond is answered 503. */
+  /** Open sessions at most; beyond, the idlest is evicted if idle long enough, else `initialize` gets 503. */
   readonly maxSessions: number;
   /** A session without a request for this long is closed. */
   readonly sessionIdleMs: number;
   /** Deepest JSON nesting accepted in a body (400 beyond). */
   readonly maxJsonDepth: number;
+  /** When all sessions are taken, one idle at least this long is closed to admit a new one. */
+  readonly evictIdleAfterMs: number;
 }
 
 export const DEFAULT_LIMITS: EndpointLimits = {
@@ -34,6 +36,7 @@ export const DEFAULT_LIMITS: EndpointLimits = {
   maxSessions: 32,
   sessionIdleMs: 30 * 60_000,
   maxJsonDepth: 64,
+  evictIdleAfterMs: 5 * 60_000,
 };
 
 export interface McpHttpServerOptions {
@@ -224,8 +227,16 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
 
   const startSession = async (client: ClientId, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> => {
     if (sessions.size + pendingInitializations >= limits.maxSessions) {
-      refuse(res, 503, `Too many open MCP sessions (${limits.maxSessions}); close one (DELETE) or retry later.`, { 'retry-after': '30' });
-      return;
+      // Full: make room by closing the least recently used session that has been idle for a while
+      // (clients that vanish without DELETE leave such sessions); refuse when every session is busy.
+      const now = clock.now();
+      const idlest = [...sessions.values()].sort((a, b) => a.lastSeen - b.lastSeen)[0];
+      if (idlest === undefined || now - idlest.lastSeen < limits.evictIdleAfterMs) {
+        refuse(res, 503, `Too many open MCP sessions (${limits.maxSessions}); close one (DELETE) or retry later.`, { 'retry-after': '30' });
+        return;
+      }
+      log.info(`MCP session ${idlest.id.slice(0, 8)} (${idlest.client}) closed to make room (idle ${Math.round((now - idlest.lastSeen) / 1000)} s).`);
+      await closeSession(idlest);
     }
     pendingInitializations++;
     let session: Session | undefined;

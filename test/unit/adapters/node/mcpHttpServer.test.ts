@@ -243,6 +243,34 @@ describe('mcpHttpServer sessions (fake clock)', function () {
     await client.close();
   });
 
+  it('when full, evicts the idlest session if it has been idle long enough, else answers 503', async () => {
+    const small = await startMcpHttpServer({
+      tools: () => [], tokens, isTrusted: () => true, scrub: (t) => t, log: silentLog, clock,
+      serverInfo: { name: 'airlock-test', version: '0' }, limits: { maxSessions: 2, evictIdleAfterMs: 10_000, sessionIdleMs: 3_600_000 },
+    });
+    try {
+      const open = async () => {
+        const client = new Client({ name: 'evict', version: '1' });
+        await client.connect(new StreamableHTTPClientTransport(new URL(small.url), { requestInit: { headers: { authorization: `Bearer ${codex}` } } }));
+        await new Promise((resolve) => setTimeout(resolve, 100)); // let the client's follow-up GET arrive before time moves
+        return client;
+      };
+      const first = await open();
+      const firstId = small.sessions()[0]?.id;
+      advance(5_000);
+      const second = await open();
+      await assert.rejects(open(), /Too many open MCP sessions/);
+      advance(6_000); // first: idle 11 s ≥ 10 s; second: 6 s
+      const third = await open();
+      assert.equal(small.sessions().length, 2);
+      assert.ok(firstId !== undefined && !small.sessions().some((session) => session.id === firstId), 'the idlest session was not the one evicted');
+      await second.listTools();
+      await Promise.all([first, second, third].map((c) => c.close()));
+    } finally {
+      await small.close();
+    }
+  });
+
   it('closes sessions idle longer than the limit; activity keeps them open', async () => {
     const { client } = await connect(codex);
     advance(50_000);
