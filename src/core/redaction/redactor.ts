@@ -19,12 +19,19 @@ import { encodedForms } from './encodings';
  * Streaming: `push` emits everything that can no longer be part of a match and holds back the rest —
  * at most `maxPatternLength − 1` characters of text (plus escape sequences inside a candidate match,
  * at most MAX_ESCAPES_PER_MATCH of at most MAX_ESCAPE_LENGTH each, plus one code unit to keep a
- * surrogate pair whole). Memory is bounded by the patterns, never by the output size.
+ * surrogate pair whole). Memory is bounded by the patterns, never by the output size. Only characters
+ * that could begin a secret form are held, so an interactive prompt may show its last character or two
+ * late (with the next output, or at exit). Never flush on idle to "fix" that: flush ends matching, and
+ * a secret printed across the flush would leak its halves.
+ *
+ * Cost: one 4-gram hash per skip of the Wu–Manber loop (the skip is typically 10+ characters); a
+ * per-position check only right before escape sequences and in the last window; a trie walk only at
+ * candidate positions. Adversarial text made of near-misses costs O(length × maxPatternLength).
  *
  * Algorithm: a trie over all patterns (typed arrays, characters mapped to dense classes), entered only
- * where a filter allows: a bitset of hashed 4-character prefixes of every pattern (exact test: a pattern
- * can start at `i` only if the 4-gram at `i` is in the set, or an escape is within it). Cost per input
- * character is one rolling hash and one bit test; a trie walk happens only at candidate positions.
+ * at candidate positions: a Wu–Manber skip table over hashed 4-grams of every pattern's first
+ * `minLength` characters skips text no pattern can start in; a bitset of hashed 4-character prefixes
+ * confirms a start (hash collisions only add candidates, never drop one).
  */
 export interface Redactor {
   /** Scrubs a complete text (no state carried between calls). */
@@ -506,6 +513,7 @@ class Scanner implements StreamRedactor {
         best = j;
         this.matchOwner = owner;
       }
+      if (a.hasChildren[node] === 0) return best; // nothing longer: decided, even at a chunk's end
     }
   }
 }
