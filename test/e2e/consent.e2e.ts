@@ -54,6 +54,7 @@ describe('e2e: consent panel — read the card, Approve, Deny, keyboard, countdo
   let sandbox: Sandbox | undefined;
   let client: Client | undefined;
   let transport: StreamableHTTPClientTransport | undefined;
+  const cspViolations: string[] = [];
 
   before(async () => {
     // The demo workspace defines DEPLOY_TOKEN itself (so the card flags it); a short consent timeout in
@@ -63,6 +64,10 @@ describe('e2e: consent panel — read the card, Approve, Deny, keyboard, countdo
       userSettings: USER_SETTINGS,
     });
     const { page, airlockHome } = sandbox;
+    page.on('console', (message) => {
+      const where = message.location().url;
+      if (/Content Security Policy|Refused to/i.test(message.text()) && /webview/i.test(where)) cspViolations.push(`${where}: ${message.text()}`);
+    });
     await runCommand(page, 'Airlock: Connect Codex');
     const token = await waitForClientToken(airlockHome, 'codex');
     const dialog = page.locator('.monaco-dialog-box');
@@ -107,6 +112,9 @@ describe('e2e: consent panel — read the card, Approve, Deny, keyboard, countdo
     assert.equal(await card.getByRole('button', { name: 'Deny', exact: true }).count(), 1);
     assert.equal(await card.getByRole('button', { name: 'Deny and block this client for this session', exact: true }).count(), 1);
     await screenshot(page, 'consent-card-dark');
+    // vscode-elements' Lit styles load under the panel's CSP (constructable stylesheets, no inline style).
+    const styled = await frame.evaluate('document.querySelector("vscode-button")?.shadowRoot?.adoptedStyleSheets?.length ?? 0');
+    assert.ok(Number(styled) > 0, 'vscode-button has no adopted stylesheet');
 
     await sleep(1_000); // Approve arms shortly after the card appears.
     await card.getByRole('button', { name: 'Approve', exact: true }).click();
@@ -162,6 +170,10 @@ describe('e2e: consent panel — read the card, Approve, Deny, keyboard, countdo
     await card.getByRole('button', { name: 'Deny', exact: true }).click();
     assert.equal((await result).isError, true);
     await setTheme(sandbox, 'Dark Modern', false);
+  });
+
+  it('the webview ran without a single Content Security Policy violation', () => {
+    assert.deepEqual(cspViolations, []);
   });
 
   it(`an unanswered request is denied when the countdown ends (${TIMEOUT_SECONDS} s)`, async function () {

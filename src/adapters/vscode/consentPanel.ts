@@ -24,6 +24,8 @@ export class ConsentPanel implements Consent, vscode.Disposable {
   private panel: vscode.WebviewPanel | undefined;
   private panelNonce = '';
   private ready = false;
+  /** One notification at a time: a flood of requests must not become a flood of toasts (the panel lists them all). */
+  private notifying = false;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -56,9 +58,14 @@ export class ConsentPanel implements Consent, vscode.Disposable {
   }
 
   private notify(request: ConsentRequest): void {
+    if (this.notifying) return;
+    this.notifying = true;
     const names = request.credentials.map((credential) => credential.name).join(', ');
     void vscode.window.showInformationMessage(`${CLIENT_LABELS[request.client.id]} asks for ${names} — Review`, 'Review').then((choice) => {
+      this.notifying = false;
       if (choice === 'Review') this.show(true);
+    }, () => {
+      this.notifying = false;
     });
   }
 
