@@ -344,6 +344,37 @@ describe('redactor', () => {
       );
     });
 
+    it('never holds back more than maxPatternLength − 1 characters (+1 for a surrogate pair) without escapes', () => {
+      const values = [TOKEN, 'hunter2-longer', 'p@ss wörd 🔑!'];
+      const redactor = createRedactor(values.map((value, k) => secret(`S${k}`, value)));
+      // Near misses only (forms without their last character, that contain no whole form), so the
+      // output equals the input and everything not yet emitted is held back.
+      const allForms = values.flatMap((value) => encodedForms(value));
+      const pieces = allForms.map((form) => form.slice(0, -1)).filter((piece) => !allForms.some((form) => piece.includes(form)));
+      fc.assert(
+        fc.property(
+          fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ unit: fc.constantFrom('#', ' ', '!'), maxLength: 3 })), { maxLength: 30 }),
+          fc.array(fc.integer({ min: 1, max: 60 }), { minLength: 1, maxLength: 8 }),
+          (parts, sizes) => {
+            const text = parts.join('');
+            if (allForms.some((form) => text.includes(form))) return; // pieces joined into a whole form
+            const stream = redactor.stream();
+            let fed = 0;
+            let out = '';
+            for (let k = 0, at = 0; at < text.length; k++) {
+              const size = sizes[k % sizes.length]!;
+              out += stream.push(text.slice(at, at + size));
+              at += size;
+              fed = Math.min(at, text.length);
+              assert.ok(fed - out.length <= redactor.maxPatternLength, `held ${fed - out.length} > ${redactor.maxPatternLength}`);
+            }
+            assert.equal(out + stream.flush(), text);
+          },
+        ),
+        { numRuns: 300 },
+      );
+    });
+
     it('streaming equals one-shot scrubbing for arbitrary text, secrets pieces and chunking', () => {
       const values = [TOKEN, 'hunter2-longer', 'p@ss wörd 🔑!'];
       const redactor = createRedactor(values.map((value, k) => secret(`S${k}`, value)));
