@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { Log } from '../../core/log';
 import { OutputBuffer } from '../../core/runner/outputBuffer';
 import type { RunResult, Runner, RunSpec, StreamScrubber } from '../../core/runner/runSpec';
+import { TerminalInput, toTerminalNewlines } from '../../core/runner/terminalInput';
 import { killGroup, spawnWithSecrets } from '../node/spawnWithSecrets';
 
 /** The task type Airlock's runs use (contributed in package.json `taskDefinitions`). */
@@ -25,8 +26,6 @@ export function defaultShell(): string {
   if (shell !== '' && !/(?:^|[\\/])(?:cmd|powershell|pwsh)(?:\.exe)?$/i.test(shell)) return shell;
   return process.env['SHELL'] || '/bin/sh';
 }
-
-const toTerminal = (text: string): string => text.replace(/\r?\n/g, '\r\n');
 
 /**
  * Runs each command as a VS Code Task with a CustomExecution: the pseudoterminal spawns the child itself
@@ -59,13 +58,13 @@ export class TaskRunner implements Runner, vscode.Disposable {
       let exited = false;
       let settled = false;
       let killTimer: NodeJS.Timeout | undefined;
-      let line = '';
+      const input = new TerminalInput();
       const timers: { open?: NodeJS.Timeout } = {};
 
       const write = (text: string): void => {
         if (text === '') return;
-        writer.fire(toTerminal(text));
-        this.tap?.(spec.runId, toTerminal(text));
+        writer.fire(toTerminalNewlines(text));
+        this.tap?.(spec.runId, toTerminalNewlines(text));
       };
       const emit = (clean: string): void => {
         buffer.append(clean);
@@ -172,25 +171,15 @@ export class TaskRunner implements Runner, vscode.Disposable {
         close: () => terminate('SIGTERM'),
         handleInput: (data) => {
           if (child === undefined || exited) return;
-          for (const ch of data) {
-            if (ch === '\x03') {
-              write('^C\r\n');
-              killGroup(child, 'SIGINT');
-            } else if (ch === '\x04') {
-              child.stdin.end();
-            } else if (ch === '\r') {
-              write('\r\n');
-              child.stdin.write(`${line}\n`);
-              line = '';
-            } else if (ch === '\x7f' || ch === '\b') {
-              if (line.length > 0) {
-                line = line.slice(0, -1);
-                writer.fire('\b \b');
-              }
-            } else if (ch >= ' ') {
-              line += ch;
-              writer.fire(ch);
+          const running = child;
+          for (const action of input.feed(data)) {
+            if (action.kind === 'echo') {
+              writer.fire(action.text);
+              this.tap?.(spec.runId, action.text);
             }
+            else if (action.kind === 'stdin') running.stdin.write(action.text);
+            else if (action.kind === 'interrupt') killGroup(running, 'SIGINT');
+            else running.stdin.end();
           }
         },
       };
