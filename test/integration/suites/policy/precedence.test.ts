@@ -75,6 +75,27 @@ describe('policy precedence: trusted repository settings tighten, never loosen (
     }
     await until(() => decide(api.policy!.current(), 'npm run build').kind === 'allow');
   });
+
+  it('user settings written at runtime (Global) change decisions and limits; the workspace cannot undo them', async function () {
+    this.timeout(20_000);
+    const { api } = await policy();
+    const configuration = vscode.workspace.getConfiguration();
+    const rules = configuration.inspect('airlock.policy.rules')?.globalValue;
+    const max = configuration.inspect('airlock.policy.maxDurationSeconds')?.globalValue;
+    try {
+      await configuration.update('airlock.policy.maxDurationSeconds', 600, vscode.ConfigurationTarget.Global);
+      await until(() => api.policy!.current().limits.maxDurationSeconds === 600);
+      const limited = decide(api.policy!.current(), 'npm run build');
+      assert.ok(limited.kind === 'allow' && limited.limits.maxDurationSeconds === 600);
+      // The person denies DEPLOY_TOKEN; the repository's own "allow DEPLOY_TOKEN" rule changes nothing.
+      await configuration.update('airlock.policy.rules', [{ credentials: 'DEPLOY_TOKEN', decision: 'deny' }], vscode.ConfigurationTarget.Global);
+      await until(() => decide(api.policy!.current(), 'npm run build').kind === 'deny');
+    } finally {
+      await configuration.update('airlock.policy.rules', rules, vscode.ConfigurationTarget.Global);
+      await configuration.update('airlock.policy.maxDurationSeconds', max, vscode.ConfigurationTarget.Global);
+    }
+    await until(() => decide(api.policy!.current(), 'npm run build').kind === 'allow' && api.policy!.current().limits.maxDurationSeconds === 3600);
+  });
 });
 
 async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
