@@ -17,6 +17,8 @@ export interface SpawnRequest {
  */
 export function spawnWithSecrets(request: SpawnRequest): ChildProcessWithoutNullStreams {
   const env: NodeJS.ProcessEnv = { ...process.env, FORCE_COLOR: '1' };
+  // The extension host's own runtime switch would turn any Electron app the command starts into plain Node.
+  delete env['ELECTRON_RUN_AS_NODE'];
   for (const secret of request.secrets) env[secret.env] = revealSecret(secret.value, 'spawn');
   return spawn(request.shell, ['-c', request.command], {
     cwd: request.cwd,
