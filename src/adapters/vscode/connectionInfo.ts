@@ -6,6 +6,8 @@ import { Commands } from '../../shared/ids';
 import type { ClientTokens } from './clientTokens';
 import type { EndpointService } from './endpointService';
 
+const INFO_SCHEME = 'airlock-info';
+
 /** What `Airlock: Show Connection Info` reports. Never a token. */
 export interface ConnectionInfo {
   readonly url: string | undefined;
@@ -22,7 +24,12 @@ export interface ConnectionInfo {
 
 /** Registers `Airlock: Show Connection Info`: URL, how to connect any MCP client, tokens and last seen. */
 export function registerConnectionInfoCommand(endpoint: EndpointService, tokens: ClientTokens, home: string, log: Log, channel: vscode.OutputChannel): vscode.Disposable {
-  return vscode.commands.registerCommand(Commands.showConnectionInfo, async (): Promise<ConnectionInfo> => {
+  // Shown as a read-only virtual document (nothing to save, nothing persisted).
+  let shown = '';
+  const changed = new vscode.EventEmitter<vscode.Uri>();
+  const infoUri = vscode.Uri.from({ scheme: INFO_SCHEME, path: '/Airlock Connection Info.md' });
+  const provider = vscode.workspace.registerTextDocumentContentProvider(INFO_SCHEME, { onDidChange: changed.event, provideTextDocumentContent: () => shown });
+  const command = vscode.commands.registerCommand(Commands.showConnectionInfo, async (): Promise<ConnectionInfo> => {
     const url = endpoint.url;
     const seen = endpoint.lastSeen();
     const launcher = launcherPath(home);
@@ -48,10 +55,13 @@ export function registerConnectionInfoCommand(endpoint: EndpointService, tokens:
       'Tokens let a client ask; every credential still needs your consent. Rotate or revoke them with "Airlock: Rotate/Revoke Client Token".',
     ];
     for (const line of lines) log.info(line);
+    shown = ['# Airlock connection info', '', ...lines.map((line) => (line.startsWith('  ') ? `- ${line.trim()}` : `\n${line}\n`))].join('\n');
+    changed.fire(infoUri);
+    void vscode.window.showTextDocument(infoUri, { preview: true, preserveFocus: true }).then(undefined, (error: unknown) => log.warn(`Could not show the connection info: ${String(error)}`));
     const create = 'Create token for other clients';
     const show = 'Open Output';
     void vscode.window
-      .showInformationMessage('Airlock connection info', { modal: false, detail: lines.join('\n') }, create, show)
+      .showInformationMessage(url ? `Airlock's MCP endpoint: ${url}` : 'Airlock\'s MCP endpoint is not running.', create, show)
       .then(async (choice) => {
         if (choice === create) {
           const path = await tokens.writeTokenFile('other');
@@ -62,4 +72,5 @@ export function registerConnectionInfoCommand(endpoint: EndpointService, tokens:
       });
     return { url, launcher, clients, lines };
   });
+  return vscode.Disposable.from(command, provider, changed);
 }

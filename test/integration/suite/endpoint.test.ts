@@ -160,10 +160,17 @@ describe('MCP endpoint (real extension host)', function () {
 
   it('Show Connection Info reports the URL and clients, never a token', async () => {
     const { endpoint, url } = await liveEndpoint();
+    await endpoint.clientToken('codex');
     const info = await vscode.commands.executeCommand<{ url: string; lines: string[]; clients: { client: string; hasToken: boolean }[] }>(Commands.showConnectionInfo);
     assert.equal(info.url, url);
     assert.ok(info.clients.find((c) => c.client === 'codex')?.hasToken);
-    const text = JSON.stringify(info);
+    let document: vscode.TextDocument | undefined;
+    for (let i = 0; i < 40 && !document; i++) {
+      document = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'airlock-info');
+      if (!document) await sleep(100);
+    }
+    assert.ok(document?.getText().includes(url), 'the connection info document does not show the URL');
+    const text = JSON.stringify(info) + (document?.getText() ?? '');
     for (const client of ['copilot', 'codex', 'claude-code', 'cursor', 'other'] as const) {
       assert.ok(!text.includes(await endpoint.clientToken(client)), `${client}'s token is in the connection info`);
     }
