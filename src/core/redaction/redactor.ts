@@ -135,11 +135,10 @@ interface Automaton {
   /** char code → class (0: in no pattern). */
   readonly classOf: Uint16Array;
   readonly classCount: number;
-  /** Per node: first edge index and edge count (edges sorted by class), or a dense row. */
-  readonly edgeStart: Int32Array;
-  readonly edgeCount: Int32Array;
-  readonly edgeClass: Uint16Array;
-  readonly edgeTarget: Int32Array;
+  /** Per node: the class of the edge into it, its first child and its next sibling (-1: none). */
+  readonly nodeClass: Uint16Array;
+  readonly firstChild: Int32Array;
+  readonly nextSibling: Int32Array;
   /** Per node: offset into `dense` (rows of classCount + 1), or -1. */
   readonly denseRow: Int32Array;
   readonly dense: Int32Array;
@@ -175,10 +174,18 @@ function compile(patterns: readonly { text: string; owner: number }[], markers: 
     }
   }
 
-  // Build the trie with per-node Maps, then flatten.
-  const children: Map<number, number>[] = [new Map()];
-  const terminal: number[] = [-1];
-  const terminalLength: number[] = [0];
+  // The trie in preallocated typed arrays (no per-node objects): a node is the target of exactly one
+  // edge, so each node stores its own class, its first child and its next sibling. The root's children
+  // are found through a dense row while building; nodes with many children get dense rows at the end.
+  let capacity = 1;
+  for (const { text } of patterns) capacity += text.length;
+  const nodeClass = new Uint16Array(capacity);
+  const firstChild = new Int32Array(capacity).fill(-1);
+  const nextSibling = new Int32Array(capacity).fill(-1);
+  const childCount = new Int32Array(capacity);
+  const terminal = new Int32Array(capacity).fill(-1);
+  const rootRow = new Int32Array(classCount + 1).fill(-1);
+  let nodeCount = 1;
   const filter = new Int32Array(1 << (FILTER_BITS - 5));
   let maxPatternLength = 0;
   for (const { text, owner } of patterns) {
@@ -187,14 +194,22 @@ function compile(patterns: readonly { text: string; owner: number }[], markers: 
     let node = 0;
     for (let i = 0; i < text.length; i++) {
       const cls = classOf[text.charCodeAt(i)]!;
-      const map = children[node]!;
-      let next = map.get(cls);
-      if (next === undefined) {
-        next = children.length;
-        children.push(new Map());
-        terminal.push(-1);
-        terminalLength.push(0);
-        map.set(cls, next);
+      let next = node === 0 ? rootRow[cls]! : -1;
+      if (node !== 0) {
+        for (let c = firstChild[node]!; c !== -1; c = nextSibling[c]!) {
+          if (nodeClass[c] === cls) {
+            next = c;
+            break;
+          }
+        }
+      }
+      if (next === -1) {
+        next = nodeCount++;
+        nodeClass[next] = cls;
+        nextSibling[next] = firstChild[node]!;
+        firstChild[node] = next;
+        childCount[node]!++;
+        if (node === 0) rootRow[cls] = next;
       }
       node = next;
     }
@@ -223,52 +238,29 @@ function compile(patterns: readonly { text: string; owner: number }[], markers: 
     }
   }
 
-  const nodeCount = children.length;
-  const edgeStart = new Int32Array(nodeCount);
-  const edgeCount = new Int32Array(nodeCount);
-  const denseRow = new Int32Array(nodeCount).fill(-1);
-  const hasChildren = new Uint8Array(nodeCount);
-  let edges = 0;
-  let denseRows = 0;
   const DENSE_MIN_CHILDREN = 8;
-  for (let n = 0; n < nodeCount; n++) {
-    const size = children[n]!.size;
-    edges += size;
-    if (size >= DENSE_MIN_CHILDREN) denseRows++;
-  }
-  const edgeClass = new Uint16Array(edges);
-  const edgeTarget = new Int32Array(edges);
+  let denseRows = 0;
+  for (let n = 0; n < nodeCount; n++) if (childCount[n]! >= DENSE_MIN_CHILDREN) denseRows++;
+  const denseRow = new Int32Array(nodeCount).fill(-1);
   const dense = new Int32Array(denseRows * (classCount + 1)).fill(-1);
-  let edge = 0;
+  const hasChildren = new Uint8Array(nodeCount);
   let row = 0;
   for (let n = 0; n < nodeCount; n++) {
-    const map = children[n]!;
-    hasChildren[n] = map.size > 0 ? 1 : 0;
-    edgeStart[n] = edge;
-    edgeCount[n] = map.size;
-    const sorted = [...map.entries()].sort((a, b) => a[0] - b[0]);
-    for (const [cls, target] of sorted) {
-      edgeClass[edge] = cls;
-      edgeTarget[edge] = target;
-      edge++;
-    }
-    if (map.size >= DENSE_MIN_CHILDREN) {
-      const offset = row * (classCount + 1);
-      denseRow[n] = offset;
-      for (const [cls, target] of sorted) dense[offset + cls] = target;
-      row++;
-    }
+    hasChildren[n] = childCount[n]! > 0 ? 1 : 0;
+    if (childCount[n]! < DENSE_MIN_CHILDREN) continue;
+    const offset = row++ * (classCount + 1);
+    denseRow[n] = offset;
+    for (let c = firstChild[n]!; c !== -1; c = nextSibling[c]!) dense[offset + nodeClass[c]!] = c;
   }
   return {
     classOf,
     classCount,
-    edgeStart,
-    edgeCount,
-    edgeClass,
-    edgeTarget,
+    nodeClass: nodeClass.subarray(0, nodeCount),
+    firstChild: firstChild.subarray(0, nodeCount),
+    nextSibling: nextSibling.subarray(0, nodeCount),
     denseRow,
     dense,
-    terminal: Int32Array.from(terminal),
+    terminal: terminal.subarray(0, nodeCount),
     hasChildren,
     escClass: classOf[ESC]!,
     filter,
@@ -282,10 +274,8 @@ function compile(patterns: readonly { text: string; owner: number }[], markers: 
 function child(a: Automaton, node: number, cls: number): number {
   const row = a.denseRow[node]!;
   if (row >= 0) return a.dense[row + cls]!;
-  const start = a.edgeStart[node]!;
-  const end = start + a.edgeCount[node]!;
-  for (let e = start; e < end; e++) {
-    if (a.edgeClass[e] === cls) return a.edgeTarget[e]!;
+  for (let c = a.firstChild[node]!; c !== -1; c = a.nextSibling[c]!) {
+    if (a.nodeClass[c] === cls) return c;
   }
   return -1;
 }
