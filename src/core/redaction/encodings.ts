@@ -13,7 +13,8 @@
  * | base64url (padded, bare, inside a blob)                                  | JWTs, URL-safe tokens              |
  * | hex lower / upper       | UTF-8 bytes as hex                             | `xxd -p`, `od`, digests of logs    |
  * | URL-encoded             | `encodeURIComponent(v)`, and the form variant  | query strings, form bodies, curl   |
- * |                         | (`%20` → `+`), and lower-case `%xx` escapes    | `--data-urlencode`, Python quote   |
+ * |                         | (`%20` → `+`), lower-case `%xx` escapes, `/`   | `--data-urlencode`, Python quote   |
+ * |                         | kept, and `!'()*` escaped (RFC 3986 strict)    | (safe='/'), Go, Java encoders      |
  * | JSON-escaped            | `JSON.stringify(v)` without quotes; also with  | JSON output (Node; Python's        |
  * |                         | `\uXXXX` for non-ASCII and `\/` for `/`        | ensure_ascii; PHP)                 |
  *
@@ -53,6 +54,8 @@ export function encodedForms(value: string): string[] {
     add(url);
     add(url.replace(/%20/g, '+'));
     add(url.replace(/%[0-9A-F]{2}/g, (escape) => escape.toLowerCase()));
+    add(url.replace(/%2F/g, '/')); // Python's quote() keeps '/'
+    add(url.replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)); // RFC 3986 strict
     const json = JSON.stringify(variant).slice(1, -1);
     add(json);
     add(json.replace(/[\u007f-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));

@@ -58,6 +58,12 @@ describe('encodedForms', () => {
     assert.ok(forms.includes(encodeURIComponent('pässwörd/ünïcode').toLowerCase().replace(/%[0-9a-f]{2}|[^%]+/g, (m) => (m.startsWith('%') ? m : m))));
   });
 
+  it('adds URL-encoding variants: / kept (Python quote) and !\'()* escaped (RFC 3986 strict)', () => {
+    const forms = encodedForms("a/b c!d'e(f)g*h");
+    assert.ok(forms.includes('a/b%20c!d\'e(f)g*h'));
+    assert.ok(forms.includes('a%2Fb%20c%21d%27e%28f%29g%2Ah'));
+  });
+
   it('adds trimmed, CRLF and per-line forms of multi-line values (PEM keys)', () => {
     const pem = '-----BEGIN KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7\n-----END KEY-----\n';
     const forms = encodedForms(pem);
