@@ -35,7 +35,7 @@ const textOf = (result: CallResult): string =>
 const USER_SETTINGS = { 'airlock.consent.timeoutSeconds': TIMEOUT_SECONDS, 'airlock.consent.agentWaitSeconds': 60, 'workbench.colorTheme': 'Default Dark Modern' };
 
 /** Switches the theme through Preferences: Color Theme, as a person would. */
-async function setTheme(sandbox: Sandbox, theme: string, light: boolean): Promise<void> {
+async function setTheme(sandbox: Sandbox, theme: string, kind: 'vs' | 'vs-dark' | 'hc-black'): Promise<void> {
   const { page } = sandbox;
   await runCommand(page, 'Preferences: Color Theme');
   const input = page.locator('.quick-input-widget input');
@@ -46,7 +46,7 @@ async function setTheme(sandbox: Sandbox, theme: string, light: boolean): Promis
       throw error;
     });
   await page.keyboard.press('Enter');
-  await page.locator(light ? '.monaco-workbench.vs' : '.monaco-workbench.vs-dark').waitFor({ state: 'attached', timeout: 30_000 });
+  await page.locator(`.monaco-workbench.${kind}`).waitFor({ state: 'attached', timeout: 30_000 });
 }
 
 describe('e2e: consent panel — read the card, Approve, Deny, keyboard, countdown, themes (packaged VSIX)', function () {
@@ -160,7 +160,7 @@ describe('e2e: consent panel — read the card, Approve, Deny, keyboard, countdo
   it('follows the light theme', async () => {
     assert.ok(sandbox && client);
     const { page } = sandbox;
-    await setTheme(sandbox, 'Light Modern', true);
+    await setTheme(sandbox, 'Light Modern', 'vs');
     const result = requestAccess(client, 'npm run deploy -- --dry-run', 'Check the deploy in light mode');
     const { frame, card } = await cardFor(page, 'npm run deploy -- --dry-run');
     const background = String(await frame.evaluate('getComputedStyle(document.body).backgroundColor'));
@@ -169,7 +169,19 @@ describe('e2e: consent panel — read the card, Approve, Deny, keyboard, countdo
     await screenshot(page, 'consent-card-light');
     await card.getByRole('button', { name: 'Deny', exact: true }).click();
     assert.equal((await result).isError, true);
-    await setTheme(sandbox, 'Dark Modern', false);
+    await setTheme(sandbox, 'Dark Modern', 'vs-dark');
+  });
+
+  it('follows a high-contrast theme', async () => {
+    assert.ok(sandbox && client);
+    const { page } = sandbox;
+    await setTheme(sandbox, 'Dark High Contrast', 'hc-black');
+    const result = requestAccess(client, 'npm run deploy -- --hc', 'Check the deploy in high contrast');
+    const { card } = await cardFor(page, 'npm run deploy -- --hc');
+    await screenshot(page, 'consent-card-high-contrast');
+    await card.getByRole('button', { name: 'Deny', exact: true }).click();
+    assert.equal((await result).isError, true);
+    await setTheme(sandbox, 'Dark Modern', 'vs-dark');
   });
 
   it('the webview ran without a single Content Security Policy violation', () => {
