@@ -84,8 +84,7 @@ export class AuditFile implements AuditSink {
   /** Every line of every file, in order (without the trailing empty line). */
   async readLines(): Promise<string[]> {
     const lines: string[] = [];
-    for (const file of await this.files()) {
-      const text = await fs.readFile(file, 'utf8');
+    for (const { text } of await this.snapshot()) {
       const own = text.split('\n');
       if (own[own.length - 1] === '') own.pop();
       lines.push(...own);
@@ -95,32 +94,53 @@ export class AuditFile implements AuditSink {
 
   /** Verifies the chain across all files; on a break, names the file and the line within it. */
   async verify(): Promise<AuditVerifyResult> {
-    await this.queue;
-    const files = await this.files();
+    const snapshot = await this.snapshot();
     let head: ChainHead = INITIAL_HEAD;
     let count = 0;
-    for (const file of files) {
-      const lines = (await fs.readFile(file, 'utf8')).split('\n');
-      const result = verifyAuditLines(lines, head);
-      if (!result.ok) return { ...result, count: count + result.count, files: files.length, file };
+    for (const { file, text } of snapshot) {
+      const result = verifyAuditLines(text.split('\n'), head);
+      if (!result.ok) return { ...result, count: count + result.count, files: snapshot.length, file };
       head = result.head;
       count += result.count;
     }
     const mismatch = checkRecordedHead(head, this.options.recordedHead?.get());
     if (mismatch !== undefined) {
-      const last = files[files.length - 1];
-      const lastLines = last === undefined ? 0 : (await fs.readFile(last, 'utf8')).split('\n').filter((line) => line.length > 0).length;
-      return { ok: false, line: lastLines + 1, why: mismatch, count, files: files.length, ...(last === undefined ? {} : { file: last }) };
+      const last = snapshot[snapshot.length - 1];
+      const lastLines = last === undefined ? 0 : last.text.split('\n').filter((line) => line.length > 0).length;
+      return { ok: false, line: lastLines + 1, why: mismatch, count, files: snapshot.length, ...(last === undefined ? {} : { file: last.file }) };
     }
-    return { ok: true, count, head, files: files.length };
+    return { ok: true, count, head, files: snapshot.length };
   }
 
   /** Writes every line of the log, in order, to `target` (0600). Returns the number of lines. */
   async exportTo(target: string): Promise<number> {
-    await this.queue;
     const lines = await this.readLines();
     await fs.writeFile(target, lines.length === 0 ? '' : `${lines.join('\n')}\n`, { mode: 0o600 });
     return lines.length;
+  }
+
+  /**
+   * The files and their sizes at one instant between appends (listed under the lock, when it can be
+   * taken), then read up to those sizes: a read never sees another window's half-written line.
+   */
+  private async snapshot(): Promise<{ file: string; text: string }[]> {
+    await this.queue;
+    let release: (() => Promise<void>) | undefined;
+    try {
+      release = await acquireLock(join(this.options.dir, LOCK_NAME), this.options.lockWaitMs ?? LOCK_WAIT_MS);
+    } catch {
+      release = undefined; // missing or read-only directory, or a lock held too long: read as is
+    }
+    let sized: { file: string; size: number }[];
+    try {
+      const files = await this.files();
+      sized = await Promise.all(files.map(async (file) => ({ file, size: (await fs.stat(file)).size })));
+    } finally {
+      await release?.();
+    }
+    const texts: { file: string; text: string }[] = [];
+    for (const { file, size } of sized) texts.push({ file, text: await readPrefix(file, size) });
+    return texts;
   }
 
   private async appendNow(event: AuditEvent): Promise<void> {
@@ -150,6 +170,17 @@ export class AuditFile implements AuditSink {
     } finally {
       await release();
     }
+  }
+}
+
+async function readPrefix(path: string, size: number): Promise<string> {
+  const handle = await fs.open(path, 'r');
+  try {
+    const buffer = Buffer.alloc(size);
+    const { bytesRead } = await handle.read(buffer, 0, size, 0);
+    return buffer.subarray(0, bytesRead).toString('utf8');
+  } finally {
+    await handle.close();
   }
 }
 

@@ -174,4 +174,16 @@ describe('AuditFile (node fs, temp dir)', () => {
     const cut = await audit.verify();
     assert.ok(!cut.ok && /lines were removed from the end/.test(cut.why) && cut.file === last, JSON.stringify(cut));
   });
+
+  it('Verify and Export never see another window’s half-written line', async () => {
+    const writer = sink({ maxFileBytes: () => 2_000 });
+    const reader = sink();
+    const writes = Promise.all(Array.from({ length: 30 }, (_, k) => writer.append(event(k))));
+    const checks: boolean[] = [];
+    for (let k = 0; k < 10; k++) checks.push((await reader.verify()).ok);
+    await writes;
+    assert.deepEqual(checks, checks.map(() => true));
+    const final = await reader.verify();
+    assert.ok(final.ok && final.count === 30);
+  });
 });
