@@ -24,7 +24,7 @@ const RESERVED_EXACT: ReadonlyMap<string, string> = new Map([
   ...['BASH_ENV', 'ENV', 'PROMPT_COMMAND', 'IFS', 'PS4', 'SHELLOPTS', 'BASHOPTS', 'ZDOTDIR', 'CDPATH'].map(
     (name) => [name, 'it changes what the shell executes'] as const,
   ),
-  ...['GIT_SSH', 'GIT_SSH_COMMAND', 'GIT_EXEC_PATH', 'GIT_ASKPASS', 'GIT_EDITOR', 'GIT_PAGER', 'GIT_PROXY_COMMAND', 'GIT_EXTERNAL_DIFF', 'GIT_SEQUENCE_EDITOR', 'GIT_TEMPLATE_DIR', 'GIT_DIR', 'GIT_WORK_TREE'].map(
+  ...['GIT_SSH', 'GIT_SSH_COMMAND', 'GIT_EXEC_PATH', 'GIT_ASKPASS', 'GIT_EDITOR', 'GIT_PAGER', 'GIT_PROXY_COMMAND', 'GIT_EXTERNAL_DIFF', 'GIT_SEQUENCE_EDITOR'].map(
     (name) => [name, 'it makes git run another program'] as const,
   ),
   ...['SSH_ASKPASS', 'SUDO_ASKPASS', 'EDITOR', 'VISUAL', 'PAGER', 'BROWSER', 'LESSOPEN', 'LESSCLOSE', 'MANPAGER'].map(
@@ -40,7 +40,7 @@ const RESERVED_PREFIXES: readonly (readonly [string, string])[] = [
   ['AIRLOCK_', 'names starting with AIRLOCK_ are reserved for Airlock itself'],
   ['DYLD_', 'DYLD_* variables make every program load extra native code'],
   ['LD_', 'LD_* variables change how the dynamic linker loads native code'],
-  ['GIT_CONFIG', 'GIT_CONFIG* variables inject git configuration, which can run commands'],
+  ['GIT_', 'GIT_* variables change what git runs (GIT_SSH_COMMAND, GIT_ASKPASS, GIT_CONFIG_*), where it reads and writes (GIT_DIR, GIT_TRACE)'],
   ['NPM_CONFIG_', 'npm_config_* variables change npm configuration, including scripts and registries'],
   ['BASH_FUNC_', 'BASH_FUNC_* variables define shell functions in every bash the process starts'],
 ];

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { validateCredentialName, validateEnvName } from '../../../../src/core/secrets/envName';
 
 describe('validateEnvName', () => {
-  for (const name of ['DEPLOY_TOKEN', 'STRIPE_API_KEY', '_PRIVATE', 'lower_case', 'A', 'GITHUB_TOKEN', 'NPM_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'APP_PATH']) {
+  for (const name of ['DEPLOY_TOKEN', 'STRIPE_API_KEY', '_PRIVATE', 'lower_case', 'A', 'GITHUB_TOKEN', 'NPM_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'APP_PATH', 'GITHUB_TOKEN', 'GITLAB_TOKEN', 'HTTPS_PROXY']) {
     it(`accepts ${name}`, () => assert.deepEqual(validateEnvName(name), { ok: true, value: name }));
   }
 
@@ -22,7 +22,7 @@ describe('validateEnvName', () => {
     'PATH', 'HOME', 'SHELL', 'USER', 'LD_PRELOAD', 'LD_LIBRARY_PATH', 'LD_AUDIT', 'DYLD_INSERT_LIBRARIES',
     'DYLD_LIBRARY_PATH', 'NODE_OPTIONS', 'NODE_PATH', 'PYTHONPATH', 'PYTHONSTARTUP', 'PERL5LIB', 'PERL5OPT',
     'RUBYOPT', 'RUBYLIB', 'BASH_ENV', 'ENV', 'PROMPT_COMMAND', 'IFS', 'GIT_SSH', 'GIT_SSH_COMMAND',
-    'GIT_EXEC_PATH', 'GIT_ASKPASS', 'GIT_CONFIG_GLOBAL', 'GIT_CONFIG_COUNT', 'SSH_ASKPASS', 'EDITOR', 'VISUAL',
+    'GIT_EXEC_PATH', 'GIT_ASKPASS', 'GIT_CONFIG_GLOBAL', 'GIT_CONFIG_COUNT', 'GIT_TRACE', 'GIT_DIR', 'SSH_ASKPASS', 'EDITOR', 'VISUAL',
     'PAGER', 'JAVA_TOOL_OPTIONS', '_JAVA_OPTIONS', 'npm_config_registry', 'NPM_CONFIG_SCRIPT_SHELL',
     'AIRLOCK_TOKEN', 'airlock_port', 'path', 'Node_Options', 'BASH_FUNC_ls%%'.replace('%%', ''),
   ];
