@@ -1,7 +1,7 @@
 // `npm run bench [-- <name>...]`: every benchmark, each a ratio against a baseline measured in the same
 // run. Writes bench/results.json and prints a table. Not part of CI's pass/fail: a missed target is
 // reported (and written up in the README), never an exit code.
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fmt, machine, skippedFigure, type Figure } from './lib';
 
@@ -16,6 +16,8 @@ interface Bench {
 const benches: Bench[] = [
   { name: 'mcp-overhead', target: '≤ 1.15×', run: async () => (await import('./mcp')).benchMcpOverhead() },
   { name: 'redactor', target: '≥ 0.5× pass-through, ≥ 10× naive, flat memory', run: async () => (await import('./redactor')).benchRedactor(root) },
+  { name: 'run-overhead', target: '≤ +15 ms', run: async () => (await import('./runOverhead')).benchRunOverhead() },
+  { name: 'pending-200', target: '≤ 50 MB', run: async () => (await import('./pending')).benchPending() },
   { name: 'vsix-size', target: '≤ 5 MiB', run: async () => (await import('./vsix')).benchVsixSize(root) },
 ];
 
@@ -49,9 +51,18 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`[bench] ${bench.name} done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
   }
-  const results = { date: new Date().toISOString(), machine: machine(), figures };
+  // A partial run (`npm run bench -- redactor`) keeps the other figures of the last full run.
+  let previous: Figure[] = [];
+  try {
+    previous = (JSON.parse(readFileSync(join(root, 'bench', 'results.json'), 'utf8')) as { figures: Figure[] }).figures;
+  } catch {
+    previous = [];
+  }
+  const names = new Set(figures.map((f) => f.name));
+  const merged = [...previous.filter((f) => !names.has(f.name) && !selected.some((b) => f.name.startsWith(b.name))), ...figures];
+  const results = { date: new Date().toISOString(), machine: machine(), figures: merged };
   writeFileSync(join(root, 'bench', 'results.json'), JSON.stringify(results, null, 2) + '\n');
-  process.stdout.write(`\n${table(figures)}\n\nMachine: ${JSON.stringify(results.machine)}\nWritten: bench/results.json\n`);
+  process.stdout.write(`\n${table(merged)}\n\nMachine: ${JSON.stringify(results.machine)}\nWritten: bench/results.json\n`);
 }
 
 main().then(
