@@ -78,7 +78,7 @@ interface SecurityLaunch {
 const runnerSettings = (): Record<string, unknown> => loadLaunches().find((l) => l.name === 'runner')?.userSettings ?? {};
 
 const LAUNCHES = (): SecurityLaunch[] => [
-  { name: 'security-trusted', fixture: 'hostile', trusted: true, userSettings: PERSON_SETTINGS, files: ['endpointAttacks.test.ts', 'hostileWorkspace.test.ts'] },
+  { name: 'security-trusted', fixture: 'hostile', trusted: true, userSettings: PERSON_SETTINGS, files: ['consentIntegrity.test.ts', 'endpointAttacks.test.ts', 'hostileWorkspace.test.ts'] },
   { name: 'security-untrusted', fixture: 'hostile', trusted: false, userSettings: PERSON_SETTINGS, files: ['hostileWorkspace.test.ts'] },
   { name: 'security-canary', fixture: 'runner', trusted: true, userSettings: runnerSettings(), files: ['canaryFlow.test.ts'] },
 ];
