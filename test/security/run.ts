@@ -41,6 +41,12 @@ function unitSuites(): void {
     ['--import=tsx', '--forbid-only', '--reporter', 'json', '--reporter-option', `output=${resultFile}`, 'test/security/fuzz/*.test.ts', 'test/security/endpoint/*.test.ts'],
     { cwd: repoRoot, stdio: 'inherit', env: process.env },
   );
+  countMocha(resultFile, run.status, 'unit-level');
+}
+
+
+/** Adds a mocha JSON report to the totals and prints its failures. */
+function countMocha(resultFile: string, status: number | null, label: string): void {
   const stats = existsSync(resultFile)
     ? (JSON.parse(readFileSync(resultFile, 'utf8')) as { stats: { passes: number; failures: number; pending: number }; failures: { fullTitle: string; err: { message?: string } }[] })
     : undefined;
@@ -49,9 +55,9 @@ function unitSuites(): void {
     return;
   }
   for (const failure of stats.failures) process.stdout.write(`  FAIL ${failure.fullTitle}\n       ${(failure.err.message ?? '').split('\n').slice(0, 6).join('\n       ')}\n`);
-  process.stdout.write(`  unit-level: ${stats.stats.passes} passed, ${stats.stats.failures} failed (mocha exit ${run.status ?? run.signal})\n`);
+  process.stdout.write(`  ${label}: ${stats.stats.passes} passed, ${stats.stats.failures} failed (mocha exit ${status})\n`);
   total.passed += stats.stats.passes;
-  total.failed += stats.stats.failures + (stats.stats.failures === 0 && run.status !== 0 ? 1 : 0);
+  total.failed += stats.stats.failures + (stats.stats.failures === 0 && status !== 0 ? 1 : 0);
   total.pending += stats.stats.pending;
 }
 
@@ -130,6 +136,35 @@ async function realHost(canaries: Record<string, string>): Promise<SandboxDirs[]
   return sandboxes;
 }
 
+/** The packaged VSIX the e2e suites install: reused when newer than every source file, else packaged. */
+function packagedVsix(): string {
+  const given = process.env['AIRLOCK_E2E_VSIX'];
+  if (given !== undefined && given !== '') return given;
+  const vsix = join(repoRoot, 'dist-vsix', 'airlock.vsix');
+  const newest = (dir: string): number =>
+    readdirSync(dir, { withFileTypes: true, recursive: true })
+      .filter((e) => e.isFile())
+      .reduce((m, e) => Math.max(m, statSync(join(e.parentPath, e.name)).mtimeMs), 0);
+  const sources = Math.max(newest(join(repoRoot, 'src')), newest(join(repoRoot, 'webview')), statSync(join(repoRoot, 'package.json')).mtimeMs);
+  if (!existsSync(vsix) || statSync(vsix).mtimeMs < sources) {
+    const packaged = spawnSync('npm', ['run', '--silent', 'package'], { cwd: repoRoot, stdio: 'inherit' });
+    if (packaged.status !== 0) throw new Error('npm run package failed');
+  }
+  return vsix;
+}
+
+/** Browser-driven suites (test/security/e2e/*.e2e.ts) against the packaged VSIX. */
+function e2eSuites(): void {
+  process.stdout.write('\n── security: e2e (packaged VSIX, Chromium) ──\n');
+  const resultFile = join(repoRoot, 'test-results', 'security', 'e2e.json');
+  const run = spawnSync(
+    join(repoRoot, 'node_modules', '.bin', 'mocha'),
+    ['--import=tsx', '--forbid-only', '--timeout', '300000', '--reporter', 'json', '--reporter-option', `output=${resultFile}`, 'test/security/e2e/*.e2e.ts'],
+    { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, AIRLOCK_E2E_VSIX: packagedVsix() } },
+  );
+  countMocha(resultFile, run.status, 'e2e');
+}
+
 /** Names the surface a file belongs to, for the figures. */
 function surfaceOf(path: string): string {
   if (/\/logs\//.test(path) || path.endsWith('.log')) return path.endsWith('test-run.log') ? 'test run log' : 'logs (output channels, exthost)';
@@ -201,6 +236,7 @@ async function main(): Promise<number> {
     const canaries = { DEPLOY_TOKEN: `canary-sec-${randomBytes(16).toString('hex')}`, CANARY_TOKEN: `canary-run-${randomBytes(16).toString('hex')}` };
     const sandboxes = await realHost(canaries);
     const extra = (process.env['AIRLOCK_LEAK_SCAN_ROOTS'] ?? '').split(':').filter((p) => p !== '');
+    e2eSuites();
     const found = leakScan([...sandboxes.map((d) => d.root), ...extra], Object.values(canaries));
     if (found > 0) total.failed++;
     if (!args.has('--keep')) for (const d of sandboxes) rmSync(d.root, { recursive: true, force: true });
