@@ -1,20 +1,22 @@
 /**
- * `npm run package`: production build and `vsce package --no-dependencies` → dist-vsix/airlock.vsix,
- * then a check that the archive holds exactly what `.vscodeignore`'s allowlist names (fails otherwise).
+ * `npm run package [-- --out <file.vsix>]`: production build and `vsce package --no-dependencies` →
+ * dist-vsix/airlock.vsix (or `--out`), then a check that the archive holds exactly what `.vscodeignore`'s allowlist names (fails otherwise).
  *
- * It packages from a staging folder (out/vsix-staging: the allowlisted files + a fresh production
- * build), not from the working tree, so development leftovers in dist/ (source maps, stale entries) or a
+ * It packages from a staging folder of its own (out/vsix-staging-<pid>: the allowlisted files + a fresh
+ * production build), not from the working tree, so development leftovers in dist/ (source maps, stale entries) or a
  * concurrent `npm run build` can never end up in the VSIX.
  */
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { minimatch } from 'minimatch';
-import { repoRoot } from './lib/sandbox';
+import { parseArgs } from 'node:util';
+import { removeOnExit, repoRoot } from './lib/sandbox';
 import { allowlistPatterns, checkVsixEntries, listVsixEntries } from './lib/vsix';
 
-export const vsixPath = join(repoRoot, 'dist-vsix/airlock.vsix');
-const staging = join(repoRoot, 'out/vsix-staging');
+const { values } = parseArgs({ options: { out: { type: 'string' } } });
+const vsixPath = values.out === undefined ? join(repoRoot, 'dist-vsix/airlock.vsix') : resolve(values.out);
+const staging = join(repoRoot, 'out', `vsix-staging-${process.pid}`);
 /** Never walked for allowlisted files: built output and tooling folders. */
 const skipDirs = new Set(['.git', 'node_modules', 'dist', 'out', 'dist-vsix', 'test-results', '.vscode-test']);
 
@@ -42,6 +44,7 @@ async function main(): Promise<void> {
   const patterns = allowlistPatterns(vscodeignore);
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(staging, { recursive: true });
+  removeOnExit(staging);
   cpSync(join(repoRoot, '.vscodeignore'), join(staging, '.vscodeignore'));
   for (const file of allowlistedSources(patterns)) {
     const target = join(staging, relative(repoRoot, file));

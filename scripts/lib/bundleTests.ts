@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import * as esbuild from 'esbuild';
 import { integrationDir, launchTestDir, testFilesIn, type Launch } from './launches';
-import { repoRoot } from './sandbox';
+import { removeOnExit, repoRoot } from './sandbox';
 
 /** `npm run build` (development bundles with source maps); throws when it fails. */
 export function buildExtension(): void {
@@ -14,18 +14,32 @@ export function buildExtension(): void {
 
 export interface BundledLaunch {
   readonly launch: Launch;
-  /** out/test/integration/<launch>/index.js — what `extensionTestsPath` points at. */
+  /** out/test/integration/run-<pid>/<launch>/index.js — what `extensionTestsPath` points at. */
   readonly testsIndex: string;
   readonly testFiles: number;
 }
 
 /**
- * Bundles `test/integration/index.ts` plus the launch's `*.test.ts` into out/test/integration/<launch>/
+ * This process's own output folder: several people (or tiers) may run tests in the same tree at once,
+ * and a shared folder would be rebuilt under a running window's feet. Removed when the process exits.
+ */
+let runDir: string | undefined;
+function outputRoot(): string {
+  if (runDir === undefined) {
+    runDir = join(repoRoot, 'out/test/integration', `run-${process.pid}`);
+    rmSync(runDir, { recursive: true, force: true });
+    removeOnExit(runDir);
+  }
+  return runDir;
+}
+
+/**
+ * Bundles `test/integration/index.ts` plus the launch's `*.test.ts` into out/test/integration/run-<pid>/<launch>/
  * (node, cjs; `vscode` and `mocha` stay external: the extension host provides the first, node_modules the
  * second).
  */
 export async function bundleLaunch(launch: Launch): Promise<BundledLaunch> {
-  const outdir = join(repoRoot, 'out/test/integration', launch.name);
+  const outdir = join(outputRoot(), launch.name);
   rmSync(outdir, { recursive: true, force: true });
   const sourceDir = launchTestDir(launch.name);
   const files = testFilesIn(sourceDir);

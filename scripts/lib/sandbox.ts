@@ -135,6 +135,13 @@ export function copyFixture(dirs: SandboxDirs, fixture: string): string {
 const liveGroups = new Set<number>();
 const tempRoots = new Set<string>();
 let hooksInstalled = false;
+let exitHookInstalled = false;
+
+function ensureExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', killEverythingNow);
+}
 
 function killGroup(pid: number, signal: NodeJS.Signals): void {
   try {
@@ -169,7 +176,7 @@ function killEverythingNow(): void {
 export function installCleanupHooks(): void {
   if (hooksInstalled) return;
   hooksInstalled = true;
-  process.on('exit', killEverythingNow);
+  ensureExitHook();
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
       process.stderr.write(`\n[sandbox] ${signal}: stopping code-server and the browser\n`);
@@ -188,6 +195,7 @@ export function installCleanupHooks(): void {
 
 /** Registers a temp folder to delete when this process exits (unless AIRLOCK_KEEP_SANDBOX=1). */
 export function removeOnExit(root: string): void {
+  ensureExitHook();
   tempRoots.add(root);
 }
 

@@ -1,7 +1,7 @@
 /**
  * The test index VS Code loads in the extension host (`extensionTestsPath`): runs every compiled
  * `*.test.js` next to it with mocha and resolves/rejects like test-electron expects. The runner bundles
- * one copy of this file per launch into `out/test/integration/<launch>/index.js`.
+ * one copy of this file per launch into `out/test/integration/run-<pid>/<launch>/index.js`.
  */
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
