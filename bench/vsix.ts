@@ -1,21 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MiB, type Figure } from './lib';
 
 const LIMIT_BYTES = 5 * MiB;
 
-/** Packages the production VSIX (esbuild --production + vsce) and reports its size and largest entries. */
+/** Packages the production VSIX (`npm run package`) and reports its size and largest entries. */
 export async function benchVsixSize(root: string): Promise<Figure[]> {
-  const out = join(root, 'bench', '.tmp', 'airlock.vsix');
-  mkdirSync(join(root, 'bench', '.tmp'), { recursive: true });
-  execFileSync('node', ['scripts/build.mjs', '--production'], { cwd: root, stdio: 'ignore' });
-  execFileSync(join(root, 'node_modules', '.bin', 'vsce'), ['package', '--no-dependencies', '--out', out], {
-    cwd: root,
-    stdio: 'ignore',
-  });
-  // Leave dist/ as a development build again, as the other tiers expect.
-  execFileSync('node', ['scripts/build.mjs'], { cwd: root, stdio: 'ignore' });
+  // The project's own packaging (production build in a staging folder, vsce, content check).
+  const out = join(root, 'dist-vsix', 'airlock.vsix');
+  execFileSync('npm', ['run', '--silent', 'package'], { cwd: root, stdio: 'ignore' });
   if (!existsSync(out)) throw new Error('vsce produced no VSIX');
   const bytes = statSync(out).size;
   let largest = '';
