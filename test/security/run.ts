@@ -38,7 +38,7 @@ function unitSuites(): void {
   const resultFile = join(repoRoot, 'test-results', 'security', 'unit.json');
   const run = spawnSync(
     join(repoRoot, 'node_modules', '.bin', 'mocha'),
-    ['--import=tsx', '--forbid-only', '--reporter', 'json', '--reporter-option', `output=${resultFile}`, 'test/security/fuzz/*.test.ts', 'test/security/endpoint/*.test.ts'],
+    ['--import=tsx', '--forbid-only', '--reporter', 'json', '--reporter-option', `output=${resultFile}`, 'test/security/fuzz/*.test.ts', 'test/security/endpoint/*.test.ts', 'test/security/faults/*.test.ts'],
     { cwd: repoRoot, stdio: 'inherit', env: process.env },
   );
   countMocha(resultFile, run.status, 'unit-level');
