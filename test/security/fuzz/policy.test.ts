@@ -158,7 +158,9 @@ function assertDecisionNoLooser(withWorkspace: PolicyDecision, userOnly: PolicyD
     }
   }
   assert.ok(rank(withWorkspace) <= rank(userOnly), `decision widened: ${withWorkspace.kind} with workspace, ${userOnly.kind} without`);
-  if (withWorkspace.kind !== 'deny' && userOnly.kind !== 'deny') {
+  // Limits are compared within the same kind: an `ask` that replaced an `allow` is stricter whatever its
+  // limits say (the person chooses within them), so only like-for-like limits can widen.
+  if (withWorkspace.kind !== 'deny' && withWorkspace.kind === userOnly.kind) {
     const a = withWorkspace.limits;
     const b = userOnly.limits;
     assert.ok(a.maxDurationSeconds <= b.maxDurationSeconds, 'maxDurationSeconds widened');
