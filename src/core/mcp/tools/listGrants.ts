@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Grant } from '../../grants/grant';
+import { summariseGrant, type Grant } from '../../grants/grant';
 import { tool, type AnyToolDefinition } from '../toolDefinition';
 
 export interface ListGrantsDeps {
@@ -10,7 +10,7 @@ export interface ListGrantsDeps {
 const grantSummary = z.object({
   grantId: z.string().describe('Pass this to run (or revoke).'),
   client: z.string(),
-  credentials: z.array(z.string()),
+  credentials: z.array(z.string()).readonly(),
   command: z.string().describe('The only command this grant runs.'),
   commandMatch: z.enum(['exact', 'prefix']),
   cwd: z.string(),
@@ -32,16 +32,7 @@ export function listGrantsTool(deps: ListGrantsDeps): AnyToolDefinition {
     outputSchema: z.object({ grants: z.array(grantSummary) }),
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     async handler(_args, context) {
-      const grants = deps.activeGrants().filter((grant) => grant.client === context.caller.id).map((grant) => ({
-        grantId: grant.id,
-        client: grant.client,
-        credentials: [...grant.credentials],
-        command: grant.command,
-        commandMatch: grant.commandMatch,
-        cwd: grant.cwd,
-        expiresAt: new Date(grant.expiresAt).toISOString(),
-        runsLeft: grant.maxRuns === null ? null : Math.max(0, grant.maxRuns - grant.runsUsed),
-      }));
+      const grants = deps.activeGrants().filter((grant) => grant.client === context.caller.id).map(summariseGrant);
       const text = grants.length === 0
         ? 'No active grants. To use a credential, call request_access (see list_credentials for names).'
         : [
