@@ -171,7 +171,7 @@ export async function compose(context: vscode.ExtensionContext): Promise<Airlock
     registerConnectionInfoCommand(endpoint, clientTokens, airlockHomeDir, log, channel),
   );
   endpoint.start(); // in the background: activation does not wait for the socket
-  statusLines.push(() => (endpoint.url ? `MCP endpoint: ${endpoint.url} (${endpoint.sessions().length} session(s)).` : 'MCP endpoint: not running.'));
+  statusLines.push(() => endpoint.describe());
   if (context.extensionMode === vscode.ExtensionMode.Test) {
     testApi.endpoint = {
       ready: () => endpoint.ready(),

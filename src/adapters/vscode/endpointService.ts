@@ -45,6 +45,8 @@ export class EndpointService implements vscode.Disposable {
   private readonly changed = new vscode.EventEmitter<string | undefined>();
   private readonly disposables: vscode.Disposable[] = [];
   private starting: Promise<string | undefined> = Promise.resolve(undefined);
+  /** What Show Status reports while no endpoint is listening. */
+  private phase: 'starting' | 'disabled' | 'failed' | 'stopped' = 'stopped';
   private readonly seen: Partial<Record<ClientId, ClientSeen>>;
   private lastSeenWrite = 0;
   private disposed = false;
@@ -69,6 +71,17 @@ export class EndpointService implements vscode.Disposable {
     return this.endpoint?.url;
   }
 
+  /** One line for Show Status: where it listens, or why it does not (yet). */
+  describe(): string {
+    if (this.endpoint) return `MCP endpoint: ${this.endpoint.url} (${this.endpoint.sessions().length} session(s)).`;
+    switch (this.phase) {
+      case 'starting': return 'MCP endpoint: starting.';
+      case 'disabled': return 'MCP endpoint: disabled ("airlock.endpoint.enabled" is off).';
+      case 'failed': return 'MCP endpoint: could not start (see the Airlock output channel).';
+      default: return 'MCP endpoint: not running.';
+    }
+  }
+
   /** Resolves once the current (re)start attempt is over: the URL, or undefined when disabled/failed. */
   ready(): Promise<string | undefined> {
     return this.starting;
@@ -88,10 +101,12 @@ export class EndpointService implements vscode.Disposable {
 
   /** Starts the endpoint in the background. */
   start(): void {
+    this.phase = 'starting';
     this.starting = this.starting.then(() => this.startNow());
   }
 
   restart(): void {
+    this.phase = 'starting';
     this.starting = this.starting.then(async () => {
       await this.stopNow();
       return this.startNow();
@@ -118,6 +133,7 @@ export class EndpointService implements vscode.Disposable {
     const { enabled, port } = this.config();
     if (!enabled) {
       this.options.log.info('MCP endpoint is disabled ("airlock.endpoint.enabled" is off).');
+      this.phase = 'disabled';
       this.changed.fire(undefined);
       return undefined;
     }
@@ -143,6 +159,7 @@ export class EndpointService implements vscode.Disposable {
     } catch (error) {
       const reason = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port ${port} is in use` : String(error);
       log.error(`MCP endpoint could not start: ${reason}`);
+      this.phase = 'failed';
       void vscode.window.showWarningMessage(`Airlock: the MCP endpoint could not start (${reason}). Check "airlock.endpoint.port".`);
       this.changed.fire(undefined);
       return undefined;
