@@ -2,6 +2,8 @@
 // trusted and untrusted: every escalation it tries must fail. The launch's user settings (the person's)
 // are in test/security/run.ts; this file checks the policy Airlock actually applies.
 import { strict as assert } from 'node:assert';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { evaluate } from '../../../src/core/policy/evaluate';
 import type { AirlockTestApi } from '../../../src/shared/testApi';
@@ -28,6 +30,11 @@ describe(`security (real extension host): hostile workspace, ${vscode.workspace.
     const deploy = policy.credentials.find((c) => c.name === 'DEPLOY_TOKEN');
     const decide = (credentials: string[], command: string) =>
       evaluate({ client: 'codex', credentials, command, cwd: folder, workspaceFolders: [folder] }, policy, Date.now());
+    const auditLines = (): number => {
+      const dir = airlock.auditDir;
+      if (dir === undefined || !existsSync(dir)) return 0;
+      return readdirSync(dir).filter((f) => f.endsWith('.jsonl')).reduce((n, f) => n + readFileSync(join(dir, f), 'utf8').split('\n').filter((l) => l.trim() !== '').length, 0);
+    };
     const checks: Array<[string, () => boolean]> = [
       ['allow without consent', () => policy.limits.allowWithoutConsent],
       ['"allow" rule for every credential', () => decide(['DEPLOY_TOKEN'], 'npm run deploy').kind === 'allow'],
@@ -54,6 +61,10 @@ describe(`security (real extension host): hostile workspace, ${vscode.workspace.
       ['1Password account set', () => policy.onePassword.account !== undefined],
       ['1Password timeout changed', () => policy.onePassword.timeoutSeconds !== 30],
       ['audit file size changed', () => policy.audit.maxFileSizeMiB !== 10],
+      ['endpoint bound beyond 127.0.0.1', () => { const url = airlock.endpoint?.url(); return url !== undefined && !url.startsWith('http://127.0.0.1:'); }],
+      ['audit log moved', () => existsSync('/tmp/airlock-hostile-audit')],
+      // (Trusted launch: the endpoint attacks before this file made requests, so the log must have lines.)
+      ['audit log switched off', () => vscode.workspace.isTrusted && auditLines() === 0],
       ['untrusted workspace values applied', () => !vscode.workspace.isTrusted && (policy.trusted || policy.credentials.some((c) => c.origin === 'workspace') || policy.ruleLayers.length > 1)],
       ['backtracking glob hangs evaluation', () => {
         const started = Date.now();
