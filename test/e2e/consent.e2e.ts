@@ -5,9 +5,9 @@
  * the dark and light themes. Packaged VSIX in a throwaway code-server, driven through headless Chromium.
  */
 import * as assert from 'node:assert/strict';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { Client } from '@modelcontextprotocol/client';
 import type { Frame, Page } from 'playwright-core';
-import { findFrame, launchSandbox, runCommand, screenshot, sleep, waitForClientToken, waitForEndpoint, waitForNotification, type Sandbox } from './harness';
+import { connectAgent, findFrame, issueCodexToken, launchSandbox, runCommand, screenshot, sleep, waitForNotification, type Agent, type Sandbox } from './harness';
 
 const TIMEOUT_SECONDS = 20;
 const HOSTILE_REASON = 'Deploy the fix <img src=x onerror="alert(1)"> **now**\u202E';
@@ -53,7 +53,7 @@ describe('e2e: consent panel — read the card, Approve, Deny, keyboard, countdo
   this.timeout(300_000);
   let sandbox: Sandbox | undefined;
   let client: Client | undefined;
-  let transport: StreamableHTTPClientTransport | undefined;
+  let agent: Agent | undefined;
   const cspViolations: string[] = [];
 
   before(async () => {
@@ -68,21 +68,13 @@ describe('e2e: consent panel — read the card, Approve, Deny, keyboard, countdo
       const where = message.location().url;
       if (/Content Security Policy|Refused to/i.test(message.text()) && /webview/i.test(where)) cspViolations.push(`${where}: ${message.text()}`);
     });
-    await runCommand(page, 'Airlock: Connect Codex');
-    const token = await waitForClientToken(airlockHome, 'codex');
-    const dialog = page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
-    await page.keyboard.press('Escape');
-    await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
-    const endpoint = await waitForEndpoint(airlockHome);
-    client = new Client({ name: 'e2e-agent', version: '1.0.0' });
-    transport = new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
-    await client.connect(transport);
+    await issueCodexToken(page, airlockHome);
+    agent = await connectAgent(airlockHome, 'e2e-agent');
+    client = agent.client;
   });
 
   after(async () => {
-    await transport?.terminateSession().catch(() => undefined);
-    await client?.close().catch(() => undefined);
+    await agent?.close();
     await sandbox?.close();
   });
 

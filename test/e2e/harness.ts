@@ -16,6 +16,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import type { ClientId } from '../../src/core/clients';
 import { endpointRecordSchema, type EndpointRecord } from '../../src/core/connect/discoveryRecord';
@@ -152,11 +153,28 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
   }
 }
 
-/** Waits for a notification toast whose text matches; returns its full text. */
+/**
+ * Waits for a notification whose text matches; returns its full text. A toast can hide itself before a
+ * loaded machine sees it, so when none shows in time the Notification Center (which keeps every
+ * notification) is opened and searched before giving up.
+ */
 export async function waitForNotification(page: Page, text: string | RegExp, timeoutMs = 15_000): Promise<string> {
   const toast = page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
-  await toast.waitFor({ state: 'visible', timeout: timeoutMs });
-  return (await toast.innerText()).trim();
+  try {
+    await toast.waitFor({ state: 'visible', timeout: timeoutMs });
+    return (await toast.innerText()).trim();
+  } catch (toastMissed) {
+    await runCommand(page, 'Notifications: Show Notifications');
+    const kept = page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
+    try {
+      await kept.waitFor({ state: 'visible', timeout: 5_000 });
+      return (await kept.innerText()).trim();
+    } catch {
+      throw toastMissed;
+    } finally {
+      await page.keyboard.press('Escape');
+    }
+  }
 }
 
 /**
@@ -250,4 +268,40 @@ export async function waitForClientToken(airlockHome: string, client: ClientId, 
     if (Date.now() > deadline) throw new Error(`no client token at ${path} after ${timeoutMs} ms`);
     await sleep(250);
   }
+}
+
+/**
+ * Runs "Airlock: Connect Codex" like a person, which makes Airlock write Codex's token file, and cancels
+ * the config write at its confirmation dialog (the tests need the token, not a ~/.codex change).
+ */
+export async function issueCodexToken(page: Page, airlockHome: string): Promise<void> {
+  await runCommand(page, 'Airlock: Connect Codex');
+  await waitForClientToken(airlockHome, 'codex');
+  const dialog = page.locator('.monaco-dialog-box');
+  await dialog.waitFor({ state: 'visible', timeout: 30_000 });
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/** An agent: a real MCP SDK client on the window's endpoint (Streamable HTTP) with Codex's token. */
+export interface Agent {
+  readonly client: Client;
+  /** Ends the MCP session (DELETE) and closes the client; never throws. */
+  close(): Promise<void>;
+}
+
+/** Connects an agent as Codex; the token file must exist (see issueCodexToken). */
+export async function connectAgent(airlockHome: string, name: string): Promise<Agent> {
+  const token = await waitForClientToken(airlockHome, 'codex');
+  const endpoint = await waitForEndpoint(airlockHome);
+  const client = new Client({ name, version: '1.0.0' });
+  const transport = new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
+  await client.connect(transport);
+  return {
+    client,
+    async close() {
+      await transport.terminateSession().catch(() => undefined);
+      await client.close().catch(() => undefined);
+    },
+  };
 }

@@ -5,7 +5,6 @@
  * gets the scrubbed result. Packaged VSIX in a throwaway code-server, driven through headless Chromium.
  */
 import * as assert from 'node:assert/strict';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { findLeaks, makeCanary } from '../support/canary';
 import {
   findFrame,
@@ -14,8 +13,8 @@ import {
   screenshot,
   sleep,
   terminalText,
-  waitForClientToken,
-  waitForEndpoint,
+  connectAgent,
+  issueCodexToken,
   waitForTerminalText,
   type Sandbox,
 } from './harness';
@@ -62,16 +61,9 @@ describe('e2e: agent run → consent panel → Approve → task in the terminal,
     const { page, airlockHome } = sandbox;
 
     // The agent's side: Connect Codex writes the token file first (the config write itself is then cancelled).
-    await runCommand(page, 'Airlock: Connect Codex');
-    const token = await waitForClientToken(airlockHome, 'codex');
-    const dialog = page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
-    await page.keyboard.press('Escape');
-    await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
-    const endpoint = await waitForEndpoint(airlockHome);
-    const client = new Client({ name: 'e2e-agent', version: '1.0.0' });
-    const transport = new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
-    await client.connect(transport);
+    await issueCodexToken(page, airlockHome);
+    const agent = await connectAgent(airlockHome, 'e2e-agent');
+    const { client } = agent;
     try {
       const result = client.callTool(
         { name: 'run', arguments: { command: LEAK, credentials: ['CANARY_TOKEN'], reason: 'e2e: deploy the demo' } },
@@ -114,19 +106,15 @@ describe('e2e: agent run → consent panel → Approve → task in the terminal,
       await status.waitFor({ state: 'visible', timeout: 10_000 });
       await screenshot(page, 'run-status-bar');
     } finally {
-      await transport.terminateSession().catch(() => undefined);
-      await client.close().catch(() => undefined);
+      await agent.close();
     }
   });
 
   it('the person widens the grant to a prefix: plain extra arguments run, chained commands are refused', async () => {
     assert.ok(sandbox);
     const { page, airlockHome } = sandbox;
-    const token = await waitForClientToken(airlockHome, 'codex');
-    const endpoint = await waitForEndpoint(airlockHome);
-    const client = new Client({ name: 'e2e-agent-prefix', version: '1.0.0' });
-    const transport = new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
-    await client.connect(transport);
+    const agent = await connectAgent(airlockHome, 'e2e-agent-prefix');
+    const { client } = agent;
     try {
       const asked = client.callTool(
         { name: 'request_access', arguments: { credentials: ['CANARY_TOKEN'], command: LEAK, reason: 'e2e: prefix grant' } },
@@ -153,8 +141,7 @@ describe('e2e: agent run → consent panel → Approve → task in the terminal,
       }
       await screenshot(page, 'run-prefix-grant');
     } finally {
-      await transport.terminateSession().catch(() => undefined);
-      await client.close().catch(() => undefined);
+      await agent.close();
     }
   });
 });

@@ -5,9 +5,9 @@
  * answers that arrive after the request timed out, and must clamp what it accepts to the policy.
  */
 import { strict as assert } from 'node:assert';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { Client } from '@modelcontextprotocol/client';
 import type { Frame } from 'playwright-core';
-import { findFrame, launchSandbox, runCommand, sleep, waitForClientToken, waitForEndpoint, type Sandbox } from '../../e2e/harness';
+import { connectAgent, findFrame, issueCodexToken, launchSandbox, sleep, type Sandbox } from '../../e2e/harness';
 import { recordFigures } from '../support/figures';
 
 const APPROVE = 'vscode-button[aria-label="Approve"]';
@@ -31,14 +31,8 @@ describe('security e2e: forged, replayed, stale and double consent messages (pac
   it('accepts only fresh, first answers for ids the host issued, clamped to the policy', async () => {
     sandbox = await launchSandbox({ fixture: 'demo', userSettings: { 'airlock.consent.timeoutSeconds': TIMEOUT_SECONDS, 'airlock.consent.agentWaitSeconds': 60 } });
     const { page, airlockHome } = sandbox;
-    await runCommand(page, 'Airlock: Connect Codex');
-    const token = await waitForClientToken(airlockHome, 'codex');
-    const dialog = page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
-    await page.keyboard.press('Escape');
-    const endpoint = await waitForEndpoint(airlockHome);
-    client = new Client({ name: 'forger', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    await issueCodexToken(page, airlockHome);
+    client = (await connectAgent(airlockHome, 'forger')).client;
     const agent = client;
     const settled = new Map<string, CallResult | 'error'>();
     const ask = (command: string): void => {
