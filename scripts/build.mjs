@@ -30,7 +30,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode', './onepassword-sdk.js'],
+    external: ['vscode', './onepassword-sdk.js', './mcp-endpoint.js'],
     // Prefer packages' ESM builds: jsonc-parser's "main" is a UMD build whose dynamic require('./impl/…')
     // esbuild cannot follow, so the bundle would fail at activation.
     mainFields: ['module', 'main'],
@@ -44,6 +44,18 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+  },
+  {
+    // The MCP endpoint (SDK server, Streamable HTTP transport and the SDK's schemas) in its own bundle,
+    // required when the endpoint starts, after activation (see endpointService.ts): evaluating it is most
+    // of what loading dist/extension.js would otherwise cost. Tool schemas cross over as Standard Schema.
+    ...common,
+    entryPoints: { 'mcp-endpoint': join(root, 'src/adapters/node/mcpHttpServer.ts') },
+    outdir: dist,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    mainFields: ['module', 'main'],
   },
   {
     ...common,

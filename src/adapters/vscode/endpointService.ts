@@ -9,13 +9,23 @@ import type { AnyToolDefinition } from '../../core/mcp/toolDefinition';
 import { Settings } from '../../shared/ids';
 import { removeEndpointRecord, writeEndpointRecord } from '../node/discovery';
 import { writeLauncher } from '../node/launcher';
-import { startMcpHttpServer, type McpHttpEndpoint, type SessionEvent } from '../node/mcpHttpServer';
+import type { McpHttpEndpoint, SessionEvent } from '../node/mcpHttpServer';
 import type { ClientTokens } from './clientTokens';
 
 export interface ClientSeen {
   readonly lastSeen: number;
   /** What the client's MCP `clientInfo` claimed (sanitised; untrusted). */
   readonly claimedName?: string;
+}
+
+/**
+ * Loads dist/mcp-endpoint.js (its own esbuild entry: the MCP SDK server and transport) when the endpoint
+ * starts, after activation has returned: evaluating the SDK is not work activation should pay for.
+ */
+function loadMcpHttpServer(): typeof import('../node/mcpHttpServer') {
+  // Resolved next to dist/extension.js at run time; esbuild keeps this path external.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('./mcp-endpoint.js') as typeof import('../node/mcpHttpServer');
 }
 
 const LAST_SEEN_KEY = 'airlock.clientsLastSeen';
@@ -145,6 +155,7 @@ export class EndpointService implements vscode.Disposable {
     }
     try {
       await tokens.load();
+      const { startMcpHttpServer } = loadMcpHttpServer();
       this.endpoint = await startMcpHttpServer({
         tools: () => tools,
         tokens: tokens.registry,

@@ -42,15 +42,20 @@ function readLayers(): SettingsLayers {
 }
 
 /**
- * The settings adapter: parses on start, on every `airlock.*` change and when the workspace becomes
- * trusted; logs each problem, hands it to `onProblems` (the audit) and shows one warning per new set.
+ * The settings adapter: parses on first use (or just after activation, whichever comes first), on every
+ * `airlock.*` change and when the workspace becomes trusted; logs each problem, hands it to `onProblems`
+ * (the audit) and shows one warning per new set.
  */
 export function createPolicySettings(log: Log, showLog: () => void, onProblems: (problems: readonly PolicyProblem[]) => void = () => {}): PolicySettings {
   const emitter = new vscode.EventEmitter<Policy>();
-  let parsed = parsePolicy(readLayers());
+  // Reading and validating the settings is not needed to finish activating (nothing asks for the policy
+  // before a request, a status or a settings change), so the first parse waits for its first use.
+  let parsedOnce: ReturnType<typeof parsePolicy> | undefined;
+  const latest = (): ReturnType<typeof parsePolicy> => (parsedOnce ??= parsePolicy(readLayers()));
   let shown = '';
 
   const report = (): void => {
+    const parsed = latest();
     const key = parsed.problems.map((p) => p.message).join('\n');
     if (key === shown) return;
     shown = key;
@@ -66,9 +71,9 @@ export function createPolicySettings(log: Log, showLog: () => void, onProblems: 
   };
 
   const reparse = (): void => {
-    parsed = parsePolicy(readLayers());
+    parsedOnce = parsePolicy(readLayers());
     report();
-    emitter.fire(parsed.policy);
+    emitter.fire(parsedOnce.policy);
   };
 
   const subscriptions = [
@@ -79,13 +84,15 @@ export function createPolicySettings(log: Log, showLog: () => void, onProblems: 
     vscode.workspace.onDidGrantWorkspaceTrust(reparse),
     vscode.workspace.onDidChangeWorkspaceFolders(reparse),
   ];
-  report();
+  // Problems in the settings are still reported at startup, right after activation has returned.
+  const startupReport = setTimeout(report, 0);
 
   return {
-    current: () => parsed.policy,
-    problems: () => parsed.problems,
+    current: () => latest().policy,
+    problems: () => latest().problems,
     onDidChange: emitter.event,
     dispose: () => {
+      clearTimeout(startupReport);
       for (const subscription of subscriptions) subscription.dispose();
     },
   };
