@@ -1,4 +1,7 @@
 import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { minimatch } from 'minimatch';
 import { allowlistPatterns, checkVsixEntries } from '../../../scripts/lib/vsix';
 
 const ignore = ['# Allowlist', '**', '!package.json', '!README.md', '!CHANGELOG.md', '!LICENSE', '!dist/extension.js', '!dist/webview/**', ''].join('\n');
@@ -23,5 +26,13 @@ describe('VSIX allowlist check (scripts/lib/vsix.ts)', () => {
       unexpected: ['extension/dist/extension.js.map', 'extension/src/extension.ts', 'extension/node_modules/x/index.js', 'stray.txt'],
       missing: ['dist/extension.js'],
     });
+  });
+
+  it("the repository's .vscodeignore ships every bundle the extension requires at run time", () => {
+    const patterns = allowlistPatterns(readFileSync(join(__dirname, '../../../.vscodeignore'), 'utf8'));
+    // dist/extension.js requires the others lazily (endpointService.ts, onePasswordStore.ts) or launches them.
+    for (const file of ['dist/extension.js', 'dist/mcp-endpoint.js', 'dist/onepassword-sdk.js', 'dist/core_bg.wasm', 'dist/bridge.js']) {
+      assert.ok(patterns.some((pattern) => minimatch(file, pattern, { dot: true })), `${file} is not allowlisted`);
+    }
   });
 });
