@@ -105,6 +105,15 @@ describe('e2e: agent run → consent panel → Approve → task in the terminal,
       const status = page.locator('.statusbar-item', { hasText: /grants? ·/ }).first();
       await status.waitFor({ state: 'visible', timeout: 10_000 });
       await screenshot(page, 'run-status-bar');
+
+      // Every frame's HTML — the workbench, the consent webview and its host frames — while the secret is
+      // live: no form of it anywhere in what the browser holds.
+      const frames = page.frames();
+      assert.ok(frames.length > 1, 'the consent webview frames are open');
+      for (const frame of frames) {
+        const html = await frame.content().catch(() => '');
+        assert.deepEqual(findLeaks(html, [canary]), [], `frame ${frame.url().slice(0, 80)} holds a form of the secret`);
+      }
     } finally {
       await agent.close();
     }
