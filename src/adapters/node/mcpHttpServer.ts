@@ -28,6 +28,10 @@ export interface EndpointLimits {
   readonly maxJsonDepth: number;
   /** When all sessions are taken, one idle at least this long is closed to admit a new one. */
   readonly evictIdleAfterMs: number;
+  /** POST requests being handled at once, all sessions together (503 beyond, before the body is read). */
+  readonly maxInFlight: number;
+  /** POST requests being handled at once within one session (503 beyond, before the body is read). */
+  readonly maxInFlightPerSession: number;
 }
 
 export const DEFAULT_LIMITS: EndpointLimits = {
@@ -37,6 +41,13 @@ export const DEFAULT_LIMITS: EndpointLimits = {
   sessionIdleMs: 30 * 60_000,
   maxJsonDepth: 64,
   evictIdleAfterMs: 5 * 60_000,
+  // Every pending tool call (request_access waits up to `airlock.consent.agentWaitSeconds` for the
+  // person) holds one POST, and one connection, open. 64 per session is far more than an agent keeps in
+  // flight yet bounds a runaway one to 1/8 of the total; 512 in all lets 200 pending requests from 20
+  // sessions (the benchmark's load) through with room to spare, while bounding what held requests cost
+  // (a pending call is a few tens of KiB: 512 stay well within the memory budget).
+  maxInFlight: 512,
+  maxInFlightPerSession: 64,
 };
 
 export interface McpHttpServerOptions {
@@ -117,6 +128,9 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
   const { log, clock, scrub } = options;
   const sessions = new Map<string, Session>();
   let pendingInitializations = 0;
+  // POSTs admitted and not yet answered (their response closed), in all and per session id.
+  let inFlight = 0;
+  const inFlightBySession = new Map<string, number>();
   let port = 0;
 
   const info = (s: Session): SessionInfo => ({
@@ -279,6 +293,29 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     if (!session) await server.close().catch(() => undefined);
   };
 
+  /** Counts a POST in flight until its response closes; false (and a 503 answered) when over a limit. */
+  const admit = (res: ServerResponse, sessionId: string | undefined): boolean => {
+    const mine = sessionId === undefined ? 0 : (inFlightBySession.get(sessionId) ?? 0);
+    if (inFlight >= limits.maxInFlight || mine >= limits.maxInFlightPerSession) {
+      const which = inFlight >= limits.maxInFlight
+        ? `${limits.maxInFlight} requests in flight on this endpoint`
+        : `${limits.maxInFlightPerSession} requests in flight in this session`;
+      log.warn(`MCP endpoint refused a request with 503: ${which}.`);
+      refuse(res, 503, `Too many requests in flight (${which}); wait for one to finish (or cancel one) and retry.`, { 'retry-after': '5' });
+      return false;
+    }
+    inFlight++;
+    if (sessionId !== undefined) inFlightBySession.set(sessionId, mine + 1);
+    res.once('close', () => {
+      inFlight--;
+      if (sessionId === undefined) return;
+      const left = (inFlightBySession.get(sessionId) ?? 1) - 1;
+      if (left <= 0) inFlightBySession.delete(sessionId);
+      else inFlightBySession.set(sessionId, left);
+    });
+    return true;
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const verdict = guardRequest({ method: req.method ?? '', target: req.url ?? '', headers: req.headers, port }, options.tokens);
     if (!verdict.ok) {
@@ -298,6 +335,9 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
 
     let body: unknown;
     if (req.method === 'POST') {
+      // Bounded before any work (body read, parse, transport): beyond the limit the agent gets a clear,
+      // retryable 503 instead of a connection the OS or Node drops without a word.
+      if (!admit(res, sessionId)) return;
       const read = await readBody(req, limits, clock);
       if (!read.ok) {
         refuse(res, read.status, read.message);
@@ -329,18 +369,32 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
     refuse(res, 400, 'Bad request: no MCP session. Send an initialize request first (without an mcp-session-id header).', {}, -32600);
   };
 
-  const httpServer = createServer((req, res) => {
+  // Checked every 2 s (not Node's 30 s) so the request timeout closes a silent connection promptly.
+  const httpServer = createServer({ connectionsCheckingInterval: 2_000 }, (req, res) => {
     handle(req, res).catch((error: unknown) => {
       log.error(scrub(`Endpoint request failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
       if (!res.headersSent) refuse(res, 500, 'Internal error in the Airlock endpoint.', {}, -32603);
       else res.destroy();
     });
   });
-  // Socket-level limits as a second wall behind the body timeout.
+  // Socket-level limits as a second wall behind the body timeout: headers must arrive within
+  // `bodyTimeoutMs` and a whole request (headers + body, not the response: pending calls hold theirs open
+  // for minutes) within 5 s more, also on a connection that never sends a byte (slowloris); an idle
+  // keep-alive connection is closed after 5 s.
   httpServer.headersTimeout = limits.bodyTimeoutMs;
   httpServer.requestTimeout = limits.bodyTimeoutMs + 5_000;
+  httpServer.keepAliveTimeout = 5_000;
   httpServer.maxHeadersCount = 64;
-  httpServer.maxConnections = limits.maxSessions * 4;
+  // The requests in flight are bounded above (a clear 503); this only bounds file descriptors against a
+  // flood of raw sockets, far above what admitted requests, their refusals and idle keep-alive
+  // connections can use, so a well-behaved agent never meets it. Node drops connections beyond it, so say so.
+  httpServer.maxConnections = 4 * limits.maxInFlight + limits.maxSessions;
+  let lastDropWarning = Number.NEGATIVE_INFINITY;
+  httpServer.on('drop', () => {
+    if (clock.now() - lastDropWarning < 10_000) return;
+    lastDropWarning = clock.now();
+    log.warn(`MCP endpoint dropped new connections: more than ${httpServer.maxConnections} open.`);
+  });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

@@ -284,3 +284,121 @@ describe('mcpHttpServer sessions (fake clock)', function () {
     await client.close();
   });
 });
+
+describe('mcpHttpServer requests in flight (plain Node, real SDK clients)', function () {
+  this.timeout(60_000);
+  const tokens = new TokenRegistry();
+  const token = generateClientToken();
+  tokens.set('codex', token);
+  // A tool that stays pending until the test releases it, like request_access waiting for the person.
+  let release!: () => void;
+  let released = new Promise<void>((resolve) => (release = resolve));
+  const arrivals = new Map<string, string[]>();
+  const waitTool = tool({
+    name: 'wait_for_person', title: 'Wait', description: 'Pending until released.',
+    inputSchema: z.object({ tag: z.string() }), outputSchema: z.object({ tag: z.string() }),
+    annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
+    async handler(args, context) {
+      const mine = arrivals.get(context.caller.sessionId) ?? [];
+      mine.push(args.tag);
+      arrivals.set(context.caller.sessionId, mine);
+      await released;
+      return { ok: true, structured: { tag: args.tag }, text: args.tag };
+    },
+  });
+  const start = (limits: Parameters<typeof startMcpHttpServer>[0]['limits'] = {}) => startMcpHttpServer({
+    tools: () => [waitTool], tokens, isTrusted: () => true, scrub: (t) => t, log: silentLog, clock: systemClock,
+    serverInfo: { name: 'airlock-test', version: '0' }, limits,
+  });
+  const connect = async (endpoint: McpHttpEndpoint): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> => {
+    const client = new Client({ name: 'pending', version: '1' });
+    const transport = new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
+    await client.connect(transport);
+    return { client, transport };
+  };
+  const arrived = async (count: number): Promise<void> => {
+    const deadline = Date.now() + 30_000;
+    while ([...arrivals.values()].reduce((n, tags) => n + tags.length, 0) < count) {
+      if (Date.now() > deadline) throw new Error(`only ${[...arrivals.values()].flat().length} of ${count} calls reached the tool`);
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+  };
+  const call = (client: Client, tag: string) => client.callTool({ name: 'wait_for_person', arguments: { tag } }, { timeout: 120_000 });
+  beforeEach(() => {
+    arrivals.clear();
+    released = new Promise<void>((resolve) => (release = resolve));
+  });
+
+  it('with default limits, answers 200 pending calls from 20 sessions: none lost, per-session order kept', async () => {
+    const endpoint = await start();
+    try {
+      const sessions = await Promise.all(Array.from({ length: 20 }, () => connect(endpoint)));
+      const calls: Promise<unknown>[] = [];
+      const reached = (tag: string): boolean => [...arrivals.values()].some((tags) => tags.includes(tag));
+      // Each session sends its calls in order (the next once the previous reached the tool, or failed);
+      // sessions at once.
+      await Promise.all(sessions.map(async ({ client }, s) => {
+        for (let r = 0; r < 10; r++) {
+          let failed = false;
+          const pending = call(client, `s${s} r${r}`);
+          pending.catch(() => (failed = true));
+          calls.push(pending);
+          while (!failed && !reached(`s${s} r${r}`)) await new Promise((resolve) => setTimeout(resolve, 2));
+        }
+      }));
+      release();
+      const results = await Promise.allSettled(calls);
+      const lost = results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason));
+      assert.deepEqual(lost, [], `${lost.length} of 200 calls lost`);
+      for (const [s, { transport }] of sessions.entries()) {
+        assert.deepEqual(arrivals.get(transport.sessionId ?? ''), Array.from({ length: 10 }, (_, r) => `s${s} r${r}`));
+      }
+      await Promise.all(sessions.map(async ({ client, transport }) => {
+        await transport.terminateSession();
+        await client.close();
+      }));
+    } finally {
+      release();
+      await endpoint.close();
+    }
+  });
+
+  it('beyond the in-flight limits answers a clear 503 with a JSON-RPC error and retry-after, and loses nothing admitted', async () => {
+    const endpoint = await start({ maxInFlightPerSession: 3, maxInFlight: 5 });
+    try {
+      const a = await connect(endpoint);
+      const b = await connect(endpoint);
+      const admitted = [call(a.client, 'a0'), call(a.client, 'a1'), call(a.client, 'a2')];
+      await arrived(3);
+      // Session a is at its own limit: the SDK client gets the 503 as an error, not "fetch failed".
+      await assert.rejects(call(a.client, 'a3'), (error: Error & { status?: number }) => error.status === 503 && /Too many requests in flight \(3 requests in flight in this session\)/.test(error.message));
+      admitted.push(call(b.client, 'b0'), call(b.client, 'b1'));
+      await arrived(5);
+      // The endpoint is at its global limit: another session is refused too, the same clear way.
+      const raw = await rawRequest(endpoint.url, {
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-session-id': b.transport.sessionId ?? '', 'mcp-protocol-version': '2025-06-18' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'wait_for_person', arguments: { tag: 'b2' } } }),
+      });
+      assert.equal(raw.status, 503);
+      assert.equal(raw.headers['retry-after'], '5');
+      assert.equal(raw.headers['content-type'], 'application/json');
+      const error = (JSON.parse(raw.body) as { jsonrpc: string; error: { code: number; message: string } });
+      assert.equal(error.jsonrpc, '2.0');
+      assert.equal(error.error.code, -32000);
+      assert.match(error.error.message, /Too many requests in flight \(5 requests in flight on this endpoint\)/);
+      assert.deepEqual([...arrivals.values()].flat().sort(), ['a0', 'a1', 'a2', 'b0', 'b1'], 'a refused call reached the tool');
+      release();
+      const results = await Promise.all(admitted);
+      assert.equal(results.length, 5);
+      // The slots are free again once answered.
+      assert.deepEqual((await call(a.client, 'a4')).structuredContent, { tag: 'a4' });
+      for (const { client, transport } of [a, b]) {
+        await transport.terminateSession();
+        await client.close();
+      }
+    } finally {
+      release();
+      await endpoint.close();
+    }
+  });
+});
