@@ -59,6 +59,15 @@ function referenceScrub(secrets: readonly { name: string; value: string }[], tex
 
 const TOKEN = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc';
 
+/** Whether two occurrences of `patterns` in `text` overlap without one containing the other. */
+function hasPartialOverlap(text: string, patterns: readonly string[]): boolean {
+  const spans: [number, number][] = [];
+  for (const pattern of patterns) {
+    for (let at = text.indexOf(pattern); at >= 0; at = text.indexOf(pattern, at + 1)) spans.push([at, at + pattern.length]);
+  }
+  return spans.some(([a, b]) => spans.some(([c, d]) => a < c && c < b && b < d));
+}
+
 describe('redactor', () => {
   describe('forms', () => {
     const redactor = createRedactor([secret('STRIPE_KEY', TOKEN)]);
@@ -198,6 +207,12 @@ describe('redactor', () => {
       for (const c of '>abcdefghijklmnopqr<') chunked += stream.push(c);
       assert.equal(chunked + stream.flush(), out);
     });
+    it('scrubs two encoded forms of one secret that share a character (found by the property test)', () => {
+      // base64 of "aaaaaaa6" unpadded, then its form inside a longer blob: the second starts on the
+      // first's last character. Replacing the first alone would leave "WFhYWFhYTY" on screen.
+      const redactor = createRedactor([secret('S0', 'aaaaaaa6')]);
+      assert.equal(redactor.scrub('YWFhYWFhYT' + 'YWFhYWFhYTY'), '[redacted:S0][redacted:S0]');
+    });
   });
 
   describe('unicode', () => {
@@ -281,6 +296,10 @@ describe('redactor', () => {
               text += fill + own[form % own.length]!;
             }
             text += tail;
+            // Two occurrences that partly overlap (e.g. a base64 form ending where the next one starts)
+            // are scrubbed whole by the redactor and half-left by the naive reference, which is then no
+            // reference at all: such texts belong to the "no secret survives" property below.
+            if (hasPartialOverlap(text, forms.flat())) return;
             const redactor = createRedactor(secrets.map((s) => secret(s.name, s.value)));
             const expected = naiveScrub(secrets, text);
             assert.equal(redactor.scrub(text), expected);
