@@ -1,37 +1,39 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
 import * as vscode from 'vscode';
-import { createLogChannel, type Scrub } from './adapters/vscode/logChannel';
-import { registerStatusCommand, type StatusLine } from './adapters/vscode/statusCommand';
-import type { AnyToolDefinition } from './core/mcp/toolDefinition';
-import type { AirlockTestApi } from './shared/testApi';
-import { createGrantsRunner, grantsTestApi, terminalTranscript } from './adapters/vscode/grantsRunner';
-import { LiveSecrets } from './core/redaction/liveSecrets';
-import { ConsentPanel } from './adapters/vscode/consentPanel';
-import { readCommandInsight } from './adapters/vscode/commandInsight';
-import { createPolicySettings } from './adapters/vscode/settings';
-import type { Policy } from './core/policy/policy';
+
+import { AuditFile } from './adapters/node/auditFile';
 import { configuredAccount, configuredTimeoutMs, onePasswordAuthSource, SERVICE_ACCOUNT_TOKEN_KEY } from './adapters/stores/onePasswordAuth';
 import { loadBundledOnePasswordSdk, OnePasswordStore } from './adapters/stores/onePasswordStore';
 import { SecretStorageStore } from './adapters/stores/secretStorageStore';
-import { registerSecretCommands } from './adapters/vscode/secretCommands';
-import { PromptTracker, VscodeSecretEntry } from './adapters/vscode/secretEntry';
-import { systemClock } from './core/clock';
-import { requestSecretEntryTool } from './core/mcp/tools/requestSecretEntry';
-import { StoreRouter } from './core/secrets/storeRouter';
-import { Settings } from './shared/ids';
-import { join } from 'node:path';
-import { AuditFile } from './adapters/node/auditFile';
 import { AUDIT_HEAD_KEY, readAuditMaxFileBytes, registerAuditCommands } from './adapters/vscode/auditCommands';
-import type { AuditSink } from './core/audit/events';
-import { isChainHead, type ChainHead } from './core/audit/auditChain';
-import { homedir } from 'node:os';
 import { ClientTokens } from './adapters/vscode/clientTokens';
+import { readCommandInsight } from './adapters/vscode/commandInsight';
 import { registerConnectCommands } from './adapters/vscode/connectCommands';
 import { registerConnectionInfoCommand } from './adapters/vscode/connectionInfo';
+import { ConsentPanel } from './adapters/vscode/consentPanel';
 import { EndpointService } from './adapters/vscode/endpointService';
+import { createGrantsRunner, grantsTestApi, terminalTranscript } from './adapters/vscode/grantsRunner';
+import { createLogChannel, type Scrub } from './adapters/vscode/logChannel';
 import { registerMcpProvider } from './adapters/vscode/mcpProvider';
+import { registerSecretCommands } from './adapters/vscode/secretCommands';
+import { PromptTracker, VscodeSecretEntry } from './adapters/vscode/secretEntry';
+import { createPolicySettings } from './adapters/vscode/settings';
+import { registerStatusCommand, type StatusLine } from './adapters/vscode/statusCommand';
+import { isChainHead, type ChainHead } from './core/audit/auditChain';
+import type { AuditSink } from './core/audit/events';
+import { systemClock } from './core/clock';
 import { airlockHome, endpointsDir } from './core/connect/paths';
+import type { AnyToolDefinition } from './core/mcp/toolDefinition';
 import { listCredentialsTool, previewPolicy, type ListCredentialsDeps } from './core/mcp/tools/listCredentials';
 import { listGrantsTool, type ListGrantsDeps } from './core/mcp/tools/listGrants';
+import { requestSecretEntryTool } from './core/mcp/tools/requestSecretEntry';
+import type { Policy } from './core/policy/policy';
+import { LiveSecrets } from './core/redaction/liveSecrets';
+import { StoreRouter } from './core/secrets/storeRouter';
+import { Settings } from './shared/ids';
+import type { AirlockTestApi } from './shared/testApi';
 
 /**
  * The one place where adapters are built and handed to the core. Each feature registers through
@@ -188,6 +190,5 @@ export async function compose(context: vscode.ExtensionContext): Promise<Airlock
 
   context.subscriptions.push(registerStatusCommand(log, channel, statusLines));
   log.info(`Airlock activated (${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'} UI, workspace ${vscode.workspace.isTrusted ? 'trusted' : 'not trusted'}).`);
-  void tools;
   return testApi;
 }
