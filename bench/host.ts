@@ -3,10 +3,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import * as esbuild from 'esbuild';
 import { copyFixture, createSandboxDirs, repoRoot, runExtensionTests, writeUserSettings } from '../scripts/lib/sandbox';
-import { findFrame, launchSandbox, runCommand, waitForClientToken, waitForEndpoint } from '../test/e2e/harness';
+import { connectAgent, findFrame, issueCodexToken, launchSandbox } from '../test/e2e/harness';
 import { now, stat, type Figure } from './lib';
 
 /**
@@ -71,14 +70,9 @@ export async function benchConsentCard(requests = 15): Promise<Figure[]> {
   const sandbox = await launchSandbox({ fixture: 'demo', userSettings: { 'airlock.consent.timeoutSeconds': 300, 'airlock.consent.agentWaitSeconds': 600 } });
   try {
     const { page, airlockHome } = sandbox;
-    await runCommand(page, 'Airlock: Connect Codex');
-    const token = await waitForClientToken(airlockHome, 'codex');
-    const dialog = page.locator('.monaco-dialog-box');
-    await dialog.waitFor({ state: 'visible', timeout: 30_000 });
-    await page.keyboard.press('Escape');
-    const endpoint = await waitForEndpoint(airlockHome);
-    const client = new Client({ name: 'bench-agent', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    await issueCodexToken(page, airlockHome);
+    const agent = await connectAgent(airlockHome, 'bench-agent');
+    const { client } = agent;
     const cardMs: number[] = [];
     const roundTripMs: number[] = [];
     for (let i = 0; i < requests + 1; i++) {
@@ -101,7 +95,7 @@ export async function benchConsentCard(requests = 15): Promise<Figure[]> {
       await card.locator('vscode-button[aria-label="Deny"]').click();
       await call.catch(() => undefined);
     }
-    await client.close().catch(() => undefined);
+    await agent.close();
     const card = stat(cardMs);
     return [
       {
