@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ClientId } from '../clients';
 import type { Clock, Timer } from '../clock';
-import type { CommandMatch } from '../consent/consent';
 import { fail, ok, type Outcome } from '../outcome';
 import { checkBinding, describeBinding } from './commandBinding';
 import { runsLeft, type Grant } from './grant';
@@ -15,15 +14,9 @@ export type LeaseEvent =
   | { readonly type: 'expired'; readonly grant: Grant; readonly why: 'time' | 'runs' }
   | { readonly type: 'revoked'; readonly grant: Grant; readonly by: RevokedBy };
 
-export interface IssueGrant {
-  readonly requestId: string;
-  readonly client: ClientId;
-  readonly credentials: readonly string[];
-  readonly command: string;
-  readonly commandMatch: CommandMatch;
-  readonly cwd: string;
+/** What the lease manager needs to issue a grant: the grant's bindings, and a duration instead of times. */
+export interface IssueGrant extends Pick<Grant, 'requestId' | 'client' | 'credentials' | 'command' | 'commandMatch' | 'cwd' | 'maxRuns'> {
   readonly durationSeconds: number;
-  readonly maxRuns: number | null;
 }
 
 export type GrantRefusal =
