@@ -16,11 +16,12 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { Client } from '@modelcontextprotocol/client';
 import type { BrowserContext, Frame, Page } from 'playwright-core';
 import type { ClientId } from '../../src/core/clients';
 import { endpointRecordSchema, type EndpointRecord } from '../../src/core/connect/discoveryRecord';
 import { clientTokenPath, endpointsDir } from '../../src/core/connect/paths';
+import { connectMcpClient } from '../support/mcpClient';
 import {
   copyFixture,
   createSandboxDirs,
@@ -294,14 +295,6 @@ export interface Agent {
 export async function connectAgent(airlockHome: string, name: string): Promise<Agent> {
   const token = await waitForClientToken(airlockHome, 'codex');
   const endpoint = await waitForEndpoint(airlockHome);
-  const client = new Client({ name, version: '1.0.0' });
-  const transport = new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
-  await client.connect(transport);
-  return {
-    client,
-    async close() {
-      await transport.terminateSession().catch(() => undefined);
-      await client.close().catch(() => undefined);
-    },
-  };
+  const { client, close } = await connectMcpClient(endpoint.url, token, name);
+  return { client, close };
 }

@@ -1,11 +1,12 @@
 // Helpers for tests that talk to Airlock's live MCP endpoint from inside the extension host.
 import * as assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { Client } from '@modelcontextprotocol/client';
 import * as vscode from 'vscode';
 import type { ClientId } from '../../../src/core/clients';
 import { EXTENSION_ID } from '../../../src/shared/ids';
 import type { AirlockEndpointTestApi, AirlockTestApi } from '../../../src/shared/testApi';
+import { connectEndingSessionOnClose } from '../../support/mcpClient';
 
 export async function airlockApi(): Promise<AirlockTestApi> {
   const extension = vscode.extensions.getExtension<AirlockTestApi | undefined>(EXTENSION_ID);
@@ -26,15 +27,7 @@ export async function liveEndpoint(): Promise<{ endpoint: AirlockEndpointTestApi
 
 /** A real MCP SDK client over Streamable HTTP, authenticated as `client`. `close()` also ends the session. */
 export async function connectHttpClient(url: string, token: string, name = 'integration-test'): Promise<Client> {
-  const client = new Client({ name, version: '1.0.0' });
-  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
-  await client.connect(transport);
-  const close = client.close.bind(client);
-  client.close = async () => {
-    await transport.terminateSession().catch(() => undefined);
-    await close();
-  };
-  return client;
+  return connectEndingSessionOnClose(url, token, name);
 }
 
 export async function connectAs(client: ClientId, name?: string): Promise<Client> {

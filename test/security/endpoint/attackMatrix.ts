@@ -5,7 +5,7 @@
 // or error, in bounded time, and the endpoint must still answer a well-formed request afterwards.
 import { randomBytes } from 'node:crypto';
 import { request, type IncomingHttpHeaders } from 'node:http';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { connectMcpClient } from '../../support/mcpClient';
 
 export interface AttackTarget {
   /** e.g. http://127.0.0.1:PORT/mcp */
@@ -113,14 +113,11 @@ async function closeSession(url: string, token: string, id: string): Promise<voi
 
 /** Whether the endpoint still serves a well-formed client (a real SDK client lists tools). */
 async function alive(url: string, token: string): Promise<boolean> {
-  const client = new Client({ name: 'liveness-probe', version: '1.0.0' });
-  const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
   const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), 10_000).unref());
   const probe = (async () => {
-    await client.connect(transport);
-    const { tools } = await client.listTools();
-    await transport.terminateSession().catch(() => undefined);
-    await client.close();
+    const probe = await connectMcpClient(url, token, 'liveness-probe');
+    const { tools } = await probe.client.listTools();
+    await probe.close();
     return tools.length > 0;
   })().catch(() => false);
   return Promise.race([probe, timeout]);

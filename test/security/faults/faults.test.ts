@@ -25,6 +25,7 @@ import { SecretValue } from '../../../src/core/secrets/secretValue';
 import type { ResolveOutcome, SecretStore } from '../../../src/core/secrets/store';
 import { StoreRouter } from '../../../src/core/secrets/storeRouter';
 import { findLeaks, makeCanary } from '../../support/canary';
+import { isAlive } from '../../support/process';
 import { recordFigures } from '../support/figures';
 
 const canary = makeCanary('fault');
@@ -33,14 +34,6 @@ const folder = mkdtempSync(join(tmpdir(), 'airlock-faults-'));
 const signal = new AbortController().signal;
 const noProgress = (): void => undefined;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 const figures = { faults: 0, handled: 0 };
 const handled = (ok: boolean): void => {
   figures.faults++;
@@ -166,9 +159,9 @@ describe('faults (real components in plain Node)', function () {
     const outcome = await Promise.race([running, sleep(10_000).then(() => 'hang' as const)]);
     await sleep(200);
     const pid = pids[0]!;
-    const ok = outcome !== 'hang' && !alive(pid) && audit.events.some((e) => e.type === 'run-incomplete');
+    const ok = outcome !== 'hang' && !isAlive(pid) && audit.events.some((e) => e.type === 'run-incomplete');
     handled(ok);
-    assert.ok(ok, `outcome ${JSON.stringify(outcome)}, child alive ${alive(pid)}, audit ${audit.events.map((e) => e.type).join(',')}`);
+    assert.ok(ok, `outcome ${JSON.stringify(outcome)}, child alive ${isAlive(pid)}, audit ${audit.events.map((e) => e.type).join(',')}`);
   });
 
   it('audit log cannot be written: the run is refused rather than unaudited, and nothing is spawned', async () => {

@@ -6,7 +6,7 @@
 import { strict as assert } from 'node:assert';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import { connectMcpClient } from '../../support/mcpClient';
 import * as vscode from 'vscode';
 import type { AirlockTestApi } from '../../../src/shared/testApi';
 
@@ -23,9 +23,7 @@ describe('security (real extension host): canary through the whole loop', functi
     const url = await airlock.endpoint.ready();
     assert.ok(url);
     const captured: unknown[] = [];
-    const client = new Client({ name: 'security-canary', version: '1.0.0' });
-    const transport = new StreamableHTTPClientTransport(new URL(url), { requestInit: { headers: { authorization: `Bearer ${await airlock.endpoint.clientToken('codex')}` } } });
-    await client.connect(transport);
+    const { client, transport } = await connectMcpClient(url, await airlock.endpoint.clientToken('codex'), 'security-canary');
     const call = async (name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> => {
       try {
         const result = await client.callTool({ name, arguments: args }, { timeout: 60_000, onprogress: (p) => void captured.push({ progress: p }) });

@@ -2,13 +2,14 @@ import * as assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import * as vscode from 'vscode';
 import { TaskRunner } from '../../../../src/adapters/vscode/taskRunner';
 import { createRedactor } from '../../../../src/core/redaction/redactor';
 import { Commands, EXTENSION_ID } from '../../../../src/shared/ids';
 import type { AirlockGrantsTestApi, AirlockTestApi } from '../../../../src/shared/testApi';
 import { findLeaks, makeCanary } from '../../../support/canary';
+import { connectMcpClient } from '../../../support/mcpClient';
+import { isAlive } from '../../../support/process';
 
 const LEAK = 'node scripts/leak.js';
 const SLEEP = 'node scripts/sleep.js';
@@ -44,15 +45,6 @@ function filesUnder(dir: string): string[] {
     return [];
   }
 }
-
-const alive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
 
 /**
  * Every file on disk an agent or a person could read that Airlock (or VS Code on its behalf) wrote: the
@@ -99,11 +91,7 @@ describe('grants & runner (real extension host, canary secrets)', function () {
     assert.ok(api.endpoint, 'the endpoint test API is missing');
     const url = await api.endpoint.ready();
     assert.ok(url, 'the endpoint is not running');
-    const client = new Client({ name: 'runner-integration', version: '1.0.0' });
-    const transport = new StreamableHTTPClientTransport(new URL(url), {
-      requestInit: { headers: { authorization: `Bearer ${await api.endpoint.clientToken('codex')}` } },
-    });
-    await client.connect(transport);
+    const { client, transport } = await connectMcpClient(url, await api.endpoint.clientToken('codex'), 'runner-integration');
     try {
       const tools = (await client.listTools()).tools.map((t) => t.name);
       for (const name of ['request_access', 'await_access', 'run', 'revoke']) assert.ok(tools.includes(name), `${name} not served: ${tools.join(', ')}`);
@@ -237,7 +225,7 @@ describe('grants & runner (real extension host, canary secrets)', function () {
     assert.equal(outcome.report.stoppedBy, 'timeout');
     const pid = Number(/sleeping pid=(\d+)/.exec(outcome.report.output)?.[1]);
     assert.ok(pid > 0, outcome.report.output);
-    await until('the child to be gone', () => !alive(pid), 5_000);
+    await until('the child to be gone', () => !isAlive(pid), 5_000);
   });
 
   it('killOnExpiry kills the running task when its grant expires', async () => {
@@ -253,7 +241,7 @@ describe('grants & runner (real extension host, canary secrets)', function () {
       const pid = await until('the child to start', () => api.grants.runningPids()[0]);
       const outcome = await running;
       assert.ok(outcome.status === 'finished' && outcome.report.stoppedBy === 'grant-ended', JSON.stringify(outcome));
-      await until('the child to be gone', () => !alive(pid), 5_000);
+      await until('the child to be gone', () => !isAlive(pid), 5_000);
     } finally {
       await config.update('grants.killOnExpiry', undefined, vscode.ConfigurationTarget.Global);
     }
@@ -282,7 +270,7 @@ describe('grants & runner (real extension host, canary secrets)', function () {
     assert.ok(outcome.status === 'finished', JSON.stringify(outcome));
     assert.equal(outcome.report.timedOut, false);
     assert.ok(outcome.report.signal === 'SIGINT' || outcome.report.exitCode === 130, JSON.stringify(outcome.report));
-    await until('the child to be gone', () => !alive(pid), 5_000);
+    await until('the child to be gone', () => !isAlive(pid), 5_000);
   });
 
   it('a cwd that leaves the workspace through a symlink (or ..) is refused', async () => {
@@ -347,7 +335,7 @@ describe('grants & runner (real extension host, canary secrets)', function () {
     runner.dispose();
     const outcome = await result;
     assert.equal(outcome.signal, 'SIGKILL');
-    for (const pid of pids) await until(`sleeper ${pid} to be gone`, () => !alive(pid), 5_000);
+    for (const pid of pids) await until(`sleeper ${pid} to be gone`, () => !isAlive(pid), 5_000);
   });
 
   it('globalState and workspaceState hold no form of the canary', async () => {

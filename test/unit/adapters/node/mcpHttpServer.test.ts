@@ -1,7 +1,8 @@
 // The endpoint in plain Node with a real MCP SDK client over the real transport (no VS Code needed).
 import { strict as assert } from 'node:assert';
 import { request } from 'node:http';
-import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
+import type { Client } from '@modelcontextprotocol/client';
+import { connectEndingSessionOnClose, connectMcpClient, type McpTestClient } from '../../../support/mcpClient';
 import { systemClock } from '../../../../src/core/clock';
 import { silentLog } from '../../../../src/core/log';
 import { generateClientToken, TokenRegistry } from '../../../../src/core/mcp/tokens';
@@ -64,18 +65,7 @@ describe('mcpHttpServer (plain Node, real SDK client)', function () {
   });
   after(async () => endpoint.close());
 
-  const connect = async (token = codexToken): Promise<Client> => {
-    const client = new Client({ name: 'unit-test-client', version: '1.0.0' });
-    const transport = new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
-    await client.connect(transport);
-    // Client.close() only drops the connection; end the session (DELETE) like a well-behaved client.
-    const close = client.close.bind(client);
-    client.close = async () => {
-      await transport.terminateSession().catch(() => undefined);
-      await close();
-    };
-    return client;
-  };
+  const connect = (token = codexToken): Promise<Client> => connectEndingSessionOnClose(endpoint.url, token, 'unit-test-client');
 
   it('lists tools and calls list_credentials; every string passes the redactor', async () => {
     const client = await connect();
@@ -213,12 +203,7 @@ describe('mcpHttpServer sessions (fake clock)', function () {
   });
   after(async () => endpoint.close());
 
-  const connect = async (token: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> => {
-    const client = new Client({ name: 'fake-clock', version: '1' });
-    const transport = new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
-    await client.connect(transport);
-    return { client, transport };
-  };
+  const connect = (token: string): Promise<McpTestClient> => connectMcpClient(endpoint.url, token, 'fake-clock');
 
   it('forwards progress (scrubbed) when the client asks for it, and names the token\'s client as caller', async () => {
     const { client, transport } = await connect(codex);
@@ -250,8 +235,7 @@ describe('mcpHttpServer sessions (fake clock)', function () {
     });
     try {
       const open = async () => {
-        const client = new Client({ name: 'evict', version: '1' });
-        await client.connect(new StreamableHTTPClientTransport(new URL(small.url), { requestInit: { headers: { authorization: `Bearer ${codex}` } } }));
+        const { client } = await connectMcpClient(small.url, codex, 'evict');
         await new Promise((resolve) => setTimeout(resolve, 100)); // let the client's follow-up GET arrive before time moves
         return client;
       };
@@ -310,12 +294,7 @@ describe('mcpHttpServer requests in flight (plain Node, real SDK clients)', func
     tools: () => [waitTool], tokens, isTrusted: () => true, scrub: (t) => t, log: silentLog, clock: systemClock,
     serverInfo: { name: 'airlock-test', version: '0' }, limits,
   });
-  const connect = async (endpoint: McpHttpEndpoint): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> => {
-    const client = new Client({ name: 'pending', version: '1' });
-    const transport = new StreamableHTTPClientTransport(new URL(endpoint.url), { requestInit: { headers: { authorization: `Bearer ${token}` } } });
-    await client.connect(transport);
-    return { client, transport };
-  };
+  const connect = (endpoint: McpHttpEndpoint): Promise<McpTestClient> => connectMcpClient(endpoint.url, token, 'pending');
   const arrived = async (count: number): Promise<void> => {
     const deadline = Date.now() + 30_000;
     while ([...arrivals.values()].reduce((n, tags) => n + tags.length, 0) < count) {
