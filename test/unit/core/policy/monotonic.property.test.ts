@@ -56,6 +56,9 @@ const requestArb = fc.record({
 const notLooser = (before: PolicyDecision, after: PolicyDecision): boolean => {
   if (strictness[after.kind] > strictness[before.kind]) return false;
   if (before.kind === 'deny' || after.kind === 'deny') return true;
+  // An `ask` that replaced an `allow` is stricter whatever its limits say (the person chooses within
+  // them), so limits can only widen between decisions of the same kind — as in the security fuzz.
+  if (after.kind !== before.kind) return true;
   return (
     after.limits.maxDurationSeconds <= before.limits.maxDurationSeconds &&
     after.limits.defaultDurationSeconds <= before.limits.defaultDurationSeconds &&
