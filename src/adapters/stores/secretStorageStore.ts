@@ -1,7 +1,7 @@
 import type * as vscode from 'vscode';
 import type { Log } from '../../core/log';
 import { fail, ok } from '../../core/outcome';
-import type { SecretReference } from '../../core/secrets/reference';
+import { STORE_LABELS, type SecretReference } from '../../core/secrets/reference';
 import type { ResolveOutcome, SecretStore } from '../../core/secrets/store';
 import { SecretValue } from '../../core/secrets/secretValue';
 
@@ -25,7 +25,7 @@ export type SecretStorageLike = Pick<vscode.SecretStorage, 'get' | 'store' | 'de
  */
 export class SecretStorageStore implements SecretStore {
   readonly kinds = ['secret'] as const;
-  readonly label = 'VS Code SecretStorage';
+  readonly label = STORE_LABELS.secret;
 
   constructor(
     private readonly storage: SecretStorageLike,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { grantSummarySchema } from '../grants/grant';
 import type { ToolResult } from '../mcp/toolDefinition';
 import type { AccessOutcome } from './accessService';
 
@@ -37,16 +38,7 @@ export const reasonInput = z
   .refine(noNul, 'reason contains a NUL character')
   .describe('Why you need this, in one or two sentences; shown to the person verbatim.');
 
-export const grantSummaryOutput = z.object({
-  grantId: z.string().describe('Pass this to run.'),
-  client: z.string(),
-  credentials: z.array(z.string()),
-  command: z.string().describe('The command this grant runs.'),
-  commandMatch: z.enum(['exact', 'prefix']).describe('exact: only this string; prefix: this command plus plain arguments.'),
-  cwd: z.string(),
-  expiresAt: z.string().describe('ISO 8601.'),
-  runsLeft: z.number().nullable().describe('null: unlimited until it expires.'),
-});
+export const grantSummaryOutput = grantSummarySchema;
 
 /** Result of request_access / await_access when not denied (a denial is an error result). */
 export const accessOutput = z.object({

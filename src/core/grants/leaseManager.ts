@@ -4,6 +4,7 @@ import type { Clock, Timer } from '../clock';
 import { fail, ok, type Outcome } from '../outcome';
 import { checkBinding, describeBinding } from './commandBinding';
 import { runsLeft, type Grant } from './grant';
+import type { GrantRefusal } from '../errorCodes';
 
 export type RevokedBy = 'person' | 'agent' | 'shutdown';
 
@@ -19,12 +20,7 @@ export interface IssueGrant extends Pick<Grant, 'requestId' | 'client' | 'creden
   readonly durationSeconds: number;
 }
 
-export type GrantRefusal =
-  | 'grant-not-found' //      unknown id, or a grant of another client (indistinguishable on purpose)
-  | 'grant-ended' //          expired, spent or revoked
-  | 'command-not-covered' //  the command is not the one the grant is bound to
-  | 'cwd-not-covered'
-  | 'credentials-not-covered';
+export type { GrantRefusal };
 
 /** What a run asks to be covered by a grant. `credentials` omitted: whatever the grant holds. */
 export interface RunScope {

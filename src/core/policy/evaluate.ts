@@ -2,6 +2,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { ClientId } from '../clients';
 import type { ConsentLimits } from '../consent/consent';
 import type { Credential } from '../credentials';
+import type { PolicyDenyCode } from '../errorCodes';
 import type { Policy, PolicyRule, RuleLayer } from './policy';
 import { DECISIONS, type Decision } from './schema';
 
@@ -18,7 +19,7 @@ export interface PolicyRequest {
   readonly requestedMaxRuns?: number;
 }
 
-export type PolicyDenyCode = 'no-credentials' | 'unknown-credential' | 'cwd-outside-workspace' | 'denied-by-policy';
+export type { PolicyDenyCode };
 
 export type PolicyDecision =
   | { readonly kind: 'deny'; readonly code: PolicyDenyCode; readonly message: string }

@@ -3,6 +3,7 @@ import type { Credential } from '../../credentials';
 import type { ClientId } from '../../clients';
 import type { Grant } from '../../grants/grant';
 import { evaluate } from '../../policy/evaluate';
+import { STORE_LABELS } from '../../secrets/reference';
 import type { Policy } from '../../policy/policy';
 import { tool, type AnyToolDefinition } from '../toolDefinition';
 
@@ -25,12 +26,6 @@ export function previewPolicy(policy: Policy, credential: string, client: Client
   if (cwd === undefined) return 'deny';
   return evaluate({ client, credentials: [credential], command: '', cwd, workspaceFolders }, policy, now).kind;
 }
-
-const STORE_LABELS: Readonly<Record<Credential['source']['kind'], string>> = {
-  secret: 'VS Code SecretStorage',
-  op: '1Password',
-  'op-env': '1Password Environment',
-};
 
 const credentialSummary = z.object({
   name: z.string().describe('What to pass in `credentials` when calling request_access.'),
@@ -78,7 +73,7 @@ export function listCredentialsTool(deps: ListCredentialsDeps): AnyToolDefinitio
           .map((grant) => ({ grantId: grant.id, command: grant.command, cwd: grant.cwd, expiresAt: new Date(grant.expiresAt).toISOString() })),
       }));
       const text = credentials.length === 0
-        ? 'No credentials are configured. Ask the person to add one ("Airlock: Add Credential" or the "airlock.credentials" setting).'
+        ? 'No credentials are configured. Ask the person to add one ("Airlock: Add Secret" or the "airlock.credentials" setting).'
         : [
             `${credentials.length} credential(s) available (values are never shown):`,
             ...credentials.map((c) =>
