@@ -41,7 +41,7 @@ async function measurePending(): Promise<Figure> {
     consent: queue,
     log: silentLog,
     credentials: () => policy.credentials,
-    decide: (request) => evaluate(request, policy, Date.now()),
+    decide: (request) => evaluate(request, policy),
     limits: () => policy.limits,
     stores: { resolveAll: () => Promise.resolve(new Map()) },
     storeLabel: () => 'VS Code SecretStorage',

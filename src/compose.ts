@@ -154,7 +154,7 @@ export async function compose(context: vscode.ExtensionContext): Promise<Airlock
     credentials: (client) => {
       const current = policy.current();
       const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file').map((f) => f.uri.fsPath);
-      return current.credentials.map((credential) => ({ credential, preview: previewPolicy(current, credential.name, client, folders, systemClock.now()) }));
+      return current.credentials.map((credential) => ({ credential, preview: previewPolicy(current, credential.name, client, folders) }));
     },
     activeGrants: () => grants.leases.active(),
   };

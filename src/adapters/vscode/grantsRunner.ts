@@ -71,7 +71,7 @@ export function createGrantsRunner(deps: GrantsRunnerDeps): GrantsRunner {
     consent: deps.consent,
     log: deps.log,
     credentials: () => deps.policy.current().credentials,
-    decide: (request) => evaluate(request, deps.policy.current(), deps.clock.now()),
+    decide: (request) => evaluate(request, deps.policy.current()),
     limits: () => deps.policy.current().limits,
     stores: deps.stores,
     storeLabel: (reference) => deps.stores.storeFor?.(reference.kind)?.label ?? reference.kind,

@@ -3,6 +3,7 @@ import type { ClientId } from '../clients';
 import type { ConsentLimits } from '../consent/consent';
 import type { Credential } from '../credentials';
 import type { PolicyDenyCode } from '../errorCodes';
+import { isInside } from '../paths';
 import type { Policy, PolicyRule, RuleLayer } from './policy';
 import { DECISIONS, type Decision } from './schema';
 
@@ -33,13 +34,7 @@ const minDefined = (a: number | undefined, b: number | undefined): number | unde
 
 /** The workspace folder holding `cwd` (after resolving `..`), or undefined. */
 export function containingFolder(cwd: string, folders: readonly string[]): string | undefined {
-  if (!isAbsolute(cwd) || cwd.includes('\0')) return undefined;
-  const target = resolve(cwd);
-  return folders.find((folder) => {
-    if (!isAbsolute(folder)) return false;
-    const rel = relative(resolve(folder), target);
-    return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
-  });
+  return folders.find((folder) => isInside(folder, cwd));
 }
 
 function cwdMatches(rule: PolicyRule, cwd: string, folder: string): boolean {
@@ -81,7 +76,7 @@ function answerOf(layer: RuleLayer, credential: Credential, request: PolicyReque
  * `airlock.policy.allowWithoutConsent` in user settings and no requested credential is workspace-defined.
  * Per credential the first matching rule of each layer answers; the most restrictive answer wins.
  */
-export function evaluate(request: PolicyRequest, policy: Policy, _now: number): PolicyDecision {
+export function evaluate(request: PolicyRequest, policy: Policy): PolicyDecision {
   const names = [...new Set(request.credentials)];
   if (names.length === 0) {
     return { kind: 'deny', code: 'no-credentials', message: 'The request names no credential. Ask for at least one credential by name (list_credentials shows them).' };

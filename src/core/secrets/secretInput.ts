@@ -3,7 +3,7 @@
  * to them. Pure, so the adapters (secretCommands.ts, secretEntry.ts) stay thin.
  */
 
-import { MIN_SECRET_LENGTH } from '../redaction/redactor';
+import { MIN_SECRET_LENGTH, SHORT_VALUES_WHY } from '../redaction/redactor';
 
 /**
  * Shortest value Airlock stores: the redactor's own minimum. It refuses to scrub shorter values (a
@@ -23,7 +23,7 @@ export function secretValueProblem(value: string): string | undefined {
   if (value.length < MIN_SECRET_LENGTH) {
     return (
       `The value has ${value.length} character${value.length === 1 ? '' : 's'}; Airlock needs at least ` +
-      `${MIN_SECRET_LENGTH}, because shorter values cannot be scrubbed from output safely.`
+      `${MIN_SECRET_LENGTH}, because ${SHORT_VALUES_WHY}.`
     );
   }
   if (value.length > MAX_SECRET_LENGTH) return `The value is longer than ${MAX_SECRET_LENGTH} characters.`;

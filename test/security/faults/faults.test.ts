@@ -92,7 +92,7 @@ function service(options: { store: SecretStore; audit: AuditSink; consent?: Cons
     consent: options.consent ?? { ask: () => Promise.resolve({ decision: 'denied', reason: 'person', blockClient: false }) },
     log: silentLog,
     credentials: () => policy.credentials,
-    decide: (request) => evaluate(request, policy, Date.now()),
+    decide: (request) => evaluate(request, policy),
     limits: () => policy.limits,
     stores: router,
     storeLabel: () => 'Test store',

@@ -95,7 +95,7 @@ function world(answers: () => ConsentAnswer, surfaces: Surfaces) {
     log,
     newId,
     credentials: () => policy.credentials,
-    decide: (request) => evaluate(request, policy, clock.now()),
+    decide: (request) => evaluate(request, policy),
     limits: () => policy.limits,
     stores: {
       resolveAll: (refs) => {

@@ -194,7 +194,7 @@ describe('fuzz: policy parser (never throws, never looser than user settings)', 
           assertNoLooser(full, userOnly);
           for (const req of requests) {
             decisions++;
-            assertDecisionNoLooser(evaluate(req, full, 0), evaluate(req, userOnly, 0), full, req);
+            assertDecisionNoLooser(evaluate(req, full), evaluate(req, userOnly), full, req);
           }
         }),
         { numRuns: fuzzRuns(), seed: Number(process.env['AIRLOCK_FUZZ_SEED'] ?? Date.now() % 2 ** 31) },
@@ -216,7 +216,7 @@ describe('fuzz: policy parser (never throws, never looser than user settings)', 
       const workspace = { 'airlock.policy.rules': [{ command: '*a'.repeat(30) + '*b', decision: 'deny' }] };
       const { policy } = parsePolicy({ trusted: true, user, workspace, folders: [] });
       const started = Date.now();
-      evaluate({ client: 'codex', credentials: ['DEPLOY_TOKEN'], command: 'a'.repeat(200), cwd: '/w', workspaceFolders: ['/w'] }, policy, 0);
+      evaluate({ client: 'codex', credentials: ['DEPLOY_TOKEN'], command: 'a'.repeat(200), cwd: '/w', workspaceFolders: ['/w'] }, policy);
       process.stdout.write(String(Date.now() - started));
     `;
     const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { timeout: 10_000, encoding: 'utf8' });

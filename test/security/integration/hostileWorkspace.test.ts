@@ -29,7 +29,7 @@ describe(`security (real extension host): hostile workspace, ${vscode.workspace.
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '/';
     const deploy = policy.credentials.find((c) => c.name === 'DEPLOY_TOKEN');
     const decide = (credentials: string[], command: string) =>
-      evaluate({ client: 'codex', credentials, command, cwd: folder, workspaceFolders: [folder] }, policy, Date.now());
+      evaluate({ client: 'codex', credentials, command, cwd: folder, workspaceFolders: [folder] }, policy);
     const auditLines = (): number => {
       const dir = airlock.auditDir;
       if (dir === undefined || !existsSync(dir)) return 0;

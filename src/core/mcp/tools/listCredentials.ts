@@ -21,10 +21,10 @@ export interface ListCredentialsDeps {
  * names, run at the first workspace folder: a preview for the agent, never a decision (request_access
  * evaluates the real request). No workspace folder → `deny` (nothing can run outside one).
  */
-export function previewPolicy(policy: Policy, credential: string, client: ClientId, workspaceFolders: readonly string[], now: number): PolicyPreview {
+export function previewPolicy(policy: Policy, credential: string, client: ClientId, workspaceFolders: readonly string[]): PolicyPreview {
   const cwd = workspaceFolders[0];
   if (cwd === undefined) return 'deny';
-  return evaluate({ client, credentials: [credential], command: '', cwd, workspaceFolders }, policy, now).kind;
+  return evaluate({ client, credentials: [credential], command: '', cwd, workspaceFolders }, policy).kind;
 }
 
 const credentialSummary = z.object({

@@ -15,7 +15,7 @@ async function api(): Promise<AirlockTestApi> {
 function decide(current: Policy, command: string, credentials = ['DEPLOY_TOKEN']): PolicyDecision {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   assert.ok(folder);
-  return evaluate({ client: 'codex', credentials, command, cwd: folder, workspaceFolders: [folder] }, current, Date.now());
+  return evaluate({ client: 'codex', credentials, command, cwd: folder, workspaceFolders: [folder] }, current);
 }
 
 describe('policy in an untrusted workspace ignores every workspace value (real extension host)', () => {

@@ -19,7 +19,7 @@ async function policy(): Promise<{ api: AirlockTestApi; current: Policy }> {
 function decide(current: Policy, command: string, credentials = ['DEPLOY_TOKEN']): PolicyDecision {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   assert.ok(folder);
-  return evaluate({ client: 'codex', credentials, command, cwd: folder, workspaceFolders: [folder] }, current, Date.now());
+  return evaluate({ client: 'codex', credentials, command, cwd: folder, workspaceFolders: [folder] }, current);
 }
 
 describe('policy precedence: trusted repository settings tighten, never loosen (real extension host)', () => {

@@ -22,7 +22,7 @@ export const request = (overrides: Partial<PolicyRequest> = {}): PolicyRequest =
 });
 
 export const decide = (settings: SettingsLayers, overrides: Partial<PolicyRequest> = {}) =>
-  evaluate(request(overrides), parsePolicy(settings).policy, 0);
+  evaluate(request(overrides), parsePolicy(settings).policy);
 
 /** User settings that define both credentials and allow everything without consent (the loosest). */
 export const LOOSE_USER: SettingValues = {

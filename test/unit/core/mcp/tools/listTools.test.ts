@@ -33,7 +33,7 @@ describe('list_credentials and list_grants', () => {
   const policy = parsePolicy(settings).policy;
   const grants = [grant('g-codex', 'codex'), grant('g-cursor', 'cursor')];
   const listCredentials = listCredentialsTool({
-    credentials: (client) => policy.credentials.map((credential) => ({ credential, preview: previewPolicy(policy, credential.name, client, ['/work/app'], 0) })),
+    credentials: (client) => policy.credentials.map((credential) => ({ credential, preview: previewPolicy(policy, credential.name, client, ['/work/app']) })),
     activeGrants: () => grants,
   });
 
@@ -60,7 +60,7 @@ describe('list_credentials and list_grants', () => {
   });
 
   it('previews deny when no workspace folder is open', () => {
-    assert.equal(previewPolicy(policy, 'DEPLOY_TOKEN', 'codex', [], 0), 'deny');
+    assert.equal(previewPolicy(policy, 'DEPLOY_TOKEN', 'codex', []), 'deny');
   });
 
   it('explains what to do when nothing is configured', async () => {
