@@ -44,9 +44,8 @@ async function measurePending(): Promise<Figure> {
     decide: (request) => evaluate(request, policy),
     limits: () => policy.limits,
     stores: { resolveAll: () => Promise.resolve(new Map()) },
-    storeLabel: () => 'VS Code SecretStorage',
     workspace: { trusted: () => true, folders: () => [folder], realpath: (cwd) => Promise.resolve(cwd.startsWith('/') ? cwd : `${folder}/${cwd}`) },
-    redaction: { minSecretLength: 8, create: (s) => createRedactor(s) },
+    redaction: { create: (s) => createRedactor(s) },
     live: { add: () => ({ dispose() {} }) },
     runner: { run: () => Promise.reject(new Error('not used')) },
   });

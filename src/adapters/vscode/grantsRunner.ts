@@ -17,7 +17,7 @@ import { runTool } from '../../core/mcp/tools/run';
 import { evaluate } from '../../core/policy/evaluate';
 import type { Policy } from '../../core/policy/policy';
 import type { LiveSecrets } from '../../core/redaction/liveSecrets';
-import { createRedactor, MIN_SECRET_LENGTH } from '../../core/redaction/redactor';
+import { createRedactor } from '../../core/redaction/redactor';
 import type { SecretReference } from '../../core/secrets/reference';
 import type { SecretStore } from '../../core/secrets/store';
 import type { AirlockGrantsTestApi } from '../../shared/testApi';
@@ -74,7 +74,6 @@ export function createGrantsRunner(deps: GrantsRunnerDeps): GrantsRunner {
     decide: (request) => evaluate(request, deps.policy.current()),
     limits: () => deps.policy.current().limits,
     stores: deps.stores,
-    storeLabel: (reference) => deps.stores.storeFor?.(reference.kind)?.label ?? reference.kind,
     ...(deps.insight === undefined ? {} : { insight: deps.insight }),
     workspace: {
       // The endpoint refuses untrusted workspaces already; this is the second wall.
@@ -91,7 +90,7 @@ export function createGrantsRunner(deps: GrantsRunnerDeps): GrantsRunner {
         }
       },
     },
-    redaction: { minSecretLength: MIN_SECRET_LENGTH, create: createRedactor },
+    redaction: { create: createRedactor },
     live: deps.live,
     runner,
   });

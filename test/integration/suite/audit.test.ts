@@ -30,7 +30,7 @@ describe('audit log (real extension host)', () => {
     const dir = testApi.auditDir!;
     assert.match(dir.split('\\').join('/'), /\/audit$/);
     const client = 'integration-test' as ClientId;
-    await testApi.audit!.append({ type: 'run-refused', client, command: 'printenv', cwd: '/tmp', code: 'command-mismatch' });
+    await testApi.audit!.append({ type: 'run-refused', client, command: 'printenv', cwd: '/tmp', code: 'command-not-covered' });
     await testApi.audit!.append({ type: 'secret-entry', name: 'AUDIT_TEST', client, outcome: 'declined' });
     const result = (await vscode.commands.executeCommand(Commands.verifyAuditLog)) as AuditVerifyResult | undefined;
     assert.ok(result?.ok, JSON.stringify(result));

@@ -95,9 +95,8 @@ function service(options: { store: SecretStore; audit: AuditSink; consent?: Cons
     decide: (request) => evaluate(request, policy),
     limits: () => policy.limits,
     stores: router,
-    storeLabel: () => 'Test store',
     workspace: { trusted: () => true, folders: () => [folder], realpath: (cwd) => Promise.resolve(cwd.startsWith('/') ? cwd : join(folder, cwd)) },
-    redaction: { minSecretLength: 8, create: (s) => createRedactor(s) },
+    redaction: { create: (s) => createRedactor(s) },
     live: { add: () => ({ dispose() {} }) },
     runner: spawnRunner(options.pids ?? []),
   };

@@ -25,7 +25,7 @@ import type { AnyToolDefinition, ToolCallContext } from '../../../src/core/mcp/t
 import { evaluate } from '../../../src/core/policy/evaluate';
 import { parsePolicy } from '../../../src/core/policy/parse';
 import { LiveSecrets } from '../../../src/core/redaction/liveSecrets';
-import { createRedactor, MIN_SECRET_LENGTH } from '../../../src/core/redaction/redactor';
+import { createRedactor } from '../../../src/core/redaction/redactor';
 import type { RunResult, RunSpec } from '../../../src/core/runner/runSpec';
 import { revealSecret, SecretValue } from '../../../src/core/secrets/secretValue';
 import type { ResolveOutcome } from '../../../src/core/secrets/store';
@@ -107,13 +107,12 @@ function world(answers: () => ConsentAnswer, surfaces: Surfaces) {
         return Promise.resolve(map);
       },
     },
-    storeLabel: () => 'VS Code SecretStorage',
     workspace: {
       trusted: () => true,
       folders: () => [ROOT],
       realpath: (cwd) => Promise.resolve(cwd.startsWith('/') ? (cwd.includes('\0') ? undefined : cwd) : `${ROOT}/${cwd}`),
     },
-    redaction: { minSecretLength: MIN_SECRET_LENGTH, create: (secrets) => createRedactor(secrets) },
+    redaction: { create: (secrets) => createRedactor(secrets) },
     live: { add: (secrets) => live.add(secrets) },
     runner,
   };

@@ -8,7 +8,7 @@ import { LeaseManager } from '../../../../src/core/grants/leaseManager';
 import type { Log } from '../../../../src/core/log';
 import type { PolicyDecision, PolicyRequest } from '../../../../src/core/policy/evaluate';
 import type { PolicyLimits } from '../../../../src/core/policy/policy';
-import { createRedactor, MIN_SECRET_LENGTH } from '../../../../src/core/redaction/redactor';
+import { createRedactor } from '../../../../src/core/redaction/redactor';
 import type { Runner, RunResult, RunSpec } from '../../../../src/core/runner/runSpec';
 import type { SecretReference } from '../../../../src/core/secrets/reference';
 import { revealSecret, SecretValue } from '../../../../src/core/secrets/secretValue';
@@ -148,13 +148,12 @@ function setup(options: Options = {}) {
         return Promise.resolve(map);
       },
     },
-    storeLabel: () => 'VS Code SecretStorage',
     workspace: {
       trusted: () => options.trusted ?? true,
       folders: () => [ROOT],
       realpath: (cwd) => Promise.resolve(cwd.startsWith('/') ? cwd.replace(/\/link$/, '/real') : `${ROOT}/${cwd}`),
     },
-    redaction: { minSecretLength: MIN_SECRET_LENGTH, create: createRedactor },
+    redaction: { create: createRedactor },
     live: {
       add: (secrets) => {
         liveAdds.push(secrets.map((s) => s.name));
