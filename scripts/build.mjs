@@ -3,7 +3,7 @@
 // Usage: node scripts/build.mjs [--production] [--watch] [--outdir <dir>]  (default dist/; `npm run
 // package` builds into its own staging folder so a concurrent development build cannot leak into the VSIX)
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync, existsSync } from 'node:fs';
+import { cpSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -75,21 +75,19 @@ const builds = [
   },
 ];
 
-// Optional entries appear as their features land; skip the ones whose source does not exist yet.
-const present = builds.filter((b) => Object.values(b.entryPoints).every((p) => existsSync(p)));
 
 mkdirSync(dist, { recursive: true });
 if (watch) {
-  for (const options of present) await (await esbuild.context(options)).watch();
+  for (const options of builds) await (await esbuild.context(options)).watch();
   console.log('[build] watching');
 } else {
-  await Promise.all(present.map((options) => esbuild.build(options)));
-  console.log(`[build] ${present.map((b) => Object.keys(b.entryPoints).join()).join(', ')} → ${dist}`);
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+  console.log(`[build] ${builds.map((b) => Object.keys(b.entryPoints).join()).join(', ')} → ${dist}`);
 }
 
 /** dist/core_bg.wasm beside dist/onepassword-sdk.js: the SDK's core loads it from its own directory. */
 function copyOnePasswordWasm() {
   const wasm = join(root, 'node_modules/@1password/sdk-core/nodejs/core_bg.wasm');
-  if (existsSync(join(root, 'src/adapters/stores/onePasswordSdk.ts'))) cpSync(wasm, join(dist, 'core_bg.wasm'));
+  cpSync(wasm, join(dist, 'core_bg.wasm'));
 }
 copyOnePasswordWasm();

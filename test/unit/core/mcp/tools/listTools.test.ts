@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ClientId } from '../../../../../src/core/clients';
 import type { Grant } from '../../../../../src/core/grants/grant';
 import type { ToolCallContext } from '../../../../../src/core/mcp/toolDefinition';
@@ -68,6 +70,19 @@ describe('list_credentials and list_grants', () => {
     const result = await empty.handler({}, context('codex'));
     assert.ok(result.ok);
     assert.match(result.text, /No credentials are configured/);
+  });
+
+  it('names only commands Airlock contributes when it tells the agent what the person can run', async () => {
+    const empty = listCredentialsTool({ credentials: () => [], activeGrants: () => [] });
+    const result = await empty.handler({}, context('codex'));
+    assert.ok(result.ok);
+    const manifest = JSON.parse(readFileSync(join(__dirname, '../../../../../package.json'), 'utf8')) as {
+      contributes: { commands: { title: string; category?: string }[] };
+    };
+    const titles = new Set(manifest.contributes.commands.map((c) => `${c.category ?? 'Airlock'}: ${c.title}`));
+    const named = [...result.text.matchAll(/"(Airlock: [^"]+)"/g)].map((m) => m[1] ?? '');
+    assert.ok(named.length > 0);
+    for (const title of named) assert.ok(titles.has(title), `"${title}" is not a command in package.json`);
   });
 
   it('list_grants shows the caller\'s grants with runs left, and is empty otherwise', async () => {
