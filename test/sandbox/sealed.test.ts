@@ -193,6 +193,8 @@ describe('sealed runs (real sandbox)', function () {
   it('sealed: the workspace is read-only outside the declared write paths; the CA key and credential stores are unreadable', async () => {
     mkdirSync(join(folder, 'out'));
     writeFileSync(join(folder, 'readme.txt'), 'hello\n');
+    // The engine's shared temp folder: present, so a write there is refused by policy, not by absence.
+    mkdirSync('/tmp/claude', { recursive: true });
     const session = await open([]);
     const run = await session.run({
       ...base(),
