@@ -16,6 +16,11 @@ log() { printf '[setup] %s\n' "$*" >&2; }
 need_apt=()
 [ -x /usr/bin/chromium ] || need_apt+=(chromium)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
+# The sealed-run engine (@anthropic-ai/sandbox-runtime) on Linux: bubblewrap, socat, and ripgrep for its
+# deny-path scan (test/sandbox runs it for real).
+for tool in bwrap:bubblewrap socat:socat rg:ripgrep; do
+  command -v "${tool%%:*}" >/dev/null 2>&1 || need_apt+=("${tool##*:}")
+done
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "installing Debian packages: ${need_apt[*]}"
   SUDO=""

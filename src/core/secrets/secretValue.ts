@@ -41,12 +41,16 @@ export class SecretValue {
   }
 }
 
-/** Why a raw value is read. There are exactly two readers, and a unit test pins them to their files. */
-export type RevealPurpose = 'spawn' | 'redactor';
+/**
+ * Why a raw value is read. The readers are pinned to their files by a unit test (revealPin.test.ts):
+ * the process spawns (`spawn`), the redactor's pattern compiler (`redactor`), and the sealed runner
+ * handing a host-bound value to the sandbox engine's in-memory substitution map (`sandbox-inject`).
+ */
+export type RevealPurpose = 'spawn' | 'redactor' | 'sandbox-inject';
 
 /**
- * Returns the raw value. Call sites: the process spawn (src/adapters/node) and the redactor's pattern
- * compiler (src/core/redaction). Throws if the secret was disposed.
+ * Returns the raw value. Call sites: the process spawns (src/adapters/node/spawnWithSecrets.ts,
+ * spawnSealed.ts) and the redactor's pattern compiler (src/core/redaction). Throws if the secret was disposed.
  */
 export function revealSecret(secret: SecretValue, _purpose: RevealPurpose): string {
   const value = values.get(secret);
