@@ -3,6 +3,7 @@ import { strict as assert } from 'node:assert';
 import { request } from 'node:http';
 import type { Client } from '@modelcontextprotocol/client';
 import { connectEndingSessionOnClose, connectMcpClient, type McpTestClient } from '../../../support/mcpClient';
+import { mcpMessages } from '../../../support/mcpResponse';
 import { systemClock } from '../../../../src/core/clock';
 import { silentLog } from '../../../../src/core/log';
 import { generateClientToken, TokenRegistry } from '../../../../src/core/mcp/tokens';
@@ -136,7 +137,7 @@ describe('mcpHttpServer (plain Node, real SDK client)', function () {
       assert.ok(!response.body.includes(codexToken), c.name);
     }
     const parse = await rawRequest(endpoint.url, { headers: auth(), body: 'not json' });
-    assert.equal((JSON.parse(parse.body) as { error: { code: number } }).error.code, -32700);
+    assert.deepEqual(mcpMessages(parse.headers['content-type'], parse.body).map((m) => m.error?.code), [-32700]);
   });
 
   it('times out a trickling body with 408', async () => {
@@ -361,10 +362,11 @@ describe('mcpHttpServer requests in flight (plain Node, real SDK clients)', func
       assert.equal(raw.status, 503);
       assert.equal(raw.headers['retry-after'], '5');
       assert.equal(raw.headers['content-type'], 'application/json');
-      const error = (JSON.parse(raw.body) as { jsonrpc: string; error: { code: number; message: string } });
-      assert.equal(error.jsonrpc, '2.0');
-      assert.equal(error.error.code, -32000);
-      assert.match(error.error.message, /Too many requests in flight \(5 requests in flight on this endpoint\)/);
+      const [error, ...more] = mcpMessages(raw.headers['content-type'], raw.body);
+      assert.equal(more.length, 0);
+      assert.equal(error?.jsonrpc, '2.0');
+      assert.equal(error.error?.code, -32000);
+      assert.match(error.error?.message ?? '', /Too many requests in flight \(5 requests in flight on this endpoint\)/);
       assert.deepEqual([...arrivals.values()].flat().sort(), ['a0', 'a1', 'a2', 'b0', 'b1'], 'a refused call reached the tool');
       release();
       const results = await Promise.all(admitted);
