@@ -230,14 +230,33 @@ describe('mcpHttpServer sessions (fake clock)', function () {
   });
 
   it('when full, evicts the idlest session if it has been idle long enough, else answers 503', async () => {
+    // Requests seen per session: after connect() the SDK client still sends its standalone-stream GET,
+    // which marks the session used; time may only move once it has arrived (waited for, not slept for).
+    const requests = new Map<string, number>();
+    const waiters = new Set<() => void>();
     const small = await startMcpHttpServer({
       tools: () => [], tokens, isTrusted: () => true, scrub: (t) => t, log: silentLog, clock,
       serverInfo: { name: 'airlock-test', version: '0' }, limits: { maxSessions: 2, evictIdleAfterMs: 10_000, sessionIdleMs: 3_600_000 },
+      onActivity: (event) => {
+        if (event.kind !== 'request') return;
+        requests.set(event.session.id, (requests.get(event.session.id) ?? 0) + 1);
+        for (const wake of [...waiters]) wake();
+      },
     });
+    const seen = (id: string, count: number): Promise<void> =>
+      new Promise((resolve) => {
+        const check = (): void => {
+          if ((requests.get(id) ?? 0) < count) return;
+          waiters.delete(check);
+          resolve();
+        };
+        waiters.add(check);
+        check();
+      });
     try {
       const open = async () => {
-        const { client } = await connectMcpClient(small.url, codex, 'evict');
-        await new Promise((resolve) => setTimeout(resolve, 100)); // let the client's follow-up GET arrive before time moves
+        const { client, transport } = await connectMcpClient(small.url, codex, 'evict');
+        await seen(transport.sessionId ?? '', 2); // notifications/initialized, then the GET
         return client;
       };
       const first = await open();
