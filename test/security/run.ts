@@ -7,7 +7,8 @@
  *   npm run test:security [-- --unit-only | --real-host-only] [-- --keep]
  *   AIRLOCK_SECURITY_LAUNCHES=security-canary npm run test:security -- --real-host-only
  *
- * Env: AIRLOCK_FUZZ_RUNS (default 10000 per target), AIRLOCK_FUZZ_SEED, AIRLOCK_LEAK_SCAN_ROOTS (extra
+ * Env: AIRLOCK_FUZZ_RUNS (default 10000 per target), FC_SEED (the fuzz targets run on fast-check's fixed
+ * seed unless FC_SEED=<n> or random: test/support/fastCheck.ts), AIRLOCK_LEAK_SCAN_ROOTS (extra
  * folders to scan, e.g. sandboxes kept by AIRLOCK_KEEP_SANDBOX=1 from other tiers, colon-separated).
  */
 import { spawnSync } from 'node:child_process';
