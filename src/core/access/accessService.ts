@@ -516,10 +516,13 @@ export class AccessService {
         stop.signal,
       );
       const stoppedBy = stop.signal.aborted ? (stop.signal.reason as StopReason) : null;
+      // Processes the run left behind and the runner killed: a count for the audit, not part of the report.
+      const { reaped: reapedCount, ...ran } = result;
+      const reaped = reapedCount === undefined || reapedCount === 0 ? {} : { reaped: reapedCount };
       if (stoppedBy === 'shutdown') {
         // Audited by dispose() already.
       } else if (stoppedBy === 'grant-ended') {
-        await this.tryAudit({ type: 'run-incomplete', runId, grantId: grant.id, why: 'killed-on-expiry' });
+        await this.tryAudit({ type: 'run-incomplete', runId, grantId: grant.id, why: 'killed-on-expiry', ...reaped });
       } else {
         await this.tryAudit({
           type: 'run-finished',
@@ -529,13 +532,14 @@ export class AccessService {
           signal: result.signal,
           durationMs: result.durationMs,
           timedOut: stoppedBy === 'timeout',
+          ...reaped,
         });
       }
       const current = this.deps.leases.get(grant.id);
       return {
         status: 'finished',
         report: {
-          ...result,
+          ...ran,
           grantId: grant.id,
           runsLeft: current === undefined ? 0 : runsLeft(current),
           timedOut: stoppedBy === 'timeout',
