@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import type { ProcessControl, ProcessEntry } from '../../core/runner/reaper';
 
 /**
@@ -38,23 +38,23 @@ const readText = (path: string): string | undefined => {
   }
 };
 
-/** Lists this user's processes: stat always; environ and cmdline with `contents`. Never throws. */
-export function listProcesses(contents: boolean): ProcessEntry[] {
+/** Lists this user's processes (every process with `allUsers`): stat always; environ and cmdline with `contents`. Never throws. */
+export function listProcesses(contents: boolean, allUsers = false): ProcessEntry[] {
   let names: string[];
   try {
     names = readdirSync('/proc');
   } catch {
     return [];
   }
-  const me = uid();
+  const me = allUsers ? undefined : uid();
   const entries: ProcessEntry[] = [];
   for (const name of names) {
     const pid = Number(name);
     if (!Number.isInteger(pid) || pid <= 0) continue;
+    if (me !== undefined && !sameUser(name, me)) continue;
     const stat = readText(`/proc/${name}/stat`);
     const parsed = stat === undefined ? undefined : parseStat(pid, stat);
     if (parsed === undefined) continue;
-    if (me !== undefined && !sameUser(name, me)) continue;
     if (!contents) {
       entries.push(parsed);
       continue;
@@ -66,11 +66,50 @@ export function listProcesses(contents: boolean): ProcessEntry[] {
   return entries;
 }
 
-/** Real uid from `/proc/<pid>/status` ("Uid:\treal\teffective\t…"); a process of another user is never listed. */
+/** `/proc/<pid>` belongs to the process's effective uid: a process of another user is never listed. */
 function sameUser(name: string, me: number): boolean {
-  const status = readText(`/proc/${name}/status`);
-  const match = status === undefined ? null : /^Uid:\s+(\d+)\s+(\d+)/m.exec(status);
-  return match !== null && (Number(match[1]) === me || Number(match[2]) === me);
+  try {
+    return statSync(`/proc/${name}`).uid === me;
+  } catch {
+    return false;
+  }
+}
+
+/** Kernels built without CONFIG_PROC_CHILDREN (this kind of VM among them) have no `children` files. */
+const childrenFiles = ((): boolean => {
+  try {
+    return existsSync(`/proc/${process.pid}/task/${process.pid}/children`);
+  } catch {
+    return false;
+  }
+})();
+
+/**
+ * The processes below `roots` (and the roots), tree only: through `/proc/<pid>/task/<tid>/children` where the
+ * kernel has them (a handful of reads for a run's tree), else the stat of every process (a ppid scan).
+ * Never throws.
+ */
+export function listTree(roots: Iterable<number>): ProcessEntry[] {
+  if (!childrenFiles) return listProcesses(false, true);
+  const entries = new Map<number, ProcessEntry>();
+  const queue = [...roots];
+  for (let pid = queue.shift(); pid !== undefined; pid = queue.shift()) {
+    if (entries.has(pid)) continue;
+    const stat = readText(`/proc/${pid}/stat`);
+    const parsed = stat === undefined ? undefined : parseStat(pid, stat);
+    if (parsed === undefined) continue;
+    entries.set(pid, parsed);
+    let tasks: string[] = [];
+    try {
+      tasks = readdirSync(`/proc/${pid}/task`);
+    } catch {
+      continue;
+    }
+    for (const tid of tasks) {
+      for (const child of (readText(`/proc/${pid}/task/${tid}/children`) ?? '').split(' ')) if (/^\d+$/.test(child)) queue.push(Number(child));
+    }
+  }
+  return [...entries.values()];
 }
 
 /** This process and its ancestors up to init: the reaper never signals them. */
@@ -95,7 +134,8 @@ export function processStart(pid: number): number | undefined {
 
 /** The ProcessControl the reaper uses on Linux. */
 export const procControl: ProcessControl = {
-  list: listProcesses,
+  list: (contents) => listProcesses(contents),
+  listTree,
   signal(pid, signal) {
     try {
       process.kill(pid, signal);

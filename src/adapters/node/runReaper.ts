@@ -47,7 +47,7 @@ export class RunReaper {
     const spare = selfAndAncestors();
     const entry: Live = { scope: { rootPid, rootStart, marker, holdsSecret }, known: new Map([[rootPid, rootStart]]) };
     this.live.set(runId, entry);
-    const observe = (): void => void track(this.control.list(false), entry.scope, entry.known, spare);
+    const observe = (): void => void track(this.control.listTree(entry.known.keys()), entry.scope, entry.known, spare);
     observe();
     entry.timer = setInterval(observe, this.trackEveryMs);
     entry.timer.unref?.();

@@ -107,6 +107,8 @@ export function track(table: readonly ProcessEntry[], scope: RunScope, known: Ma
 export interface ProcessControl {
   /** Every process of this user; with `contents`, their environ and cmdline too. */
   list(contents: boolean): readonly ProcessEntry[];
+  /** At least the processes below `roots` and the roots, tree only (cheap: for tracking while a run lasts). */
+  listTree(roots: Iterable<number>): readonly ProcessEntry[];
   /** Sends a signal; a process already gone is not an error. */
   signal(pid: number, signal: 'SIGSTOP' | 'SIGKILL'): void;
   pause(ms: number): Promise<void>;

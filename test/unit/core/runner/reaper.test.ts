@@ -22,6 +22,9 @@ class FakeSystem implements ProcessControl {
     this.onList?.(this.table);
     return [...this.table.values()].map((e) => (contents ? e : { pid: e.pid, ppid: e.ppid, start: e.start, state: e.state }));
   }
+  listTree(): ProcessEntry[] {
+    throw new Error('reapRun lists the whole table');
+  }
   signal(pid: number, signal: 'SIGSTOP' | 'SIGKILL'): void {
     this.signals.push([pid, signal]);
     const e = this.table.get(pid);
