@@ -8,6 +8,9 @@ import { strict as assert } from 'node:assert';
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
+import { TaskRunner } from '../../../src/adapters/vscode/taskRunner';
+import { createRedactor } from '../../../src/core/redaction/redactor';
+import { SecretValue } from '../../../src/core/secrets/secretValue';
 import type { AirlockTestApi } from '../../../src/shared/testApi';
 import { findLeaks } from '../../support/canary';
 import { connectMcpClient, type McpTestClient } from '../../support/mcpClient';
@@ -162,6 +165,30 @@ describe('security (real extension host): nothing outlives a run', function () {
     const pids = await escapeesStarted();
     const ran = await running;
     assert.equal((ran['structuredContent'] as { stoppedBy?: string }).stoppedBy, 'timeout', JSON.stringify(ran).slice(0, 500));
+    await noneSurvives(pids);
+  });
+
+  it('shutdown (the runner disposed while the run lasts): none survives', async () => {
+    // What the extension's dispose does when VS Code closes; there is no MCP call for it.
+    const value = new SecretValue(canary);
+    const runner = new TaskRunner(api.log);
+    const result = runner.run(
+      {
+        runId: 'reaper-shutdown',
+        grantId: 'none',
+        command: HOLD,
+        cwd: workspace(),
+        title: 'Airlock: reaper shutdown test',
+        secrets: [{ credential: 'CANARY_TOKEN', env: 'CANARY_TOKEN', value }],
+        redactor: createRedactor([{ name: 'CANARY_TOKEN', value }]),
+        outputLimitBytes: 4096,
+      },
+      new AbortController().signal,
+    );
+    const pids = await escapeesStarted();
+    runner.dispose();
+    const outcome = await result;
+    assert.equal(outcome.signal, 'SIGKILL');
     await noneSurvives(pids);
   });
 });
