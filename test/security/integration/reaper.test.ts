@@ -133,6 +133,18 @@ describe('security (real extension host): nothing outlives a run', function () {
     assert.ok(pids, output);
     started.push(...pids.values());
     await noneSurvives(pids);
+    // The audit says how many were killed (a count, never a value).
+    const auditDir = api.auditDir;
+    assert.ok(auditDir);
+    const finished = await until('the run-finished audit event', () =>
+      readdirSync(auditDir, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.jsonl'))
+        .flatMap((f) => readFileSync(join(auditDir, f), 'utf8').split('\n'))
+        .find((line) => line.includes('"run-finished"') && line.includes(grantId)),
+    );
+    const reaped = Number(/"reaped":(\d+)/.exec(finished)?.[1]);
+    assert.ok(reaped >= 4, finished);
+    assert.deepEqual(findLeaks(finished, [canary]), []);
   });
 
   it('the agent cancels the run (MCP notifications/cancelled): none survives', async () => {
