@@ -38,8 +38,11 @@ const readText = (path: string): string | undefined => {
   }
 };
 
-/** Lists this user's processes (every process with `allUsers`): stat always; environ and cmdline with `contents`. Never throws. */
-export function listProcesses(contents: boolean, allUsers = false): ProcessEntry[] {
+/**
+ * Lists this user's processes (every process with `allUsers`): stat always; environ and cmdline with
+ * `contents`, for processes started at or after `contentsSince` (ticks since boot). Never throws.
+ */
+export function listProcesses(contents: boolean, allUsers = false, contentsSince = 0): ProcessEntry[] {
   let names: string[];
   try {
     names = readdirSync('/proc');
@@ -55,7 +58,7 @@ export function listProcesses(contents: boolean, allUsers = false): ProcessEntry
     const stat = readText(`/proc/${name}/stat`);
     const parsed = stat === undefined ? undefined : parseStat(pid, stat);
     if (parsed === undefined) continue;
-    if (!contents) {
+    if (!contents || parsed.start < contentsSince) {
       entries.push(parsed);
       continue;
     }
@@ -134,7 +137,7 @@ export function processStart(pid: number): number | undefined {
 
 /** The ProcessControl the reaper uses on Linux. */
 export const procControl: ProcessControl = {
-  list: (contents) => listProcesses(contents),
+  list: (contents, contentsSince) => listProcesses(contents, false, contentsSince),
   listTree,
   signal(pid, signal) {
     try {

@@ -67,7 +67,7 @@ export class RunReaper {
     return {
       reap,
       reapNow: () => {
-        for (const pid of runProcesses(this.control.list(true), entry.scope, entry.known, spare).keys()) this.control.signal(pid, 'SIGKILL');
+        for (const pid of runProcesses(this.control.list(true, rootStart), entry.scope, entry.known, spare).keys()) this.control.signal(pid, 'SIGKILL');
         void reap();
       },
     };

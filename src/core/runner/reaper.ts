@@ -105,8 +105,11 @@ export function track(table: readonly ProcessEntry[], scope: RunScope, known: Ma
 
 /** What the reaper needs from the system (src/adapters/node/procTable.ts). */
 export interface ProcessControl {
-  /** Every process of this user; with `contents`, their environ and cmdline too. */
-  list(contents: boolean): readonly ProcessEntry[];
+  /**
+   * Every process of this user; with `contents`, the environ and cmdline of those started at or after
+   * `contentsSince` (the policy never takes an older process, so reading theirs would be wasted).
+   */
+  list(contents: boolean, contentsSince?: number): readonly ProcessEntry[];
   /** At least the processes below `roots` and the roots, tree only (cheap: for tracking while a run lasts). */
   listTree(roots: Iterable<number>): readonly ProcessEntry[];
   /** Sends a signal; a process already gone is not an error. */
@@ -147,7 +150,7 @@ export async function reapRun(control: ProcessControl, scope: RunScope, options:
   let complete = false;
   while (rounds < maxRounds) {
     rounds++;
-    const table = control.list(true);
+    const table = control.list(true, scope.rootStart);
     const known = new Map(options.known ?? []);
     for (const [pid, h] of held) known.set(pid, h.start);
     const found = runProcesses(table, scope, known, spare, options.others ?? []);
