@@ -64,13 +64,14 @@ export class AuditTrail {
     return this.append({ type: 'run-started', runId, grantId: grant.id, client, credentials: grant.credentials, command, cwd });
   }
 
+  /** `reaped`: processes the run left behind that the runner killed (a count; absent when none). */
   runFinished(runId: string, grantId: string, result: RunResult, timedOut: boolean): Promise<boolean> {
     const { exitCode, signal, durationMs } = result;
-    return this.append({ type: 'run-finished', runId, grantId, exitCode, signal, durationMs, timedOut });
+    return this.append({ type: 'run-finished', runId, grantId, exitCode, signal, durationMs, timedOut, ...reapedOf(result.reaped) });
   }
 
-  runIncomplete(runId: string, grantId: string, why: IncompleteWhy): Promise<boolean> {
-    return this.append({ type: 'run-incomplete', runId, grantId, why });
+  runIncomplete(runId: string, grantId: string, why: IncompleteWhy, reaped?: number): Promise<boolean> {
+    return this.append({ type: 'run-incomplete', runId, grantId, why, ...reapedOf(reaped) });
   }
 
   runRefused(client: ClientId, command: string, cwd: string, code: RunRefusalCode, grantId?: string): Promise<boolean> {
@@ -94,3 +95,5 @@ export class AuditTrail {
     }
   }
 }
+
+const reapedOf = (count: number | undefined): { reaped?: number } => (count === undefined || count === 0 ? {} : { reaped: count });

@@ -121,15 +121,17 @@ export class Runs {
       if (stoppedBy === 'shutdown') {
         // Audited by dispose() already.
       } else if (stoppedBy === 'grant-ended') {
-        await this.deps.trail.runIncomplete(runId, grant.id, 'killed-on-expiry');
+        await this.deps.trail.runIncomplete(runId, grant.id, 'killed-on-expiry', result.reaped);
       } else {
         await this.deps.trail.runFinished(runId, grant.id, result, stoppedBy === 'timeout');
       }
       const current = this.deps.leases.get(grant.id);
+      // The reaped count is for the audit only: the tool's output schema does not carry it.
+      const { reaped: _reaped, ...ran } = result;
       return {
         status: 'finished',
         report: {
-          ...result,
+          ...ran,
           grantId: grant.id,
           runsLeft: current === undefined ? 0 : runsLeft(current),
           timedOut: stoppedBy === 'timeout',
