@@ -41,12 +41,18 @@ export class SecretValue {
   }
 }
 
-/** Why a raw value is read. There are exactly two readers, and a unit test pins them to their files. */
-export type RevealPurpose = 'spawn' | 'redactor';
+/**
+ * Why a raw value is read. A unit test (test/unit/core/redaction/revealPin.test.ts) pins the readers to
+ * their files: a grant's secrets are read by the spawn and the redactor only; Airlock's own credentials
+ * by the one adapter that must hand each to its API (a client token to SecretStorage, the bridge's token
+ * file and VS Code's MCP header; the service-account token to the 1Password SDK).
+ */
+export type RevealPurpose = 'spawn' | 'redactor' | 'own-credential';
 
 /**
- * Returns the raw value. Call sites: the process spawn (src/adapters/node) and the redactor's pattern
- * compiler (src/core/redaction). Throws if the secret was disposed.
+ * Returns the raw value. Call sites: the process spawn (src/adapters/node), the redactor's pattern
+ * compiler (src/core/redaction), and for Airlock's own credentials clientTokens.ts and
+ * onePasswordStore.ts. Throws if the secret was disposed.
  */
 export function revealSecret(secret: SecretValue, _purpose: RevealPurpose): string {
   const value = values.get(secret);
