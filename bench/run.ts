@@ -18,7 +18,7 @@ const benches: Bench[] = [
   { name: 'redactor', target: '≥ 0.5× pass-through, ≥ 10× naive, flat memory', run: async () => (await import('./redactor')).benchRedactor(root) },
   { name: 'run-overhead', target: '≤ +15 ms', run: async () => (await import('./runOverhead')).benchRunOverhead() },
   { name: 'pending-200', target: '≤ 50 MB', run: async () => (await import('./pending')).benchPending() },
-  { name: 'activation', target: '≤ 25 ms', run: async () => (await import('./host')).benchActivation() },
+  { name: 'activation', target: '≤ 30 ms (load + activate)', run: async () => (await import('./host')).benchActivation() },
   { name: 'consent-card', target: '≤ 300 ms', run: async () => (await import('./host')).benchConsentCard() },
   { name: 'vsix-size', target: '≤ 5 MiB', run: async () => (await import('./vsix')).benchVsixSize(root) },
 ];

@@ -68,7 +68,7 @@ const builds = [
   {
     // The MCP endpoint (SDK server, Streamable HTTP transport and the SDK's schemas) in its own bundle,
     // required when the endpoint starts, after activation (see endpointService.ts): evaluating it is most
-    // of what loading dist/extension.js would otherwise cost. Tool schemas cross over as Standard Schema.
+    // of what loading dist/features.js would otherwise cost. Tool schemas cross over as Standard Schema.
     ...common,
     entryPoints: { 'mcp-endpoint': join(root, 'src/adapters/node/mcpHttpServer.ts') },
     outdir: dist,

@@ -281,7 +281,7 @@ function groupByEnvironment(refs: readonly OnePasswordEnvironmentReference[]): [
 export function loadBundledOnePasswordSdk(): Promise<OnePasswordSdk> {
   return new Promise((resolve, reject) => {
     try {
-      // Resolved next to dist/extension.js at run time; esbuild keeps this path external.
+      // Resolved next to dist/features.js at run time; esbuild keeps this path external.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       resolve(require('./onepassword-sdk.js') as typeof import('./onePasswordSdk'));
     } catch (error) {

@@ -23,7 +23,7 @@ export interface ClientSeen {
  * starts, after activation has returned: evaluating the SDK is not work activation should pay for.
  */
 function loadMcpHttpServer(): typeof import('../node/mcpHttpServer') {
-  // Resolved next to dist/extension.js at run time; esbuild keeps this path external.
+  // Resolved next to dist/features.js at run time; esbuild keeps this path external.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('./mcp-endpoint.js') as typeof import('../node/mcpHttpServer');
 }
