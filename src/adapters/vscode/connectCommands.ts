@@ -22,10 +22,14 @@ export interface ConnectResult {
   readonly message: string;
 }
 
-/** Options integration tests may pass (honoured only when the extension runs in Test mode). */
-interface TestOptions {
+/**
+ * What the test facet (test build in Test mode only) reads from a command's argument: the scope instead
+ * of the picker, no confirmation modal, the first folder instead of the folder picker. Never in production.
+ */
+export interface ConnectTestOptions {
   readonly scope?: Scope;
   readonly confirm?: false;
+  readonly firstFolder?: true;
 }
 
 const PREVIEW_SCHEME = 'airlock-preview';
@@ -49,9 +53,10 @@ export function registerConnectCommands(options: {
   readonly tokens: ClientTokens;
   readonly home: string;
   readonly log: Log;
-  readonly testMode: boolean;
+  /** Test facet only: reads a command argument into test options. Absent in production. */
+  readonly testOptions?: ((arg: unknown) => ConnectTestOptions) | undefined;
 }): vscode.Disposable {
-  const { tokens, home, log, testMode } = options;
+  const { tokens, home, log } = options;
   const previews = new Map<string, string>();
   const previewChanged = new vscode.EventEmitter<vscode.Uri>();
   const provider = vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, {
@@ -61,20 +66,20 @@ export function registerConnectCommands(options: {
 
   const bridgeEntry = (client: ConnectableClient) => ({ command: launcherPath(home), args: ['--client', client] });
 
-  const targetsFor = async (client: ConnectableClient, test: TestOptions): Promise<Target | undefined> => {
+  const targetsFor = async (client: ConnectableClient, test: ConnectTestOptions): Promise<Target | undefined> => {
     const entry = bridgeEntry(client);
     if (client === 'codex') {
       const codexHome = process.env['CODEX_HOME'] ?? join(userHome(), '.codex');
       return { path: join(codexHome, 'config.toml'), scope: 'user', connect: (t) => connectCodexToml(t, entry), disconnect: disconnectCodexToml };
     }
     const jsonEntry = client === 'claude-code' ? { type: 'stdio', command: entry.command, args: entry.args } : { command: entry.command, args: entry.args };
-    const scope = testMode && test.scope ? test.scope : await pickScope(client);
+    const scope = test.scope ?? (await pickScope(client));
     if (!scope) return undefined;
     let path: string;
     if (scope === 'user') {
       path = client === 'claude-code' ? join(userHome(), '.claude.json') : join(userHome(), '.cursor', 'mcp.json');
     } else {
-      const folder = await pickFolder(testMode);
+      const folder = await pickFolder(test.firstFolder === true);
       if (!folder) return undefined;
       path = client === 'claude-code' ? join(folder, '.mcp.json') : join(folder, '.cursor', 'mcp.json');
     }
@@ -82,7 +87,7 @@ export function registerConnectCommands(options: {
   };
 
   const apply = async (client: ConnectableClient, mode: 'connect' | 'disconnect', rawTest: unknown): Promise<ConnectResult> => {
-    const test: TestOptions = testMode && rawTest !== null && typeof rawTest === 'object' ? (rawTest as TestOptions) : {};
+    const test: ConnectTestOptions = options.testOptions?.(rawTest) ?? {};
     const label = CLIENT_LABELS[client];
     const target = await targetsFor(client, test);
     if (!target) return { outcome: 'cancelled', message: 'Cancelled.' };
@@ -107,7 +112,7 @@ export function registerConnectCommands(options: {
       });
     }
     const proposed = edit.value.text;
-    if (!(testMode && test.confirm === false)) {
+    if (test.confirm !== false) {
       const confirmed = await confirmChange(client, mode, target, original, proposed);
       if (!confirmed) return { outcome: 'cancelled', path: target.path, message: 'Cancelled; nothing was written.' };
     }
@@ -218,12 +223,12 @@ async function pickScope(client: 'claude-code' | 'cursor'): Promise<Scope | unde
   return (await vscode.window.showQuickPick(items, { title: `Connect ${CLIENT_LABELS[client]}: where?` }))?.scope;
 }
 
-async function pickFolder(testMode: boolean): Promise<string | undefined> {
+async function pickFolder(first: boolean): Promise<string | undefined> {
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
   if (folders.length === 0) {
     void vscode.window.showErrorMessage('Airlock: open a folder first to connect at project scope.');
     return undefined;
   }
-  if (folders.length === 1 || testMode) return folders[0]?.uri.fsPath;
+  if (folders.length === 1 || first) return folders[0]?.uri.fsPath;
   return (await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which folder?' }))?.uri.fsPath;
 }

@@ -150,7 +150,8 @@ export function parsePolicy(layers: SettingsLayers): ParsedPolicy {
     outputLimitKiB: limitedInteger(SETTING_SPECS.outputLimitKiB),
     maxRunTimeoutSeconds: limitedInteger(SETTING_SPECS.maxRunTimeoutSeconds),
   };
-  const account = userOnlyString(SETTING_SPECS.onePasswordAccount);
+  // Trimmed: the account is typed by hand ("my.1password.com "); blank means not configured.
+  const account = userOnlyString(SETTING_SPECS.onePasswordAccount).trim();
   const policy: Policy = {
     trusted: layers.trusted,
     credentials: parseCredentials(user, tightening, report),

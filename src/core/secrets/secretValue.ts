@@ -42,15 +42,19 @@ export class SecretValue {
 }
 
 /**
- * Why a raw value is read. The readers are pinned to their files by a unit test (revealPin.test.ts):
- * the process spawns (`spawn`), the redactor's pattern compiler (`redactor`), and the sealed runner
- * handing a host-bound value to the sandbox engine's in-memory substitution map (`sandbox-inject`).
+ * Why a raw value is read. A unit test (test/unit/core/redaction/revealPin.test.ts) pins the readers to
+ * their files: a grant's secrets are read by the spawns (`spawn`, plain and sealed), the redactor's
+ * pattern compiler (`redactor`) and the sealed runner handing a host-bound value to the sandbox engine's
+ * in-memory substitution map (`sandbox-inject`); Airlock's own credentials (`own-credential`) by the one
+ * adapter that must hand each to its API (a client token to SecretStorage, the bridge's token file and
+ * VS Code's MCP header; the service-account token to the 1Password SDK).
  */
-export type RevealPurpose = 'spawn' | 'redactor' | 'sandbox-inject';
+export type RevealPurpose = 'spawn' | 'redactor' | 'sandbox-inject' | 'own-credential';
 
 /**
  * Returns the raw value. Call sites: the process spawns (src/adapters/node/spawnWithSecrets.ts,
- * spawnSealed.ts) and the redactor's pattern compiler (src/core/redaction). Throws if the secret was disposed.
+ * spawnSealed.ts), the redactor's pattern compiler (src/core/redaction), and for Airlock's own
+ * credentials clientTokens.ts and onePasswordStore.ts. Throws if the secret was disposed.
  */
 export function revealSecret(secret: SecretValue, _purpose: RevealPurpose): string {
   const value = values.get(secret);

@@ -7,7 +7,7 @@ import type { AuditVerifyResult } from '../../../src/adapters/node/auditFile';
 import { verifyAuditLines } from '../../../src/core/audit/auditChain';
 import type { ClientId } from '../../../src/core/clients';
 import { Commands, EXTENSION_ID } from '../../../src/shared/ids';
-import type { AirlockTestApi } from '../../../src/shared/testApi';
+import type { AirlockTestApi } from '../../../src/testFacet/api';
 import { findLeaks, makeCanary } from '../../support/canary';
 
 async function api(): Promise<AirlockTestApi> {

@@ -7,7 +7,7 @@ import type { OpenPrompt } from '../../../src/adapters/vscode/secretEntry';
 import { parseReference } from '../../../src/core/secrets/referenceParser';
 import type { SecretReference } from '../../../src/core/secrets/reference';
 import { Commands, EXTENSION_ID, Settings } from '../../../src/shared/ids';
-import type { AirlockStoresTestApi, AirlockTestApi } from '../../../src/shared/testApi';
+import type { AirlockStoresTestApi, AirlockTestApi } from '../../../src/testFacet/api';
 import { connectAs } from '../helpers/endpoint';
 
 async function storesApi(): Promise<AirlockStoresTestApi> {
@@ -157,7 +157,7 @@ describe('stores: SecretStorage through the real commands and quick input', func
   it('1Password: the SDK and its WASM load from dist/ and report a malformed token in their own words', async function () {
     this.timeout(60_000);
     const api = await storesApi();
-    const outcome = await api.onePassword.verify({ kind: 'service-account', token: 'not-a-real-token' }, 30_000);
+    const outcome = await api.onePassword.verify({ kind: 'service-account', token: api.serviceAccountToken('not-a-real-token') }, 30_000);
     assert.ok(!outcome.ok);
     assert.equal(outcome.code, 'not-configured');
     assert.match(outcome.sdkMessage ?? '', /invalid format/);

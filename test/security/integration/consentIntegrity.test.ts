@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { ConsentAnswer, ConsentRequest } from '../../../src/core/consent/consent';
-import type { AirlockTestApi } from '../../../src/shared/testApi';
+import type { AirlockTestApi } from '../../../src/testFacet/api';
 import { recordFigures } from '../support/figures';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

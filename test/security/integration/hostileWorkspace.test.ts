@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { evaluate } from '../../../src/core/policy/evaluate';
-import type { AirlockTestApi } from '../../../src/shared/testApi';
+import type { AirlockTestApi } from '../../../src/testFacet/api';
 import { recordFigures } from '../support/figures';
 
 /** The person's user settings for the security launches (mirrored in test/security/run.ts). */

@@ -11,7 +11,7 @@ import * as vscode from 'vscode';
 import { TaskRunner } from '../../../src/adapters/vscode/taskRunner';
 import { createRedactor } from '../../../src/core/redaction/redactor';
 import { SecretValue } from '../../../src/core/secrets/secretValue';
-import type { AirlockTestApi } from '../../../src/shared/testApi';
+import type { AirlockTestApi } from '../../../src/testFacet/api';
 import { findLeaks } from '../../support/canary';
 import { connectMcpClient, type McpTestClient } from '../../support/mcpClient';
 import { isGone } from '../../support/process';

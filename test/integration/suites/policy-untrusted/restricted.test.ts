@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { evaluate, type PolicyDecision } from '../../../../src/core/policy/evaluate';
 import type { Policy } from '../../../../src/core/policy/policy';
 import { EXTENSION_ID } from '../../../../src/shared/ids';
-import type { AirlockTestApi } from '../../../../src/shared/testApi';
+import type { AirlockTestApi } from '../../../../src/testFacet/api';
 
 // test/fixtures/policy in Restricted Mode (workspace trust ON, folder not trusted). The same user settings
 // as the `policy` launch; every value in the repository's .vscode/settings.json must count for nothing.

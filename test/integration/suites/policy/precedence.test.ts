@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { evaluate, type PolicyDecision } from '../../../../src/core/policy/evaluate';
 import type { Policy } from '../../../../src/core/policy/policy';
 import { EXTENSION_ID } from '../../../../src/shared/ids';
-import type { AirlockTestApi } from '../../../../src/shared/testApi';
+import type { AirlockTestApi } from '../../../../src/testFacet/api';
 
 // test/fixtures/policy, trusted. User settings (launches.json): DEPLOY_TOKEN from secret:DEPLOY_TOKEN,
 // allowWithoutConsent, allow DEPLOY_TOKEN for `npm run *` up to 1800 s. The repository's settings tighten

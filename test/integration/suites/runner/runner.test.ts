@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { TaskRunner } from '../../../../src/adapters/vscode/taskRunner';
 import { createRedactor } from '../../../../src/core/redaction/redactor';
 import { Commands, EXTENSION_ID } from '../../../../src/shared/ids';
-import type { AirlockGrantsTestApi, AirlockTestApi } from '../../../../src/shared/testApi';
+import type { AirlockGrantsTestApi, AirlockTestApi } from '../../../../src/testFacet/api';
 import { findLeaks, makeCanary } from '../../../support/canary';
 import { connectMcpClient } from '../../../support/mcpClient';
 import { isAlive } from '../../../support/process';
