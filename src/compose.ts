@@ -12,12 +12,14 @@ import { ClientTokens } from './adapters/vscode/clientTokens';
 import { readCommandInsight } from './adapters/vscode/commandInsight';
 import { registerConnectCommands } from './adapters/vscode/connectCommands';
 import { registerConnectionInfoCommand } from './adapters/vscode/connectionInfo';
+import { registerEnvImport } from './adapters/vscode/envImport';
 import { ConsentPanel } from './adapters/vscode/consentPanel';
 import { EndpointService } from './adapters/vscode/endpointService';
 import { createGrantsRunner, grantsTestApi, terminalTranscript } from './adapters/vscode/grantsRunner';
 import { createLogChannel, type Scrub } from './adapters/vscode/logChannel';
 import { registerMcpProvider } from './adapters/vscode/mcpProvider';
 import { registerSecretCommands } from './adapters/vscode/secretCommands';
+import { registerSecretScan } from './adapters/vscode/secretScan';
 import { PromptTracker, VscodeSecretEntry } from './adapters/vscode/secretEntry';
 import { createPolicySettings } from './adapters/vscode/settings';
 import { registerStatusCommand, type StatusLine } from './adapters/vscode/statusCommand';
@@ -115,6 +117,8 @@ export async function compose(context: vscode.ExtensionContext): Promise<Airlock
       if (event.key === SERVICE_ACCOUNT_TOKEN_KEY) onePassword.forget();
     }),
   );
+  context.subscriptions.push(registerEnvImport({ store: secretStore, onePassword, tracker: prompts, log, audit }));
+  context.subscriptions.push(registerSecretScan({ store: secretStore, tracker: prompts, log, audit }));
   const secretEntryTool = requestSecretEntryTool({ entry: new VscodeSecretEntry(secretStore, prompts, log), log, audit });
   tools.push(secretEntryTool);
   // Whether a service-account token is stored (not the token): for Show Status, kept current on change.

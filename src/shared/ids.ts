@@ -25,6 +25,9 @@ export const Commands = {
   showAuditLog: 'airlock.showAuditLog',
   verifyAuditLog: 'airlock.verifyAuditLog',
   exportAuditLog: 'airlock.exportAuditLog',
+  importEnvFile: 'airlock.importEnvFile',
+  findPlaintextSecrets: 'airlock.findPlaintextSecrets',
+  moveSecretIntoAirlock: 'airlock.moveSecretIntoAirlock',
 } as const;
 
 export const Settings = {
