@@ -173,7 +173,7 @@ export async function compose(context: vscode.ExtensionContext): Promise<Airlock
     clientTokens,
     endpoint,
     registerMcpProvider(endpoint, clientTokens, extensionVersion, log),
-    registerConnectCommands({ tokens: clientTokens, home: airlockHomeDir, log, testMode: context.extensionMode === vscode.ExtensionMode.Test }),
+    registerConnectCommands({ tokens: clientTokens, home: airlockHomeDir, log, testMode: context.extensionMode === vscode.ExtensionMode.Test, globalStorage: join(context.globalStorageUri.fsPath, '..') }),
     registerConnectionInfoCommand(endpoint, clientTokens, airlockHomeDir, log, channel),
   );
   endpoint.start(); // in the background: activation does not wait for the socket
