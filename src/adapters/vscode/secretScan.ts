@@ -123,6 +123,7 @@ export function registerSecretScan(deps: SecretScanDeps): vscode.Disposable {
       return { outcome: 'import', message: 'Ran Import .env File.' };
     }
     const document = await vscode.workspace.openTextDocument(uri);
+    if (document.isDirty) return report({ outcome: 'failed', message: 'Save the file first, then run the quick fix again.' });
     const text = document.getText();
     // The finding must still be there, at the same place: a stale quick fix must not move other text.
     const current = await scanText(uri, text);
@@ -167,16 +168,17 @@ export function registerSecretScan(deps: SecretScanDeps): vscode.Disposable {
         mergeCredentialDefinitions(existing, [{ name, description: `Found in ${basename(uri.path)}`, source: `secret:${name}` }]),
         vscode.ConfigurationTarget.Global,
       );
-      if (document.getText() !== text) return report({ outcome: 'failed', message: `${name} is stored, but the file changed meanwhile, so Airlock did not edit it; replace the value with \${${name}} yourself.` });
-      const edit = new vscode.WorkspaceEdit();
-      edit.replace(uri, new vscode.Range(document.positionAt(finding.start), document.positionAt(finding.end)), `\${${name}}`);
-      if (!(await vscode.workspace.applyEdit(edit)) || !(await document.save())) {
-        return report({ outcome: 'failed', message: `${name} is stored, but the file could not be edited; replace the value with \${${name}} yourself.` });
+      // Written to disk directly, not saved through the editor: an editor save would put the old text
+      // (with the value) into VS Code's local history. The file must still be exactly what was scanned.
+      const onDisk = decoder.decode(await vscode.workspace.fs.readFile(uri));
+      if (document.isDirty || document.getText() !== text || onDisk !== text) {
+        return report({ outcome: 'failed', message: `${name} is stored, but the file changed meanwhile (or has unsaved changes), so Airlock did not edit it; replace the value with \${${name}} yourself.` });
       }
+      await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(`${text.slice(0, finding.start)}\${${name}}${text.slice(finding.end)}`));
     } finally {
       value.dispose();
     }
-    await scanText(uri, document.getText());
+    await scanText(uri, decoder.decode(await vscode.workspace.fs.readFile(uri)));
     deps.log.info(`Moved a plaintext ${finding.kind} from ${uri.fsPath} into SecretStorage as ${name}.`);
     return report({ outcome: 'moved', name, message: `moved it into SecretStorage as ${name} (credential defined in your user settings); the file now says \${${name}}.` });
   };
