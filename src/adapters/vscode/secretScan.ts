@@ -189,8 +189,13 @@ export function registerSecretScan(deps: SecretScanDeps): vscode.Disposable {
     return result;
   };
 
-  for (const document of vscode.workspace.textDocuments) void scanDocument(document);
+  // Files already open are scanned after activation, not during it: the first scan requires the scanner
+  // bundle, and activation time is a tracked target.
+  const initial = setTimeout(() => {
+    for (const document of vscode.workspace.textDocuments) void scanDocument(document);
+  }, 0);
   return vscode.Disposable.from(
+    { dispose: () => clearTimeout(initial) },
     collection,
     vscode.workspace.onDidOpenTextDocument((document) => void scanDocument(document)),
     vscode.workspace.onDidSaveTextDocument((document) => void scanDocument(document)),
