@@ -46,7 +46,3 @@ export const describeBinding = (bound: string, match: CommandMatch): string =>
     ? `exactly "${bound}"`
     : `"${bound}" followed by plain arguments (letters, digits and _ . / : @ + , % separated by single spaces; nothing that starts with "-" or holds "=", no quotes, no shell characters)`;
 
-/** What the consent card says about a prefix grant, in words. */
-export const PREFIX_RULE_IN_WORDS =
-  'Later commands may add plain arguments after this command, separated by single spaces. Options (anything starting with "-"), ' +
-  'assignments (anything holding "="), quotes, wildcards and shell characters are refused.';

@@ -124,6 +124,19 @@ export function revealCapped(text: string, max: number): string {
   return `${out}…`;
 }
 
+/**
+ * Untrusted text with every hidden character replaced by a space, runs of spaces collapsed and the ends
+ * trimmed of spaces: for a claim that is logged and shown (an MCP client's name), where the exact bytes do
+ * not matter but an escape sequence or a bidi override must not reach a log or a card.
+ */
+export function withoutHidden(text: string): string {
+  return codePoints(text)
+    .map((char) => (isHiddenCodePoint(char.codePointAt(0) ?? 0) ? ' ' : char))
+    .join('')
+    .replace(/[ \t]+/g, ' ')
+    .replace(/^ | $/g, '');
+}
+
 /** The inverse of {@link reveal} (for tests and for anyone who must recover what was shown). */
 export function unreveal(shown: string): string {
   return shown.replace(/⟨U\+([0-9A-F]{4,6})⟩/g, (_, hex: string) => String.fromCodePoint(Number.parseInt(hex, 16)));

@@ -117,11 +117,12 @@ describe('secret input rules', () => {
     assert.match(secretValueProblem('         ') ?? '', /only whitespace/);
   });
 
-  it('quotes untrusted text on one line, without controls or bidi tricks, capped', () => {
-    assert.equal(quoteUntrusted('need a\nkey\u202Eevil', 100), '“need a key evil”');
+  it('quotes untrusted text on one line, controls and bidi tricks revealed, capped', () => {
+    assert.equal(quoteUntrusted('need a\nkey\u202Eevil', 100), '“need a⟨U+000A⟩key⟨U+202E⟩evil”');
+    assert.equal(quoteUntrusted('key\u00a0\u3164\u2800\u{e0041}', 100), '“key⟨U+00A0⟩⟨U+3164⟩⟨U+2800⟩⟨U+E0041⟩”');
     const long = quoteUntrusted('x'.repeat(500), 200);
     assert.equal(Array.from(long).length, 202);
     assert.ok(long.endsWith('…”'));
-    assert.equal(quoteUntrusted('😀'.repeat(5), 3), '“😀😀…”');
+    assert.equal(quoteUntrusted('😀'.repeat(5), 3), '“😀…”'); // capped in UTF-16 units, never inside a pair
   });
 });
