@@ -5,7 +5,7 @@ import { reveal, revealCapped } from '../text/untrustedText';
 import type { ConsentRequest } from './consent';
 
 /** Untrusted text that may be shortened (claims, descriptions, the reason): revealed, then capped. */
-const cap = (text: string, max: number): string => revealCapped(text, max);
+const cap = (text: string, max: number, multiline = false): string => revealCapped(text, max, { multiline });
 
 /**
  * Text that must be shown whole (the command, the folder): revealed, never cut. The MCP input schema
@@ -51,7 +51,7 @@ export function toCard(request: ConsentRequest): Card {
       : {
           insight: {
             source: cap(request.insight.source, 200),
-            body: cap(request.insight.body, 8192),
+            body: cap(request.insight.body, 8192, true),
             uncommittedChanges: request.insight.uncommittedChanges,
             ...(request.insight.file === undefined ? {} : { file: cap(request.insight.file, 4096) }),
           },

@@ -90,9 +90,15 @@ export function describeHidden(field: string, hidden: HiddenCharacter): string {
 
 const escape = (codePoint: number): string => `${OPEN}${codePointLabel(codePoint)}${CLOSE}`;
 
+export interface RevealOptions {
+  /** Keep `\n` as a line break (file contents shown in a block); every other hidden character is escaped. */
+  readonly multiline?: boolean;
+}
+
 /** The revealed pieces of `text`, one per code point. */
-function revealedPieces(text: string): string[] {
+function revealedPieces(text: string, options: RevealOptions): string[] {
   return codePoints(text).map((char) => {
+    if (char === '\n' && options.multiline === true) return char;
     const codePoint = char.codePointAt(0) ?? 0;
     return isHiddenCodePoint(codePoint) || char === OPEN ? escape(codePoint) : char;
   });
@@ -103,16 +109,16 @@ function revealedPieces(text: string): string[] {
  * unchanged. Contract: the result holds no hidden character, `unreveal(reveal(t)) === t`, and it is at
  * most {@link REVEAL_EXPANSION} × `t.length` long, so a caller that bounds its input bounds what it shows.
  */
-export function reveal(text: string): string {
-  return revealedPieces(text).join('');
+export function reveal(text: string, options: RevealOptions = {}): string {
+  return revealedPieces(text, options).join('');
 }
 
 /**
  * `reveal`, cut to at most `max` UTF-16 units with `…` at the end — only ever between pieces, so no escape
  * and no surrogate pair is cut in half. For claims and reasons that may be shortened; never for commands.
  */
-export function revealCapped(text: string, max: number): string {
-  const pieces = revealedPieces(text);
+export function revealCapped(text: string, max: number, options: RevealOptions = {}): string {
+  const pieces = revealedPieces(text, options);
   let length = 0;
   for (const piece of pieces) length += piece.length;
   if (length <= max) return pieces.join('');
