@@ -55,6 +55,8 @@ export const cardCredential = z.strictObject({
   store: text(64),
   reference: text(1024),
   definedByWorkspace: z.boolean(),
+  /** Defined only in the remote machine's settings, which an agent there can write. */
+  definedOnRemote: z.boolean().optional(),
 });
 
 export const card = z.strictObject({

@@ -109,6 +109,7 @@ function renderCard(card: Card): { element: HTMLElement; countdown: HTMLElement 
   for (const credential of card.credentials) {
     const item = el('li', { className: 'credential' }, el('span', { className: 'credential-name', text: credential.name }));
     if (credential.definedByWorkspace) item.append(el('span', { className: 'workspace-badge', text: 'defined by this workspace' }));
+    if (credential.definedOnRemote === true) item.append(el('span', { className: 'workspace-badge', text: 'defined in the remote machine’s settings' }));
     if (credential.description !== '') item.append(el('span', { text: ` — ${credential.description}` }));
     item.append(el('div', { className: 'muted' }, document.createTextNode(`${credential.store}: `), el('span', { className: 'mono', text: credential.reference })));
     credentialList.append(item);

@@ -325,6 +325,7 @@ export class AccessService {
         store: this.deps.storeLabel(c.source),
         reference: c.source.raw,
         definedByWorkspace: c.origin === 'workspace',
+        ...(c.origin === 'remote' ? { definedOnRemote: true } : {}),
       })),
       command: input.command,
       cwd: input.cwd,

@@ -39,6 +39,7 @@ export function toCard(request: ConsentRequest): Card {
       store: cap(credential.store, 64),
       reference: cap(credential.reference, 1024),
       definedByWorkspace: credential.definedByWorkspace,
+      ...(credential.definedOnRemote === true ? { definedOnRemote: true } : {}),
     })),
     command: whole(request.command, MAX_SHOWN_COMMAND_CHARS, 'command'),
     cwd: whole(request.cwd, MAX_SHOWN_PATH_CHARS, 'folder'),
