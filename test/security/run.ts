@@ -4,7 +4,7 @@
  * matrix on the live endpoint, the hostile workspace trusted and untrusted), then the canary leak scan over
  * everything those windows wrote, then one figures summary.
  *
- *   npm run test:security [-- --unit-only | --real-host-only] [-- --keep]
+ *   npm run test:security [-- --unit-only | --real-host-only] [-- --no-e2e] [-- --keep]
  *   AIRLOCK_SECURITY_LAUNCHES=security-canary npm run test:security -- --real-host-only
  *
  * Env: AIRLOCK_FUZZ_RUNS (default 10000 per target), AIRLOCK_FUZZ_SEED, AIRLOCK_LEAK_SCAN_ROOTS (extra
@@ -248,7 +248,7 @@ async function main(): Promise<number> {
     const canaries = { DEPLOY_TOKEN: `canary-sec-${randomBytes(16).toString('hex')}`, CANARY_TOKEN: `canary-run-${randomBytes(16).toString('hex')}` };
     const sandboxes = await realHost(canaries);
     const extra = (process.env['AIRLOCK_LEAK_SCAN_ROOTS'] ?? '').split(':').filter((p) => p !== '');
-    e2eSuites();
+    if (!args.has('--no-e2e')) e2eSuites();
     const found = leakScan([...sandboxes.map((d) => d.root), ...extra], Object.values(canaries));
     if (found > 0) total.failed++;
     if (!args.has('--keep')) for (const d of sandboxes) rmSync(d.root, { recursive: true, force: true });
