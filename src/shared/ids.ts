@@ -52,6 +52,7 @@ export const Settings = {
   consentTimeoutSeconds: 'airlock.consent.timeoutSeconds',
   agentWaitSeconds: 'airlock.consent.agentWaitSeconds',
   killOnExpiry: 'airlock.grants.killOnExpiry',
+  allowPrefixGrants: 'airlock.grants.allowPrefix',
   outputLimitKiB: 'airlock.run.outputLimitKiB',
   maxRunTimeoutSeconds: 'airlock.run.maxTimeoutSeconds',
   endpointEnabled: 'airlock.endpoint.enabled',
