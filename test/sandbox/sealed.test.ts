@@ -222,6 +222,27 @@ describe('sealed runs (real sandbox)', function () {
     assert.deepEqual(readdirSync(folder).sort(), ['out', 'readme.txt']);
   });
 
+  it('sealed: inside a declared write path, git hooks and config, editor folders and shell settings stay read-only', async () => {
+    // The workspace lies outside this process's working directory (where the engine's own walk looks).
+    const out = join(folder, 'out');
+    for (const dir of ['.git/hooks', 'sub/.git', '.vscode', 'a/.claude/commands']) mkdirSync(join(out, dir), { recursive: true });
+    writeFileSync(join(out, '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    writeFileSync(join(out, 'sub', '.git', 'HEAD'), 'ref: refs/heads/main\n');
+    writeFileSync(join(out, '.bashrc'), '# rc\n');
+    const session = await open([]);
+    const attempts = ['.git/hooks/pre-commit', '.git/config', 'sub/.git/hooks/post-checkout', 'sub/.git/config', '.vscode/tasks.json', 'a/.claude/commands/x.md', '.bashrc', 'plain.txt'];
+    const run = await session.run({
+      ...base(),
+      writes: [out],
+      command: attempts.map((path) => `(echo pwned >> "out/${path}") 2>/dev/null && echo "wrote ${path}"`).concat('true').join('; '),
+    });
+    assert.ok(run.ok);
+    const result = await finish(run.value);
+    assert.equal(result.code, 0, result.stderr);
+    assert.deepEqual(result.stdout.trim().split('\n'), ['wrote plain.txt']);
+    assert.equal(readFileSync(join(out, '.bashrc'), 'utf8'), '# rc\n');
+  });
+
   it('sealed: a setsid grandchild is gone when the run ends', async () => {
     const tag = `airlock-gc-${randomBytes(6).toString('hex')}`;
     const session = await open([]);

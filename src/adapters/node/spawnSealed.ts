@@ -1,10 +1,13 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { SandboxRuntimeConfig } from '@anthropic-ai/sandbox-runtime';
 import { fail, ok, type Outcome } from '../../core/outcome';
+import { isInside } from '../../core/paths';
+import { descendInto, ENGINE_MANDATORY_DENY_DEPTH, mandatoryDenyOf, type EntryKind } from '../../core/sandbox/mandatoryDenies';
 import {
   deliveryOf,
   engineSessionPolicy,
@@ -114,6 +117,9 @@ async function acquireEngine(options: SealedEngineOptions): Promise<Engine> {
         },
         filesystem: { denyRead: [], allowWrite: [], denyWrite: [] },
         credentials: { envVars: [] },
+        // The engine's own per-run walk for dangerous names is of this process's working directory, not
+        // the workspace: lowered to its minimum, and done where writes can land (mandatoryWriteDenies).
+        mandatoryDenySearchDepth: ENGINE_MANDATORY_DENY_DEPTH,
         ...(options.ripgrep ? { ripgrep: ripgrepConfig(options) } : {}),
       } as SandboxRuntimeConfig;
       await engine.initialize(config);
@@ -142,6 +148,40 @@ function releaseEngine(engine: Engine): Promise<void> {
   bodySentinels.clear();
   stopping = engine.reset();
   return stopping;
+}
+
+// ── built-in write protection inside the write paths ────────────────────────────────────────────────
+
+/**
+ * Shell/tool settings, editor folders and git hooks/config inside the run's write paths (see
+ * core/sandbox/mandatoryDenies.ts), read from the disk now, for this run: a file a previous run or the
+ * agent made is seen. Also walks the host's working directory when a write path holds it, where the
+ * engine's (lowered) walk used to reach. Async and spawn-free: a few readdirs for a small write path.
+ */
+export async function mandatoryWriteDenies(writes: readonly string[], cwd = process.cwd()): Promise<string[]> {
+  const roots = [...writes, ...(writes.some((w) => isInside(w, cwd)) ? [cwd] : [])];
+  const denies = new Set<string>();
+  const visit = async (root: string, segments: readonly string[]): Promise<void> => {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await readdir(join(root, ...segments), { withFileTypes: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      // Gone or not a directory: nothing to protect. Anything else: what is in it is unknown.
+      if (code !== 'ENOENT' && code !== 'ENOTDIR' && segments.length > 0) for (const deny of mandatoryDenyOf(segments, 'unreadable-directory')) denies.add(join(root, ...deny));
+      return;
+    }
+    const below: Promise<void>[] = [];
+    for (const entry of entries) {
+      const at = [...segments, entry.name];
+      const kind: EntryKind = entry.isDirectory() ? 'directory' : entry.isFile() ? 'file' : 'other';
+      for (const deny of mandatoryDenyOf(at, kind)) denies.add(join(root, ...deny));
+      if (kind === 'directory' && descendInto(at)) below.push(visit(root, at));
+    }
+    await Promise.all(below);
+  };
+  await Promise.all(roots.map((root) => visit(root, [])));
+  return [...denies].sort();
 }
 
 // ── a grant's session ──────────────────────────────────────────────────────────────────────────────
@@ -205,6 +245,7 @@ export async function openSealedSession(secrets: readonly SealedSecret[], option
       const privateTmp = mkdtempSync(join(tmpRoot, 'run-'));
       const caKeyPath = engine.getMitmCA()?.keyPath;
       const fs = runFilesystemPolicy({ request: checked.value, home: homedir(), privateTmp, privateTmpRoot: tmpRoot, ...(caKeyPath ? { caKeyPath } : {}) });
+      const builtIn = await mandatoryWriteDenies(checked.value.writes);
       // 128 random bits: the proxy learns which run a connection belongs to from this id alone.
       const commandId = randomBytes(16).toString('base64url');
       const cleanup = (): void => {
@@ -221,7 +262,7 @@ export async function openSealedSession(secrets: readonly SealedSecret[], option
               denyRead: [...fs.denyRead],
               allowRead: [...fs.allowRead],
               allowWrite: [...fs.allowWrite],
-              denyWrite: [...fs.denyWrite],
+              denyWrite: [...fs.denyWrite, ...builtIn.map((path) => ({ path, literal: true as const }))],
             },
           },
           undefined,
