@@ -50,7 +50,9 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode', './onepassword-sdk.js', './mcp-endpoint.js'],
+    // The sandbox engine ships as a package (it finds its per-platform helpers next to its own files, and is
+    // ESM): loaded with import() on the first sealed run or probe, never bundled.
+    external: ['vscode', './onepassword-sdk.js', './mcp-endpoint.js', '@anthropic-ai/sandbox-runtime'],
     // Prefer packages' ESM builds: jsonc-parser's "main" is a UMD build whose dynamic require('./impl/…')
     // esbuild cannot follow, so the bundle would fail when loaded.
     mainFields: ['module', 'main'],

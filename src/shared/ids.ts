@@ -39,6 +39,7 @@ export const Settings = {
   killOnExpiry: 'airlock.grants.killOnExpiry',
   outputLimitKiB: 'airlock.run.outputLimitKiB',
   maxRunTimeoutSeconds: 'airlock.run.maxTimeoutSeconds',
+  runSandbox: 'airlock.run.sandbox',
   endpointEnabled: 'airlock.endpoint.enabled',
   endpointPort: 'airlock.endpoint.port',
   onePasswordAccount: 'airlock.onePassword.account',

@@ -36,6 +36,7 @@ export function toCard(request: ConsentRequest): Card {
       store: cap(credential.store, 64),
       reference: cap(revealInvisible(credential.reference), 1024),
       definedByWorkspace: credential.definedByWorkspace,
+      ...(credential.delivery === undefined ? {} : { delivery: cap(credential.delivery, 600) }),
     })),
     command: cap(revealInvisible(request.command), 8192),
     cwd: cap(revealInvisible(request.cwd), 4096),
@@ -53,6 +54,9 @@ export function toCard(request: ConsentRequest): Card {
             ...(request.insight.file === undefined ? {} : { file: cap(request.insight.file, 4096) }),
           },
         }),
+    ...(request.network === undefined ? {} : { network: request.network.slice(0, 256).map((host) => cap(revealInvisible(host), 253)) }),
+    ...(request.writes === undefined ? {} : { writes: request.writes.slice(0, 64).map((path) => cap(revealInvisible(path), 4096)) }),
+    ...(request.seal === undefined ? {} : { seal: { sealed: request.seal.sealed, text: cap(request.seal.text, 1000) } }),
     createdAt: request.createdAt,
     deadline: request.deadline,
   };

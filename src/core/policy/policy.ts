@@ -1,4 +1,5 @@
 import type { Credential } from '../credentials';
+import type { SandboxMode } from '../sandbox/sealedRun';
 import type { Pattern } from './pattern';
 import type { Decision } from './schema';
 
@@ -38,6 +39,8 @@ export interface PolicyLimits {
   readonly killOnExpiry: boolean;
   readonly outputLimitKiB: number;
   readonly maxRunTimeoutSeconds: number;
+  /** `airlock.run.sandbox` (a workspace can only have raised it to `required`). */
+  readonly sandbox: SandboxMode;
 }
 
 /** Everything Airlock's settings say, parsed once, typed, with workspace values already constrained. */

@@ -17,6 +17,7 @@ describe('parsePolicy', () => {
       killOnExpiry: false,
       outputLimitKiB: 64,
       maxRunTimeoutSeconds: 600,
+      sandbox: 'whenAvailable',
     });
     assert.deepEqual(policy.credentials, []);
     assert.deepEqual(policy.endpoint, { enabled: true, port: 0 });
