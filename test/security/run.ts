@@ -90,7 +90,8 @@ const LAUNCHES = (): SecurityLaunch[] => [
   { name: 'security-trusted', fixture: 'hostile', trusted: true, userSettings: PERSON_SETTINGS, files: ['consentIntegrity.test.ts', 'endpointAttacks.test.ts', 'hostileWorkspace.test.ts'] },
   { name: 'security-untrusted', fixture: 'hostile', trusted: false, userSettings: PERSON_SETTINGS, files: ['hostileWorkspace.test.ts'] },
   { name: 'security-canary', fixture: 'runner', trusted: true, userSettings: runnerSettings(), files: ['canaryFlow.test.ts'] },
-  { name: 'security-reaper', fixture: 'runner', trusted: true, userSettings: { ...runnerSettings(), 'airlock.grants.killOnExpiry': true }, files: ['reaper.test.ts'] },
+  { name: 'security-reaper', fixture: 'runner', trusted: true, userSettings: { ...runnerSettings(), 'airlock.grants.killOnExpiry': true, 'airlock.run.sandbox': 'off' }, files: ['reaper.test.ts'] },
+  // The reaper is for unsealed runs (a sealed run's PID namespace dies with it): security-reaper runs them.
   // Sealed runs for real (bubblewrap + socat): a test CA the extension host trusts (the engine's proxy
   // checks upstream certificates against the host's trust store, which Node reads once, at start).
   { name: 'security-sealed', fixture: 'runner', trusted: true, userSettings: SEALED_SETTINGS, files: ['sealedRuns.test.ts'], env: testTls },
