@@ -25,13 +25,14 @@ export class SealedSessions {
     private readonly options: () => SealedEngineOptions,
     /** Whether the grant is still live (the lease manager knows). */
     private readonly live: (grantId: string) => boolean,
+    private readonly open_: (secrets: readonly SealedSecret[], options: SealedEngineOptions) => Promise<SealedSession> = openSealedSession,
   ) {}
 
   /** The grant's session, opened with `secrets` (the host-bound values it registers) when it is the first. */
   async acquire(grantId: string, secrets: readonly SealedSecret[]): Promise<SessionLease> {
     let entry = this.sessions.get(grantId);
     if (entry === undefined) {
-      entry = { session: openSealedSession(secrets, this.options()), active: 0 };
+      entry = { session: this.open_(secrets, this.options()), active: 0 };
       this.sessions.set(grantId, entry);
     }
     entry.active++;

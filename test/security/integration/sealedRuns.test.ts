@@ -174,6 +174,18 @@ describe('security (real extension host): sealed runs', function () {
     await until('the setsid grandchild to die with the run', () => processesWith(marker).length === 0);
   });
 
+  it('sealed: Ctrl+C in the task terminal stops the sandboxed command (bubblewrap does not pass SIGINT on)', async () => {
+    const marker = `3001.${Date.now() % 100000}${Math.floor(Math.random() * 1000)}`;
+    const command = `echo sleeping; sleep ${marker}`;
+    const running = run(['ENV_TOKEN'], command, { timeoutSeconds: 60 });
+    await until('the sleeper to start', () => processesWith(marker).length > 0);
+    const terminal = await until('the task terminal', () => [...vscode.window.terminals].reverse().find((t) => t.name.startsWith('Airlock: echo sleeping')));
+    terminal.sendText('\x03', false);
+    const result = await running;
+    assert.doesNotMatch(text(result), /killed after its timeout/, text(result));
+    await until('the sleeper to die with the sandbox', () => processesWith(marker).length === 0);
+  });
+
   it('sealed: a secret written into a declared write path is caught: the agent gets an error, the audit the finding, never the value', async () => {
     rmSync(join(workspace(), 'out', 'leak.txt'), { force: true });
     const result = await run(['ENV_TOKEN'], `printf '%s' "$ENV_TOKEN" | base64 > out/leak.txt; echo "the output"`, { writes: ['out'] });
