@@ -300,12 +300,7 @@ export class TaskRunner implements Runner, vscode.Disposable {
               this.tap?.(spec.runId, action.text);
             }
             else if (action.kind === 'stdin') running.stdin.write(action.text);
-            else if (action.kind === 'interrupt') {
-              killGroup(running, 'SIGINT');
-              // bubblewrap runs the command in its own session and does not pass SIGINT on: in a sealed
-              // run Ctrl+C stops the sandbox (SIGTERM, then SIGKILL after the grace; every descendant dies with it).
-              if (spec.sealed !== undefined) terminate('SIGTERM');
-            }
+            else if (action.kind === 'interrupt') killGroup(running, 'SIGINT');
             else running.stdin.end();
           }
         },
