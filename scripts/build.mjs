@@ -5,7 +5,7 @@
 // the VSIX). `--test-facet` (the integration and security tiers: scripts/lib/bundleTests.ts) compiles in
 // the test facet that activate() returns in Test mode; every other build folds it away (define below).
 import * as esbuild from 'esbuild';
-import { cpSync, mkdirSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +16,11 @@ const testFacet = process.argv.includes('--test-facet');
 if (production && testFacet) throw new Error('build.mjs: --test-facet is never part of a production build');
 const outdirIndex = process.argv.indexOf('--outdir');
 const dist = outdirIndex === -1 ? join(root, 'dist') : resolve(process.argv[outdirIndex + 1]);
+/** `--target <platform>-<arch>` (vsce's targets): keep only that platform's native helpers. */
+const targetArg = () => {
+  const index = process.argv.indexOf('--target');
+  return index === -1 ? undefined : process.argv[index + 1];
+};
 
 const common = {
   bundle: true,
@@ -27,6 +32,16 @@ const common = {
 
 /** Test hooks do not ship: `if (AIRLOCK_TEST_FACET && …)` folds to nothing unless --test-facet (src/buildFlags.d.ts). */
 const define = { AIRLOCK_TEST_FACET: testFacet ? 'true' : 'false' };
+
+/** Where the sandbox engine's bundle and its helpers go, under dist/. */
+const ENGINE_DIR = 'engine';
+/** features.js loads the engine from its own bundle: `import('@anthropic-ai/sandbox-runtime')` → dist/engine. */
+const engineExternal = {
+  name: 'engine-external',
+  setup(build) {
+    build.onResolve({ filter: /^@anthropic-ai\/sandbox-runtime$/ }, () => ({ path: `./${ENGINE_DIR}/dist/sandbox/index.mjs`, external: true }));
+  },
+};
 
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
@@ -50,7 +65,10 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    // The sandbox engine is its own ESM bundle (dist/engine, below), loaded with import() on the first
+    // sealed run or probe, never at activation.
     external: ['vscode', './onepassword-sdk.js', './mcp-endpoint.js', './secret-scan.js'],
+    plugins: [engineExternal],
     // Prefer packages' ESM builds: jsonc-parser's "main" is a UMD build whose dynamic require('./impl/…')
     // esbuild cannot follow, so the bundle would fail when loaded.
     mainFields: ['module', 'main'],
@@ -78,15 +96,19 @@ const builds = [
     mainFields: ['module', 'main'],
   },
   {
-    // The dotenv parser and secretlint's recommended rules, required on the first .env import or secret
-    // scan only (see secretScanLoader.ts): ~80 KB that activation never evaluates.
+    // @anthropic-ai/sandbox-runtime with its dependencies, as one ESM file. It finds its native helpers
+    // relative to its own file (seccomp: <dir>/../../vendor; Windows: <dir>/../../vendor), so the bundle
+    // sits at dist/engine/dist/sandbox/ and copyEngineVendor puts vendor/ at dist/engine/vendor.
     ...common,
-    entryPoints: { 'secret-scan': join(root, 'src/adapters/node/secretScanner.ts') },
-    outdir: dist,
+    entryPoints: { index: join(root, 'node_modules/@anthropic-ai/sandbox-runtime/dist/index.js') },
+    outdir: join(dist, ENGINE_DIR, 'dist', 'sandbox'),
+    outExtension: { '.js': '.mjs' },
     platform: 'node',
-    format: 'cjs',
+    format: 'esm',
     target: 'node20',
     mainFields: ['module', 'main'],
+    // Its CommonJS dependencies require Node built-ins: give the ESM bundle a real require.
+    banner: { js: "import { createRequire as __airlockCreateRequire } from 'node:module'; const require = __airlockCreateRequire(import.meta.url);" },
   },
   {
     ...common,
@@ -122,3 +144,27 @@ function copyOnePasswordWasm() {
   cpSync(wasm, join(dist, 'core_bg.wasm'));
 }
 copyOnePasswordWasm();
+
+/**
+ * The engine's native helpers beside its bundle: every platform's in a development build; with
+ * `--target <platform>-<arch>` (per-platform VSIXes) only that one's, so each VSIX stays small.
+ */
+function copyEngineVendor() {
+  const vendor = join(root, 'node_modules/@anthropic-ai/sandbox-runtime/vendor');
+  const out = join(dist, ENGINE_DIR, 'vendor');
+  rmSync(out, { recursive: true, force: true });
+  const target = targetArg();
+  const [platform, arch] = target === undefined ? [undefined, undefined] : target.split('-');
+  const archDir = arch === 'arm64' ? 'arm64' : 'x64';
+  const wanted = [];
+  if (platform === undefined || platform === 'linux') wanted.push(...(arch === undefined ? ['x64', 'arm64'] : [archDir]).map((a) => join('seccomp', a, 'apply-seccomp')));
+  if (platform === undefined || platform === 'win32') wanted.push(...(arch === undefined ? ['x64', 'arm64'] : [archDir]).map((a) => join('srt-win', a, 'srt-win.exe')));
+  // The Java proxy agent (12 KB) routes JVM tools through the proxy on every platform.
+  wanted.push(join('java-proxy-agent', 'srt-proxy-agent.jar'));
+  for (const file of wanted) {
+    if (!existsSync(join(vendor, file))) continue;
+    mkdirSync(dirname(join(out, file)), { recursive: true });
+    cpSync(join(vendor, file), join(out, file));
+  }
+}
+copyEngineVendor();

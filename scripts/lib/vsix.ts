@@ -65,3 +65,23 @@ export function listVsixEntries(file: string): Promise<string[]> {
     });
   });
 }
+
+/** Entry names with their compressed sizes, largest first (the package step's size report). */
+export function listVsixSizes(file: string): Promise<{ name: string; compressed: number }[]> {
+  return new Promise((resolve, reject) => {
+    yauzl.open(file, { lazyEntries: true }, (error, zip) => {
+      if (error !== null || zip === undefined) {
+        reject(error ?? new Error(`cannot open ${file}`));
+        return;
+      }
+      const sizes: { name: string; compressed: number }[] = [];
+      zip.on('entry', (entry: yauzl.Entry) => {
+        sizes.push({ name: entry.fileName, compressed: entry.compressedSize });
+        zip.readEntry();
+      });
+      zip.on('end', () => resolve(sizes.sort((a, b) => b.compressed - a.compressed)));
+      zip.on('error', reject);
+      zip.readEntry();
+    });
+  });
+}

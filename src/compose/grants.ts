@@ -4,6 +4,10 @@ import { isAbsolute, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { registerGrantsStatusBar } from '../adapters/vscode/grantsStatusBar';
 import { TaskRunner, type TerminalTap } from '../adapters/vscode/taskRunner';
+import { SandboxAvailabilityCache, vscodeRipgrep } from '../adapters/vscode/sandboxAvailability';
+import { RunReaper } from '../adapters/node/runReaper';
+import { SealedSessions } from '../adapters/node/sealedSessions';
+import type { SealedEngineOptions } from '../adapters/node/spawnSealed';
 import { AccessService } from '../core/access/accessService';
 import type { AuditSink } from '../core/audit/events';
 import type { Clock } from '../core/clock';
@@ -18,6 +22,7 @@ import { evaluate } from '../core/policy/evaluate';
 import type { Policy } from '../core/policy/policy';
 import type { LiveSecrets } from '../core/redaction/liveSecrets';
 import { createRedactor } from '../core/redaction/redactor';
+import type { SandboxPort } from '../core/access/seal';
 import type { SecretStore } from '../core/secrets/store';
 import { grantsFacet, terminalTranscript } from '../testFacet/facets';
 import type { AuditFeature } from './audit';
@@ -43,6 +48,7 @@ export interface AccessServiceDeps {
   readonly insight?: (command: string, cwd: string) => Promise<CommandInsight | undefined>;
   readonly leases: LeaseManager;
   readonly runner: TaskRunner;
+  readonly sandbox?: SandboxPort;
 }
 
 const realFolder = (path: string): string => {
@@ -88,6 +94,8 @@ export function createAccessService(deps: AccessServiceDeps): AccessService {
     redaction: { create: createRedactor },
     live: deps.live,
     runner: deps.runner,
+    ...(deps.sandbox === undefined ? {} : { sandbox: deps.sandbox }),
+    warn: (message) => void vscode.window.showWarningMessage(message),
   });
 }
 
@@ -106,8 +114,16 @@ export function composeGrants(
   const transcript = AIRLOCK_TEST_FACET && base.testMode ? terminalTranscript() : undefined;
   const tap: TerminalTap | undefined = transcript?.tap;
   const leases = new LeaseManager(clock);
-  const runner = new TaskRunner(log, undefined, tap);
-  const access = createAccessService({ log, clock, audit, consent, policy, stores, live, insight, leases, runner });
+  // The engine's options: VS Code's own ripgrep (looked up once, on the first sealed run or probe).
+  let engineOptions: SealedEngineOptions | undefined;
+  const options = (): SealedEngineOptions => (engineOptions ??= { ripgrep: { command: vscodeRipgrep() } });
+  const sandbox = new SandboxAvailabilityCache(options);
+  const sessions = new SealedSessions(options, (grantId) => leases.get(grantId) !== undefined);
+  const ended = leases.onEvent((event) => {
+    if (event.type === 'expired' || event.type === 'revoked') void sessions.ended(event.grant.id);
+  });
+  const runner = new TaskRunner(log, undefined, tap, new RunReaper(), sessions);
+  const access = createAccessService({ log, clock, audit, consent, policy, stores, live, insight, leases, runner, sandbox });
   const statusBar = registerGrantsStatusBar(leases, clock);
   return {
     leases,
@@ -120,10 +136,15 @@ export function composeGrants(
           access.dispose(); // aborts runs (audited run-incomplete), cancels open requests, forgets grants
           runner.dispose(); // SIGKILL to every child's process group, in case the host goes down now
           statusBar.dispose();
+          ended.dispose();
+          void sessions.dispose(); // drops the host-bound values from the engine and stops it
         },
       },
     ],
-    status: [() => `Grants: ${leases.active().length} active, ${runner.pids.length} command(s) running.`],
-    testFacet: AIRLOCK_TEST_FACET && transcript !== undefined ? grantsFacet({ access, runner, leases }, transcript, [context.globalState, context.workspaceState]) : undefined,
+    status: [
+      () => `Grants: ${leases.active().length} active, ${runner.pids.length} command(s) running.`,
+      () => sandbox.statusLine(policy.current().limits.sandbox),
+    ],
+    testFacet: AIRLOCK_TEST_FACET && transcript !== undefined ? grantsFacet({ access, runner, leases, sandbox, sessions }, transcript, [context.globalState, context.workspaceState]) : undefined,
   };
 }

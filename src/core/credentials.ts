@@ -13,4 +13,11 @@ export interface Credential {
    * window do (an agent on that machine can write them): flagged in consent and never `allow`ed.
    */
   readonly origin: 'user' | 'remote' | 'workspace';
+  /**
+   * Host-bound delivery (sealed runs): the command sees a placeholder and the sandbox's proxy sends the
+   * value only to these hosts. Absent: the value is in the command's environment.
+   */
+  readonly hosts?: readonly string[];
+  /** Host-bound only: substitute in request bodies too (default: headers only). */
+  readonly bodies?: boolean;
 }

@@ -28,10 +28,12 @@ export type GrantRefusal =
   | 'grant-ended' //          expired, spent or revoked
   | 'command-not-covered' //  the command is not the one the grant is bound to
   | 'cwd-not-covered'
-  | 'credentials-not-covered';
+  | 'credentials-not-covered'
+  | 'network-not-covered' //  the run names a host the grant does not allow
+  | 'writes-not-covered'; //  the run names a write path the grant does not allow
 
 /** Why nothing can be served or run in this workspace or folder (checked before policy). */
-export type WorkspaceRefusal = 'workspace-not-trusted' | 'no-workspace' | 'invalid-cwd' | 'cwd-not-found' | 'cwd-outside-workspace';
+export type WorkspaceRefusal = 'workspace-not-trusted' | 'no-workspace' | 'invalid-cwd' | 'cwd-not-found' | 'cwd-outside-workspace' | 'write-outside-workspace';
 
 /** Why the named credentials cannot be used together (settings changed, or two set the same variable). */
 export type CredentialRefusal = 'unknown-credential' | 'env-conflict';
@@ -46,6 +48,7 @@ export type AccessDenialCode =
   | CredentialRefusal
   | ConsentDenial
   | 'unknown-request' //     await_access for a request this client does not hold
+  | 'sandbox-unavailable' // airlock.run.sandbox is "required" and this machine cannot seal a run
   | 'audit-unavailable'; //  the audit log could not be written: nothing is granted unaudited
 
 /** Why a run was refused (after a denial of its request, or when its grant or values are unusable). */
@@ -56,7 +59,8 @@ export type RunRefusalCode =
   | `store-${StoreFailureCode}`
   | 'secret-too-short' //    see checkRedactable
   | 'secret-disposed'
-  | 'run-failed'; //         the runner threw: the command could not be started
+  | 'run-failed' //          the runner threw: the command could not be started
+  | 'secret-written'; //     a sealed run wrote a credential into a file: its output is withheld
 
 /** Codes of a tool's error result (`isError: true`), as the agent sees them in `_meta`. */
 export type ToolErrorCode =

@@ -55,6 +55,7 @@ export const Settings = {
   allowPrefixGrants: 'airlock.grants.allowPrefix',
   outputLimitKiB: 'airlock.run.outputLimitKiB',
   maxRunTimeoutSeconds: 'airlock.run.maxTimeoutSeconds',
+  runSandbox: 'airlock.run.sandbox',
   endpointEnabled: 'airlock.endpoint.enabled',
   endpointPort: 'airlock.endpoint.port',
   onePasswordAccount: 'airlock.onePassword.account',

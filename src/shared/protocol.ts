@@ -57,6 +57,8 @@ export const cardCredential = z.strictObject({
   definedByWorkspace: z.boolean(),
   /** Defined only in the remote machine's settings, which an agent there can write. */
   definedOnRemote: z.boolean().optional(),
+  /** How the credential travels (sealed runs: host-bound placeholder or environment). */
+  delivery: text(600).optional(),
 });
 
 export const card = z.strictObject({
@@ -86,6 +88,12 @@ export const card = z.strictObject({
   insight: z
     .strictObject({ source: text(200), body: text(8192), uncommittedChanges: z.boolean(), file: text(4096).optional() })
     .optional(),
+  /** The network allowlist (sealed runs). */
+  network: z.array(text(253)).max(256).optional(),
+  /** Write paths (sealed runs); the rest of the workspace is read-only. */
+  writes: z.array(text(4096)).max(64).optional(),
+  /** Sealed, or why not and the one command that fixes it. */
+  seal: z.strictObject({ sealed: z.boolean(), text: text(1000) }).optional(),
   createdAt: z.number(),
   deadline: z.number(),
 });

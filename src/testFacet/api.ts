@@ -1,3 +1,4 @@
+import type { SandboxAvailability } from '../core/sandbox/sealedRun';
 import type { OnePasswordStore } from '../adapters/stores/onePasswordStore';
 import type { SecretStorageStore } from '../adapters/stores/secretStorageStore';
 import type { PromptTracker } from '../adapters/vscode/secretEntry';
@@ -79,6 +80,10 @@ export interface AirlockGrantsTestApi {
   runningPids(): number[];
   /** Revokes as the person would from the status bar. */
   revokeAllAsPerson(): number;
+  /** Makes the sandbox probe answer `availability` (undefined: the real probe again). */
+  simulateSandbox(availability: SandboxAvailability | undefined): void;
+  /** How many grants hold an engine session now. */
+  sealedSessions(): number;
   /** Every key and value of the extension's globalState and workspaceState, as JSON (leak scans). */
   stateSnapshot(): string;
 }

@@ -1,6 +1,9 @@
 // The test facet's implementation: built into the test build only. Every use in src/compose sits behind
 // `AIRLOCK_TEST_FACET && …`, which the production build folds to `false`, so nothing here ships
 // (test/unit/scripts/testFacetBundle.test.ts scans the production bundles for these names).
+import type { SandboxAvailabilityCache } from '../adapters/vscode/sandboxAvailability';
+import type { SealedSessions } from '../adapters/node/sealedSessions';
+import { probeSandbox } from '../adapters/node/spawnSealed';
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { holdServiceAccountToken } from '../adapters/stores/onePasswordAuth';
@@ -58,7 +61,7 @@ export function terminalTranscript(limit = 4 * 1024 * 1024): { tap: TerminalTap;
 
 /** The access service as a given client, the terminal transcript, running pids, a state snapshot. */
 export function grantsFacet(
-  feature: { access: AccessService; runner: TaskRunner; leases: LeaseManager },
+  feature: { access: AccessService; runner: TaskRunner; leases: LeaseManager; sandbox: SandboxAvailabilityCache; sessions: SealedSessions },
   transcript: { text(): string },
   state: readonly vscode.Memento[],
 ): Partial<AirlockTestApi> {
@@ -80,6 +83,12 @@ export function grantsFacet(
       terminalText: () => transcript.text(),
       runningPids: () => feature.runner.pids,
       revokeAllAsPerson: () => feature.leases.revokeAll('person'),
+      simulateSandbox: (availability) => {
+        // A machine without the sandbox, without uninstalling it: the probe answers what the test says.
+        feature.sandbox.probe = availability === undefined ? probeSandbox : () => Promise.resolve(availability);
+        feature.sandbox.reset();
+      },
+      sealedSessions: () => feature.sessions.open,
       stateSnapshot: () => JSON.stringify(state.map((memento) => Object.fromEntries(memento.keys().map((key) => [key, memento.get(key)])))),
     },
   };

@@ -89,6 +89,8 @@ interface SecurityLaunch {
   readonly fixture: string;
   readonly trusted: boolean;
   readonly userSettings: Readonly<Record<string, unknown>>;
+  /** Extra environment for the window, made in the launch's folder before it starts. */
+  readonly env?: (root: string) => Record<string, string>;
   readonly files: readonly string[];
 }
 
@@ -99,9 +101,38 @@ const LAUNCHES = (): SecurityLaunch[] => [
   { name: 'security-trusted', fixture: 'hostile', trusted: true, userSettings: PERSON_SETTINGS, files: ['consentIntegrity.test.ts', 'endpointAttacks.test.ts', 'hostileWorkspace.test.ts'] },
   { name: 'security-untrusted', fixture: 'hostile', trusted: false, userSettings: PERSON_SETTINGS, files: ['hostileWorkspace.test.ts'] },
   { name: 'security-canary', fixture: 'runner', trusted: true, userSettings: runnerSettings(), files: ['canaryFlow.test.ts'] },
-  { name: 'security-reaper', fixture: 'runner', trusted: true, userSettings: { ...runnerSettings(), 'airlock.grants.killOnExpiry': true }, files: ['reaper.test.ts'] },
+  { name: 'security-reaper', fixture: 'runner', trusted: true, userSettings: { ...runnerSettings(), 'airlock.grants.killOnExpiry': true, 'airlock.run.sandbox': 'off' }, files: ['reaper.test.ts'] },
+  // The reaper is for unsealed runs (a sealed run's PID namespace dies with it): security-reaper runs them.
+  // Sealed runs for real (bubblewrap + socat): a test CA the extension host trusts (the engine's proxy
+  // checks upstream certificates against the host's trust store, which Node reads once, at start).
+  { name: 'security-sealed', fixture: 'runner', trusted: true, userSettings: SEALED_SETTINGS, files: ['sealedRuns.test.ts'], env: testTls },
   { name: 'security-binding', fixture: 'binding', trusted: true, userSettings: BINDING_SETTINGS, files: ['bindingAttacks.test.ts'] },
 ];
+
+/** Credentials of the sealed-run launch: two host-bound (A for a host never dialled, B for localhost), one in the environment. */
+const SEALED_SETTINGS = {
+  'airlock.credentials': [
+    { name: 'HOST_TOKEN', description: 'Bound to localhost', source: 'secret:HOST_TOKEN', hosts: ['localhost'] },
+    { name: 'OTHER_TOKEN', description: 'Bound to another host', source: 'secret:OTHER_TOKEN', hosts: ['api.example.com'] },
+    { name: 'ENV_TOKEN', description: 'In the environment', source: 'secret:ENV_TOKEN' },
+    { name: 'ASK_TOKEN', description: 'Always asks (card checks)', source: 'secret:ASK_TOKEN' },
+  ],
+  'airlock.policy.allowWithoutConsent': true,
+  'airlock.policy.rules': ['HOST_TOKEN', 'OTHER_TOKEN', 'ENV_TOKEN'].map((credentials) => ({ credentials, command: '*', decision: 'allow' })),
+  'airlock.consent.agentWaitSeconds': 1,
+};
+
+/** Mints a test CA and a `localhost` leaf in the launch's folder; returns the env naming them. */
+function testTls(root: string): Record<string, string> {
+  const dir = join(root, 'tls');
+  mkdirSync(dir, { recursive: true });
+  const ssl = (...args: string[]): void => void spawnSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=airlock test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign');
+  ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/CN=localhost');
+  writeFileSync(join(dir, 'ext'), 'subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
+  ssl('x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'leaf.crt', '-days', '2', '-extfile', 'ext');
+  return { NODE_EXTRA_CA_CERTS: join(dir, 'ca.crt'), AIRLOCK_TEST_TLS_DIR: dir };
+}
 
 async function realHost(canaries: Record<string, string>): Promise<SandboxDirs[]> {
   process.stdout.write('\n── security: real extension host (code-server) ──\n');
@@ -131,7 +162,7 @@ async function realHost(canaries: Record<string, string>): Promise<SandboxDirs[]
       workspace,
       trusted: launch.trusted,
       timeoutMs: 300_000,
-      env: { AIRLOCK_TEST_RESULTS: resultsFile, AIRLOCK_SECURITY_CANARY_FILE: canaryFile, AIRLOCK_SECURITY_FIGURES_DIR: figures, AIRLOCK_TEST_LAUNCH: launch.name },
+      env: { AIRLOCK_TEST_RESULTS: resultsFile, AIRLOCK_SECURITY_CANARY_FILE: canaryFile, AIRLOCK_SECURITY_FIGURES_DIR: figures, AIRLOCK_TEST_LAUNCH: launch.name, ...launch.env?.(dirs.root) },
       onLog: (line) => {
         process.stdout.write(line + '\n');
         appendFileSync(runLog, line + '\n');

@@ -112,6 +112,7 @@ function renderCard(card: Card): { element: HTMLElement; countdown: HTMLElement 
     if (credential.definedOnRemote === true) item.append(el('span', { className: 'workspace-badge', text: 'defined in the remote machine’s settings' }));
     if (credential.description !== '') item.append(el('span', { text: ` — ${credential.description}` }));
     item.append(el('div', { className: 'muted' }, document.createTextNode(`${credential.store}: `), el('span', { className: 'mono', text: credential.reference })));
+    if (credential.delivery !== undefined) item.append(el('div', { className: 'delivery', text: `Travels: ${credential.delivery}`, attrs: { 'aria-label': `How ${credential.name} travels` } }));
     credentialList.append(item);
   }
 
@@ -204,8 +205,29 @@ function renderCard(card: Card): { element: HTMLElement; countdown: HTMLElement 
   choices.append(el('div', { className: 'actions' }, approve, deny, block), status);
   syncControls();
 
-  const element = el('article', { className: 'card', attrs: { 'aria-labelledby': titleId, 'data-request-id': id } }, header, details, insight, choices);
+  const element = el('article', { className: 'card', attrs: { 'aria-labelledby': titleId, 'data-request-id': id } }, header, details, insight, renderSeal(card), choices);
   return { element, countdown };
+}
+
+/** Sealed or not (and the fix), the network allowlist and the write paths. */
+function renderSeal(card: Card): HTMLElement {
+  const section = el('section', { attrs: { 'aria-label': 'Sandbox' } }, el('h3', { text: 'Sandbox' }));
+  if (card.seal !== undefined) {
+    section.append(el('div', { className: card.seal.sealed ? 'sealed' : 'warning', text: card.seal.text, attrs: { role: 'note', 'data-sealed': String(card.seal.sealed) } }));
+  }
+  const hosts = card.network ?? [];
+  const writes = card.writes ?? [];
+  section.append(
+    el('dl', {},
+      ...row('Network', hosts.length === 0
+        ? el('span', { className: 'muted', text: 'no hosts', attrs: { 'aria-label': 'Network allowlist' } })
+        : el('span', { className: 'mono', text: hosts.join(', '), attrs: { 'aria-label': 'Network allowlist' } })),
+      ...row('Writes', writes.length === 0
+        ? el('span', { className: 'muted', text: 'none (the workspace is read-only)', attrs: { 'aria-label': 'Write paths' } })
+        : el('span', { className: 'mono', text: writes.join(', '), attrs: { 'aria-label': 'Write paths' } })),
+    ),
+  );
+  return section;
 }
 
 function limitsText(card: Card): string {

@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import type { Redactor } from '../../core/redaction/redactor';
 import { createLeakDetector, type WriteScanFinding, type WriteScanResult } from '../../core/sandbox/writeScan';
@@ -24,7 +24,7 @@ export const DEFAULT_WRITE_SCAN_LIMITS: WriteScanLimits = { maxFileBytes: 64 * 1
  * `redactor` is built over the grant's credentials — all of them: a host-bound value can still be
  * reflected into the sandbox by a server that echoes it.
  */
-export async function scanWrites(writes: readonly string[], since: number, redactor: Redactor, limits: WriteScanLimits = DEFAULT_WRITE_SCAN_LIMITS): Promise<WriteScanResult> {
+export async function scanWrites(writes: readonly string[], since: number, redactor: Pick<Redactor, 'stream'>, limits: WriteScanLimits = DEFAULT_WRITE_SCAN_LIMITS): Promise<WriteScanResult> {
   const findings: WriteScanFinding[] = [];
   const threshold = since - 2_000;
   let files = 0;
@@ -34,6 +34,10 @@ export async function scanWrites(writes: readonly string[], since: number, redac
       stat = await lstat(path);
     } catch {
       return; // Gone (or never created): nothing to scan.
+    }
+    // A name is as readable to the agent as a file's content (it lists the folder): scan names too.
+    if (path !== root) {
+      for (const credential of scanText(basename(path), redactor)) findings.push({ kind: 'secret', path, credential });
     }
     if (stat.isSymbolicLink()) return;
     if (stat.isDirectory()) {
@@ -67,7 +71,13 @@ export async function scanWrites(writes: readonly string[], since: number, redac
   return findings.length === 0 ? { clean: true, files } : { clean: false, files, findings };
 }
 
-async function scanFile(path: string, redactor: Redactor): Promise<readonly string[]> {
+function scanText(text: string, redactor: Pick<Redactor, 'stream'>): readonly string[] {
+  const detector = createLeakDetector(redactor);
+  detector.push(text);
+  return [...detector.flush()].sort();
+}
+
+async function scanFile(path: string, redactor: Pick<Redactor, 'stream'>): Promise<readonly string[]> {
   const detector = createLeakDetector(redactor);
   const decoder = new StringDecoder('utf8');
   for await (const chunk of createReadStream(path, { highWaterMark: 256 * 1024 })) detector.push(decoder.write(chunk as Buffer));

@@ -192,6 +192,14 @@ export interface SealedSpawnRequest extends Omit<SealedRunRequest, 'credentials'
   readonly shell: string;
   /** Env names of this grant's credentials the run uses (default: all of them). */
   readonly credentials?: readonly string[];
+  /**
+   * This run's values, read at the moment of use (default: the ones the session was opened with, which
+   * a caller that disposes values after each run must not rely on). Host-bound values always come from
+   * the session: the engine holds them for the grant.
+   */
+  readonly secrets?: readonly SealedSecret[];
+  /** Where the command starts, inside `folder` (default: `folder`). */
+  readonly cwd?: string;
 }
 
 export interface SealedChild {
@@ -233,10 +241,11 @@ export async function openSealedSession(secrets: readonly SealedSecret[], option
   return {
     async run(request) {
       if (!open) return fail('session-closed', 'This grant has ended; request access again.');
-      const chosen = request.credentials ?? secrets.map((s) => s.env);
+      const pool = request.secrets ?? secrets;
+      const chosen = request.credentials ?? pool.map((s) => s.env);
       const used: SealedSecret[] = [];
       for (const env of chosen) {
-        const secret = secrets.find((s) => s.env === env);
+        const secret = pool.find((s) => s.env === env);
         if (secret === undefined) return fail('unknown-credential', `${env} is not a credential of this grant.`);
         used.push(secret);
       }
@@ -280,7 +289,7 @@ export async function openSealedSession(secrets: readonly SealedSecret[], option
         env[secret.env] = placeholder !== undefined ? placeholder.sentinel : revealSecret(secret.value, 'spawn');
       }
       const startedAt = Date.now();
-      const child = spawn('/bin/sh', ['-c', wrapped], { cwd: request.folder, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+      const child = spawn('/bin/sh', ['-c', wrapped], { cwd: request.cwd ?? request.folder, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
       const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
         child.once('error', () => {
           cleanup();

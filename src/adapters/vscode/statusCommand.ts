@@ -3,13 +3,13 @@ import type { Log } from '../../core/log';
 import { Commands } from '../../shared/ids';
 
 /** What `Airlock: Show Status` reports; each feature contributes a line. */
-export type StatusLine = () => string;
+export type StatusLine = () => string | Promise<string>;
 
 /** Registers `Airlock: Show Status`: a summary in the output channel and a notification. */
 export function registerStatusCommand(log: Log, channel: vscode.LogOutputChannel, lines: readonly StatusLine[]): vscode.Disposable {
   return vscode.commands.registerCommand(Commands.showStatus, async () => {
     const version = String(vscode.extensions.getExtension('airlock-dev.airlock')?.packageJSON?.version ?? 'dev');
-    const report = [`Airlock ${version} is active.`, ...lines.map((line) => line())];
+    const report = [`Airlock ${version} is active.`, ...(await Promise.all(lines.map((line) => Promise.resolve().then(line).catch((error: unknown) => `(a status line failed: ${error instanceof Error ? error.message : String(error)})`))))];
     for (const line of report) log.info(line);
     channel.show(true);
     void vscode.window.showInformationMessage(report.join(' '));

@@ -4,10 +4,15 @@ import * as vscode from 'vscode';
 import type { Log } from '../../core/log';
 import { OutputBuffer } from '../../core/runner/outputBuffer';
 import { describeReap, type ReapReport } from '../../core/runner/reaper';
-import type { RunResult, Runner, RunSpec, StreamScrubber } from '../../core/runner/runSpec';
+import type { RunResult, Runner, RunSpec, SealedRunSpec, StreamScrubber } from '../../core/runner/runSpec';
 import { TerminalInput, toTerminalNewlines } from '../../core/runner/terminalInput';
 import { RunReaper, type WatchedRun } from '../node/runReaper';
 import { killGroup, spawnWithSecrets } from '../node/spawnWithSecrets';
+import { scanWrites } from '../node/sealedWriteScan';
+import type { SealedSessions } from '../node/sealedSessions';
+import type { SealedSecret } from '../node/spawnSealed';
+import { networkAllowlist } from '../../core/sandbox/sealedRun';
+import { writeScanMessage, type WriteScanResult } from '../../core/sandbox/writeScan';
 
 /** The task type Airlock's runs use (contributed in package.json `taskDefinitions`). */
 export const AIRLOCK_TASK_TYPE = 'airlock';
@@ -21,6 +26,9 @@ const OPEN_TIMEOUT_MS = 30_000;
 
 /** Receives exactly what each run's pseudoterminal wrote (tests only). */
 export type TerminalTap = (runId: string, text: string) => void;
+
+const allowedHosts = (sealed: SealedRunSpec): string[] =>
+  networkAllowlist({ folder: sealed.folder, writes: sealed.writes, network: sealed.network, credentials: sealed.credentials });
 
 /** The person's default shell: VS Code's terminal shell, $SHELL, else /bin/sh. */
 export function defaultShell(): string {
@@ -44,7 +52,51 @@ export class TaskRunner implements Runner, vscode.Disposable {
     private readonly shell: () => string = defaultShell,
     private readonly tap?: TerminalTap,
     private readonly reaper: RunReaper = new RunReaper(),
+    /** Engine sessions per grant; without them a sealed spec cannot run (the access flow refuses first). */
+    private readonly sealed?: SealedSessions,
   ) {}
+
+  /**
+   * Starts a sealed run in its grant's engine session. `done` waits for the sandbox to be gone (every
+   * descendant: its own PID namespace) and the output streams, scans the write paths with the run's
+   * redactor (over all the grant's credentials: a server can echo a host-bound value back), and lets go
+   * of the session.
+   */
+  private async startSealed(
+    spec: RunSpec,
+    sealed: SealedRunSpec,
+    shell: string,
+  ): Promise<{ child: ChildProcessWithoutNullStreams; done: (streams: Promise<unknown>) => Promise<WriteScanResult> }> {
+    if (this.sealed === undefined) throw new Error('Sealed runs are not set up in this window.');
+    const secrets: SealedSecret[] = spec.secrets.map((secret) => {
+      const how = sealed.credentials.find((c) => c.env === secret.env);
+      return { name: secret.credential, env: secret.env, value: secret.value, ...(how?.hosts === undefined ? {} : { hosts: how.hosts, ...(how.bodies === undefined ? {} : { bodies: how.bodies }) }) };
+    });
+    const lease = await this.sealed.acquire(spec.grantId, secrets);
+    let run;
+    try {
+      run = await lease.session.run({ folder: sealed.folder, cwd: spec.cwd, writes: sealed.writes, network: sealed.network, command: spec.command, shell, secrets });
+    } catch (error) {
+      await lease.release();
+      throw error;
+    }
+    if (!run.ok) {
+      await lease.release();
+      throw new Error(run.message);
+    }
+    const { child, exited, writes, startedAt } = run.value;
+    return {
+      child,
+      done: async (streams) => {
+        try {
+          await Promise.all([exited, streams]);
+          return await scanWrites(writes, startedAt, spec.redactor);
+        } finally {
+          await lease.release();
+        }
+      },
+    };
+  }
 
   /** Process ids of the children running now (tests check killOnExpiry with these). */
   get pids(): number[] {
@@ -121,21 +173,42 @@ export class TaskRunner implements Runner, vscode.Disposable {
         if (stop.aborted || settled) return;
         startedAt = performance.now();
         const shell = this.shell();
-        write(`\x1b[2m[Airlock] ${spec.redactor.scrub(spec.command)}  (in ${spec.cwd}, with ${spec.secrets.map((s) => s.credential).join(', ')}; values are hidden)\x1b[0m\r\n`);
+        const how = spec.sealed === undefined ? 'not sealed' : `sealed; network: ${allowedHosts(spec.sealed).join(', ') || 'none'}; writes: ${spec.sealed.writes.join(', ') || 'none'}`;
+        write(`\x1b[2m[Airlock] ${spec.redactor.scrub(spec.command)}  (in ${spec.cwd}, with ${spec.secrets.map((s) => s.credential).join(', ')}; values are hidden; ${how})\x1b[0m\r\n`);
         const marker = this.reaper.newMarker();
-        try {
-          child = spawnWithSecrets({ command: spec.command, cwd: spec.cwd, shell, secrets: spec.secrets, marker });
-        } catch (error) {
-          write(`\x1b[31m[Airlock] could not start ${shell}\x1b[0m\r\n`);
+        const failed = (error: unknown): void => {
+          write(`\x1b[31m[Airlock] could not start ${shell}${spec.sealed === undefined ? '' : ' in the sandbox'}\x1b[0m\r\n`);
           closer.fire(1);
           finish({ error: error instanceof Error ? error : new Error(String(error)) });
+        };
+        if (spec.sealed !== undefined) {
+          void this.startSealed(spec, spec.sealed, shell).then((launched) => {
+            if (stop.aborted || settled) {
+              // Stopped while the sandbox was starting: end it at once.
+              killGroup(launched.child, 'SIGKILL');
+              void launched.done(Promise.resolve()).catch(() => undefined);
+              return;
+            }
+            running(launched.child, undefined, launched.done);
+          }, failed);
           return;
         }
-        const running = child;
+        try {
+          running(spawnWithSecrets({ command: spec.command, cwd: spec.cwd, shell, secrets: spec.secrets, marker }), marker);
+        } catch (error) {
+          failed(error);
+        }
+      };
+
+      /** The child is running: stream, reap (unsealed) or scan (sealed), report. */
+      const running = (started: ChildProcessWithoutNullStreams, marker: string | undefined, sealedDone?: (streams: Promise<unknown>) => Promise<WriteScanResult>): void => {
+        child = started;
+        const running = started;
         this.children.add(running);
         // Nothing outlives the run: what left the process group (setsid, double fork) is found and killed
-        // when the child exits — normal end, cancel, timeout, grant end — or on shutdown.
-        const watch = running.pid === undefined ? undefined : this.reaper.watch(spec.runId, running.pid, marker, (text) => spec.redactor.scrub(text) !== text);
+        // when the child exits — normal end, cancel, timeout, grant end — or on shutdown. A sealed run has
+        // its own PID namespace, which dies with it; the marker-based reaper cannot see into it.
+        const watch = running.pid === undefined || marker === undefined ? undefined : this.reaper.watch(spec.runId, running.pid, marker, (text) => spec.redactor.scrub(text) !== text);
         if (watch !== undefined) this.watched.add(watch);
         let reaped: Promise<ReapReport | undefined> = Promise.resolve(undefined);
         let exitCode: number | null = null;
@@ -179,14 +252,34 @@ export class TaskRunner implements Runner, vscode.Disposable {
             running.stderr.destroy();
           }, STREAM_GRACE_MS).unref?.();
         });
+        const scanned = sealedDone?.(streams);
         void streams.then(() => {
           const waitExit = exited ? Promise.resolve() : new Promise<void>((r) => running.once('exit', () => r()));
           void waitExit.then(async () => {
             const report = await reaped;
+            let writeScan: WriteScanResult | undefined;
+            try {
+              writeScan = await scanned;
+            } catch (error) {
+              // A scan that could not run is a dirty scan: the output is withheld.
+              this.log.error(`Airlock run ${spec.runId}: the write scan failed: ${spec.redactor.scrub(error instanceof Error ? error.message : String(error))}`);
+              writeScan = { clean: false, files: 0, findings: (spec.sealed?.writes ?? []).map((path) => ({ kind: 'unscanned' as const, path, reason: 'the scan failed' })) };
+            }
             const durationMs = Math.round(performance.now() - startedAt);
             const how = exitSignal !== null ? `ended by ${exitSignal}` : `exited with code ${exitCode ?? '?'}`;
             write(`\r\n\x1b[2m[Airlock] ${how} after ${durationMs} ms\x1b[0m\r\n`);
-            finish({ result: { exitCode, signal: exitSignal, output: buffer.text(), truncated: buffer.truncated, durationMs, ...(report === undefined ? {} : { reaped: report.killed }) } });
+            if (writeScan !== undefined && !writeScan.clean) write(`\x1b[31m[Airlock] ${spec.redactor.scrub(writeScanMessage(writeScan)).replace(/\n/g, '\r\n')}\x1b[0m\r\n`);
+            finish({
+              result: {
+                exitCode,
+                signal: exitSignal,
+                output: buffer.text(),
+                truncated: buffer.truncated,
+                durationMs,
+                ...(report === undefined ? {} : { reaped: report.killed }),
+                ...(writeScan === undefined ? {} : { writeScan }),
+              },
+            });
             closer.fire(exitCode ?? 1);
           });
         });

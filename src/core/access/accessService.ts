@@ -18,6 +18,7 @@ import { Requests } from './requests';
 import { Runs } from './runs';
 import type { AccessOutcome, AccessRequestInput, NamedSecret, Progress, RunInput, RunOutcome } from './types';
 import { WorkspaceScope, type WorkspacePort } from './workspaceScope';
+import { NO_SANDBOX, sealFor, type SandboxPort } from './seal';
 
 export type { AccessOutcome, AccessRequestInput, NamedSecret, Progress, RunInput, RunOutcome, RunReport, StopReason } from './types';
 
@@ -44,6 +45,10 @@ export interface AccessDeps {
   readonly live: { add(secrets: readonly NamedSecret[]): { dispose(): void } };
   readonly runner: Runner;
   readonly newId?: () => string;
+  /** Whether this machine can seal a run (default: it cannot). */
+  readonly sandbox?: SandboxPort;
+  /** Tells the person something they must act on (a sealed run wrote a credential into a file). */
+  readonly warn?: (message: string) => void;
 }
 
 /**
@@ -66,6 +71,8 @@ export class AccessService {
     const trail = new AuditTrail(deps.audit, deps.log);
     const scope = new WorkspaceScope(deps.workspace);
     this.scope = scope;
+    const sandbox = deps.sandbox ?? NO_SANDBOX;
+    const seal = async (credentials: readonly Credential[]) => sealFor(deps.limits().sandbox, await sandbox.availability(), credentials);
     this.requests = new Requests({
       clock: deps.clock,
       trail,
@@ -77,6 +84,7 @@ export class AccessService {
       folders: () => scope.folders(),
       ...(deps.insight === undefined ? {} : { insight: (command: string, cwd: string) => deps.insight?.(command, cwd) ?? Promise.resolve(undefined) }),
       newId,
+      seal,
     });
     this.runs = new Runs({
       clock: deps.clock,
@@ -90,6 +98,9 @@ export class AccessService {
       live: deps.live,
       runner: deps.runner,
       newId,
+      seal,
+      folderOf: (cwd) => scope.folderOf(cwd),
+      ...(deps.warn === undefined ? {} : { warn: deps.warn }),
     });
     this.subscription = deps.leases.onEvent((event) => {
       void trail.leaseEvent(event);
@@ -106,7 +117,9 @@ export class AccessService {
   async requestAccess(caller: ClientIdentity, input: AccessRequestInput, progress: Progress, signal: AbortSignal): Promise<AccessOutcome> {
     const cwd = await this.scope.resolve(input.cwd);
     if (!cwd.ok) return this.requests.refuse(caller, input, cwd.code, cwd.message);
-    return this.requests.ask(caller, { ...input, cwd: cwd.value }, progress, signal);
+    const writes = await this.scope.resolveWrites(cwd.value, input.writes);
+    if (!writes.ok) return this.requests.refuse(caller, input, writes.code, writes.message);
+    return this.requests.ask(caller, { ...input, cwd: cwd.value, writes: writes.value, ...(input.network === undefined ? {} : { network: [...new Set(input.network)].sort() }) }, progress, signal);
   }
 
   /** Continues waiting for a pending request; only the client that asked may await it. */
@@ -124,11 +137,15 @@ export class AccessService {
   async run(caller: ClientIdentity, input: RunInput, progress: Progress, signal: AbortSignal): Promise<RunOutcome> {
     const cwd = await this.scope.resolve(input.cwd);
     if (!cwd.ok) return this.runs.refuse(caller, input.command, input.cwd ?? '', cwd.code, cwd.message);
+    const writes = input.writes === undefined ? undefined : await this.scope.resolveWrites(cwd.value, input.writes);
+    if (writes !== undefined && !writes.ok) return this.runs.refuse(caller, input.command, cwd.value, writes.code, writes.message);
     const scope: RunScope = {
       client: caller.id,
       command: input.command,
       cwd: cwd.value,
       ...(input.credentials === undefined ? {} : { credentials: [...new Set(input.credentials)] }),
+      ...(input.network === undefined ? {} : { network: [...new Set(input.network)].sort() }),
+      ...(writes === undefined ? {} : { writes: writes.value }),
     };
     const refuse = (outcome: { code: Parameters<Runs['refuse']>[3]; message: string }, grantId?: string): Promise<RunOutcome> =>
       this.runs.refuse(caller, input.command, cwd.value, outcome.code, outcome.message, grantId);
@@ -145,7 +162,14 @@ export class AccessService {
       if (scope.credentials === undefined || scope.credentials.length === 0) return refuse({ code: 'no-grant', message: MESSAGES['no-grant'] });
       const asked = await this.requests.ask(
         caller,
-        { credentials: scope.credentials, command: input.command, cwd: cwd.value, reason: input.reason ?? '' },
+        {
+          credentials: scope.credentials,
+          command: input.command,
+          cwd: cwd.value,
+          reason: input.reason ?? '',
+          ...(scope.network === undefined ? {} : { network: scope.network }),
+          ...(scope.writes === undefined ? {} : { writes: scope.writes }),
+        },
         progress,
         signal,
       );

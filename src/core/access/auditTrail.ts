@@ -6,6 +6,7 @@ import type { Grant } from '../grants/grant';
 import type { LeaseEvent } from '../grants/leaseManager';
 import type { Log } from '../log';
 import type { RunResult } from '../runner/runSpec';
+import type { WriteScanFinding } from '../sandbox/writeScan';
 
 type ApprovedAnswer = Extract<ConsentAnswer, { decision: 'approved' }>;
 type DecisionBy = Extract<AuditEvent, { type: 'decision' }>['by'];
@@ -57,11 +58,23 @@ export class AuditTrail {
       cwd: grant.cwd,
       expiresAt: new Date(grant.expiresAt).toISOString(),
       maxRuns: grant.maxRuns,
+      ...(grant.network.length === 0 ? {} : { network: grant.network }),
+      ...(grant.writes.length === 0 ? {} : { writes: grant.writes }),
     });
   }
 
-  runStarted(runId: string, grant: Grant, client: ClientId, command: string, cwd: string): Promise<boolean> {
-    return this.append({ type: 'run-started', runId, grantId: grant.id, client, credentials: grant.credentials, command, cwd });
+  runStarted(runId: string, grant: Grant, client: ClientId, command: string, cwd: string, sealed?: boolean): Promise<boolean> {
+    return this.append({ type: 'run-started', runId, grantId: grant.id, client, credentials: grant.credentials, command, cwd, ...(sealed === undefined ? {} : { sealed }) });
+  }
+
+  /** The write scan found credentials (or unreadable files) under a sealed run's write paths. */
+  runWriteLeak(runId: string, grantId: string, findings: readonly WriteScanFinding[]): Promise<boolean> {
+    return this.append({
+      type: 'run-write-leak',
+      runId,
+      grantId,
+      findings: findings.map((f) => (f.kind === 'secret' ? { path: f.path, credential: f.credential } : { path: f.path, unscanned: f.reason })),
+    });
   }
 
   /** `reaped`: processes the run left behind that the runner killed (a count; absent when none). */

@@ -9,7 +9,9 @@ import type { LeaseManager } from '../grants/leaseManager';
 import type { PolicyDecision, PolicyRequest } from '../policy/evaluate';
 import type { PolicyLimits } from '../policy/policy';
 import { STORE_LABELS } from '../secrets/reference';
+import { sealText, type SealDecision } from '../sandbox/sealedRun';
 import type { AuditTrail } from './auditTrail';
+import { allowlistFor, deliveryFor, sealRefusalMessage } from './seal';
 import { lookupCredentials } from './credentialLookup';
 import type { AccessOutcome, AccessRequestInput, Progress } from './types';
 
@@ -29,9 +31,11 @@ export interface RequestsDeps {
   /** What the command really runs (package.json script, make recipe), when known. */
   insight?(command: string, cwd: string): Promise<CommandInsight | undefined>;
   newId(): string;
+  /** Whether runs with these credentials are sealed here, or why not (see seal.ts). */
+  seal(credentials: readonly Credential[]): Promise<SealDecision>;
 }
 
-/** A request whose `cwd` is already resolved to a realpath inside the workspace. */
+/** A request whose `cwd` is already resolved to a realpath inside the workspace, and `writes` to realpaths inside its folder. */
 export type ScopedRequest = AccessRequestInput & { readonly cwd: string };
 
 interface PendingRequest {
@@ -91,6 +95,10 @@ export class Requests {
     if (decision.kind === 'deny') return this.deny(requestId, caller.id, decision.code, decision.message);
     const credentials = lookupCredentials(this.deps.credentials(), names);
     if (!credentials.ok) return this.deny(requestId, caller.id, credentials.code, credentials.message);
+    // Nobody is asked to approve what cannot run: airlock.run.sandbox "required", or a host-bound
+    // credential, on a machine that cannot seal.
+    const seal = await this.deps.seal(credentials.value);
+    if (seal.kind === 'refused') return this.deny(requestId, caller.id, 'sandbox-unavailable', sealRefusalMessage(seal));
     if (decision.kind === 'allow') {
       const { defaultDurationSeconds, maxRuns } = decision.limits;
       const answer: ConsentAnswer = { decision: 'approved', durationSeconds: defaultDurationSeconds, maxRuns, commandMatch: 'exact' };
@@ -110,6 +118,7 @@ export class Requests {
         reference: c.source.raw,
         definedByWorkspace: c.origin === 'workspace',
         ...(c.origin === 'remote' ? { definedOnRemote: true } : {}),
+        delivery: deliveryFor(c, seal),
       })),
       command: input.command,
       cwd: input.cwd,
@@ -118,6 +127,9 @@ export class Requests {
       ...(input.durationSeconds === undefined ? {} : { requestedDurationSeconds: input.durationSeconds }),
       ...(input.maxRuns === undefined ? {} : { requestedMaxRuns: input.maxRuns }),
       ...(insight === undefined ? {} : { insight }),
+      network: allowlistFor(credentials.value, input.network ?? []),
+      writes: [...(input.writes ?? [])],
+      seal: { sealed: seal.kind === 'sealed', text: sealText(seal) },
       createdAt: now,
       deadline: now + this.deps.limits().consentTimeoutSeconds * 1000,
     };
@@ -182,7 +194,18 @@ export class Requests {
     if (approved.decision !== 'approved') throw new Error('unreachable: clampApproval approves');
     if (!(await this.deps.trail.approved(requestId, client, approver, approved))) return auditDown(requestId);
     const { durationSeconds, maxRuns, commandMatch } = approved;
-    const grant = this.deps.leases.issue({ requestId, client, credentials, command: input.command, commandMatch, cwd: input.cwd, durationSeconds, maxRuns });
+    const grant = this.deps.leases.issue({
+      requestId,
+      client,
+      credentials,
+      command: input.command,
+      commandMatch,
+      cwd: input.cwd,
+      durationSeconds,
+      maxRuns,
+      ...(input.network === undefined ? {} : { network: input.network }),
+      ...(input.writes === undefined ? {} : { writes: input.writes }),
+    });
     if (!(await this.deps.trail.grantIssued(grant))) {
       this.deps.leases.revoke(grant.id, 'shutdown');
       return auditDown(requestId);

@@ -7,11 +7,14 @@ import type { LeaseEvent, LeaseManager, RunScope } from '../grants/leaseManager'
 import type { Log } from '../log';
 import type { PolicyLimits } from '../policy/policy';
 import { checkRedactable } from '../redaction/redactor';
-import { runTitle, type RunRedactor, type Runner, type SecretEnv } from '../runner/runSpec';
+import { runTitle, type RunRedactor, type Runner, type SealedRunSpec, type SecretEnv } from '../runner/runSpec';
 import type { SecretReference } from '../secrets/reference';
 import { STORE_LABELS } from '../secrets/reference';
 import type { ResolveOutcome } from '../secrets/store';
+import { writeScanMessage } from '../sandbox/writeScan';
+import type { SealDecision } from '../sandbox/sealedRun';
 import type { AuditTrail } from './auditTrail';
+import { sealedCredentialOf, sealRefusalMessage } from './seal';
 import { lookupCredentials } from './credentialLookup';
 import type { NamedSecret, RunOutcome, StopReason } from './types';
 
@@ -31,6 +34,12 @@ export interface RunsDeps {
   readonly live: { add(secrets: readonly NamedSecret[]): { dispose(): void } };
   readonly runner: Runner;
   newId(): string;
+  /** Whether runs with these credentials are sealed here, or why not (see seal.ts). */
+  seal(credentials: readonly Credential[]): Promise<SealDecision>;
+  /** The workspace folder that holds `cwd`. */
+  folderOf(cwd: string): string | undefined;
+  /** Tells the person something they must act on. */
+  warn?(message: string): void;
 }
 
 interface ActiveRun {
@@ -60,6 +69,15 @@ export class Runs {
     const refuse = (code: RunRefusalCode, message: string): Promise<RunOutcome> => this.refuse(caller, scope.command, scope.cwd, code, message, grant.id);
     const credentials = lookupCredentials(this.deps.credentials(), grant.credentials);
     if (!credentials.ok) return refuse(credentials.code, credentials.message);
+    // Checked again at run time: the machine or the setting may have changed since the approval.
+    const seal = await this.deps.seal(credentials.value);
+    if (seal.kind === 'refused') return refuse('sandbox-unavailable', sealRefusalMessage(seal));
+    const folder = this.deps.folderOf(scope.cwd);
+    const sealed: SealedRunSpec | undefined =
+      seal.kind === 'sealed' && folder !== undefined
+        ? { folder, network: scope.network ?? grant.network, writes: scope.writes ?? grant.writes, credentials: credentials.value.map(sealedCredentialOf) }
+        : undefined;
+    if (seal.kind === 'sealed' && sealed === undefined) return refuse('cwd-outside-workspace', MESSAGES['no-workspace']);
 
     // Values are read at the moment of use, and only for this run.
     const outcomes = await this.deps.stores.resolveAll(credentials.value.map((c) => c.source), signal);
@@ -88,7 +106,7 @@ export class Runs {
       return refuse(consumed.code, consumed.message);
     }
     const runId = this.deps.newId();
-    if (!(await this.deps.trail.runStarted(runId, grant, caller.id, scope.command, scope.cwd))) {
+    if (!(await this.deps.trail.runStarted(runId, grant, caller.id, scope.command, scope.cwd, sealed !== undefined))) {
       disposeAll();
       return refuse('audit-unavailable', MESSAGES['audit-unavailable']);
     }
@@ -103,6 +121,7 @@ export class Runs {
     const onCancel = (): void => stop.abort('cancelled');
     signal.addEventListener('abort', onCancel, { once: true });
     if (signal.aborted) stop.abort('cancelled');
+    const redactor = this.deps.redactor(named);
     try {
       const result = await this.deps.runner.run(
         {
@@ -112,8 +131,9 @@ export class Runs {
           cwd: scope.cwd,
           title: runTitle(scope.command, CLIENT_LABELS[caller.id], secrets.length, grant.expiresAt),
           secrets,
-          redactor: this.deps.redactor(named),
+          redactor,
           outputLimitBytes: limits.outputLimitKiB * 1024,
+          ...(sealed === undefined ? {} : { sealed }),
         },
         stop.signal,
       );
@@ -125,9 +145,19 @@ export class Runs {
       } else {
         await this.deps.trail.runFinished(runId, grant.id, result, stoppedBy === 'timeout');
       }
+      if (result.writeScan !== undefined && !result.writeScan.clean) {
+        // A file under the write paths holds a credential (or could not be read): the agent, which can
+        // read those files, gets an error instead of the output; the person is told which file and which
+        // credential. Paths are scrubbed too: a file's name can carry a value.
+        const findings = result.writeScan.findings.map((f) => ({ ...f, path: redactor.scrub(f.path) }));
+        await this.deps.trail.runWriteLeak(runId, grant.id, findings);
+        const message = redactor.scrub(writeScanMessage({ ...result.writeScan, findings }));
+        this.deps.warn?.(`Airlock: a sealed run of "${redactor.scrub(scope.command)}" wrote a credential into a file. ${message}`);
+        return { status: 'refused', code: 'secret-written', message };
+      }
       const current = this.deps.leases.get(grant.id);
-      // The reaped count is for the audit only: the tool's output schema does not carry it.
-      const { reaped: _reaped, ...ran } = result;
+      // The reaped count and the scan are for the audit only: the tool's output schema does not carry them.
+      const { reaped: _reaped, writeScan: _scan, ...ran } = result;
       return {
         status: 'finished',
         report: {

@@ -15,6 +15,10 @@ export interface AccessRequestInput {
   readonly reason: string;
   readonly durationSeconds?: number | undefined;
   readonly maxRuns?: number | undefined;
+  /** Hosts the command may reach besides its credentials' hosts (sealed runs). */
+  readonly network?: readonly string[] | undefined;
+  /** Paths the command may write, relative to cwd or absolute (sealed runs). */
+  readonly writes?: readonly string[] | undefined;
 }
 
 export interface RunInput {
@@ -25,6 +29,9 @@ export interface RunInput {
   readonly timeoutSeconds?: number | undefined;
   /** Shown to the person when the run has to ask first. */
   readonly reason?: string | undefined;
+  /** Omitted: the grant's. Given: must be within the grant's (a run may narrow, never widen). */
+  readonly network?: readonly string[] | undefined;
+  readonly writes?: readonly string[] | undefined;
 }
 
 export type Progress = (message: string, progress: number, total?: number) => void;

@@ -152,9 +152,12 @@ function describe(event: AuditEvent): string {
     }
     case 'grant-issued':
       return `grant ${show(event.grantId)} for ${show(event.client)}: ${list(event.credentials)}, ${event.commandMatch} ${show(event.command)} in ${show(event.cwd)}, ` +
-        `expires ${show(event.expiresAt)}, ${event.maxRuns === null ? 'unlimited runs' : `${event.maxRuns} run(s)`}`;
+        `expires ${show(event.expiresAt)}, ${event.maxRuns === null ? 'unlimited runs' : `${event.maxRuns} run(s)`}` +
+        `${event.network !== undefined && event.network.length > 0 ? `, network ${list(event.network)}` : ''}${event.writes !== undefined && event.writes.length > 0 ? `, writes ${list(event.writes)}` : ''}`;
     case 'run-started':
-      return `run ${show(event.runId)} of ${show(event.command)} in ${show(event.cwd)} with ${list(event.credentials)} for ${show(event.client)} [grant ${show(event.grantId)}]`;
+      return `run ${show(event.runId)} of ${show(event.command)} in ${show(event.cwd)} with ${list(event.credentials)} for ${show(event.client)}${event.sealed === undefined ? '' : event.sealed ? ', sealed' : ', not sealed'} [grant ${show(event.grantId)}]`;
+    case 'run-write-leak':
+      return `run ${show(event.runId)} WROTE A CREDENTIAL: ${event.findings.map((f) => `${show(f.path)} (${f.credential !== undefined ? show(f.credential) : `not scanned: ${show(f.unscanned)}`})`).join(', ')} [grant ${show(event.grantId)}]`;
     case 'run-finished':
       return `run ${show(event.runId)} ended: ${event.exitCode !== null ? `exit ${event.exitCode}` : `signal ${show(event.signal)}`} after ${event.durationMs} ms` +
         `${event.timedOut ? ' (timed out)' : ''} [grant ${show(event.grantId)}]`;

@@ -40,6 +40,7 @@ export function toCard(request: ConsentRequest): Card {
       reference: cap(credential.reference, 1024),
       definedByWorkspace: credential.definedByWorkspace,
       ...(credential.definedOnRemote === true ? { definedOnRemote: true } : {}),
+      ...(credential.delivery === undefined ? {} : { delivery: cap(credential.delivery, 600) }),
     })),
     command: whole(request.command, MAX_SHOWN_COMMAND_CHARS, 'command'),
     cwd: whole(request.cwd, MAX_SHOWN_PATH_CHARS, 'folder'),
@@ -57,6 +58,11 @@ export function toCard(request: ConsentRequest): Card {
             ...(request.insight.file === undefined ? {} : { file: cap(request.insight.file, 4096) }),
           },
         }),
+    // Where the command may connect and write is shown whole, like the command: never cut, never sliced
+    // (the MCP input schema bounds how many there are).
+    ...(request.network === undefined ? {} : { network: request.network.map((host) => whole(host, 253, 'host')) }),
+    ...(request.writes === undefined ? {} : { writes: request.writes.map((path) => whole(path, MAX_SHOWN_PATH_CHARS, 'write path')) }),
+    ...(request.seal === undefined ? {} : { seal: { sealed: request.seal.sealed, text: cap(request.seal.text, 1000) } }),
     createdAt: request.createdAt,
     deadline: request.deadline,
   };

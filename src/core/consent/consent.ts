@@ -12,6 +12,8 @@ export interface ConsentCredential {
   readonly definedByWorkspace: boolean;
   /** Defined only in a remote machine's settings (which an agent there can write). */
   readonly definedOnRemote?: boolean;
+  /** How it travels: "sent only to api.example.com — the command sees a placeholder" / "in the command's environment". */
+  readonly delivery?: string;
 }
 
 /** What the command really runs, e.g. the package.json script body behind `npm run deploy`. */
@@ -48,6 +50,12 @@ export interface ConsentRequest {
   readonly requestedDurationSeconds?: number;
   readonly requestedMaxRuns?: number;
   readonly insight?: CommandInsight;
+  /** The run's network allowlist: the credentials' hosts and the hosts the request names. */
+  readonly network?: readonly string[];
+  /** Realpaths the command may write (the rest of the workspace is read-only when sealed). */
+  readonly writes?: readonly string[];
+  /** Whether runs under this grant are sealed, or why not and the fix. */
+  readonly seal?: { readonly sealed: boolean; readonly text: string };
   readonly createdAt: number;
   /** Unanswered by then → denied (`airlock.consent.timeoutSeconds`). */
   readonly deadline: number;

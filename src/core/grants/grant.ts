@@ -16,6 +16,10 @@ export interface Grant {
   /** null: unlimited within the duration. */
   readonly maxRuns: number | null;
   readonly runsUsed: number;
+  /** Hosts the runs may reach besides the credentials' hosts (sealed runs); sorted. */
+  readonly network: readonly string[];
+  /** Realpaths the runs may write (sealed runs); sorted. */
+  readonly writes: readonly string[];
 }
 
 /** Runs left under a grant; null when unlimited within the duration. */
@@ -32,6 +36,8 @@ export interface GrantSummary {
   /** ISO 8601. */
   readonly expiresAt: string;
   readonly runsLeft: number | null;
+  readonly network: readonly string[];
+  readonly writes: readonly string[];
 }
 
 /** GrantSummary as the MCP tools declare it (list_grants, request_access, await_access). */
@@ -44,6 +50,8 @@ export const grantSummarySchema = z.object({
   cwd: z.string(),
   expiresAt: z.string().describe('ISO 8601.'),
   runsLeft: z.number().nullable().describe('null: unlimited until it expires.'),
+  network: z.array(z.string()).readonly().describe('Hosts runs may reach besides the credentials\' hosts (sealed runs).'),
+  writes: z.array(z.string()).readonly().describe('Paths runs may write (sealed runs); the rest of the workspace is read-only.'),
 });
 
 export const summariseGrant = (grant: Grant): GrantSummary => ({
@@ -55,4 +63,6 @@ export const summariseGrant = (grant: Grant): GrantSummary => ({
   cwd: grant.cwd,
   expiresAt: new Date(grant.expiresAt).toISOString(),
   runsLeft: runsLeft(grant),
+  network: [...grant.network],
+  writes: [...grant.writes],
 });

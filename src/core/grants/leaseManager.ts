@@ -18,6 +18,9 @@ export type LeaseEvent =
 /** What the lease manager needs to issue a grant: the grant's bindings, and a duration instead of times. */
 export interface IssueGrant extends Pick<Grant, 'requestId' | 'client' | 'credentials' | 'command' | 'commandMatch' | 'cwd' | 'maxRuns'> {
   readonly durationSeconds: number;
+  /** Default none. */
+  readonly network?: readonly string[];
+  readonly writes?: readonly string[];
 }
 
 export type { GrantRefusal };
@@ -28,6 +31,9 @@ export interface RunScope {
   readonly command: string;
   readonly cwd: string;
   readonly credentials?: readonly string[];
+  /** Omitted: the grant's. Given: must be within the grant's. */
+  readonly network?: readonly string[];
+  readonly writes?: readonly string[];
 }
 
 const sameSet = (a: readonly string[], b: readonly string[]): boolean => {
@@ -77,6 +83,8 @@ export class LeaseManager {
       expiresAt: now + Math.round(request.durationSeconds * 1000),
       maxRuns: request.maxRuns,
       runsUsed: 0,
+      network: [...new Set(request.network ?? [])].sort(),
+      writes: [...new Set(request.writes ?? [])].sort(),
     };
     const timer = this.clock.schedule(grant.expiresAt - now, () => this.end(grant.id, { type: 'expired', why: 'time' }));
     this.leases.set(grant.id, { grant, timer });
@@ -168,6 +176,15 @@ export class LeaseManager {
     }
     if (scope.credentials !== undefined && !sameSet(scope.credentials, grant.credentials)) {
       return fail('credentials-not-covered', `Grant "${grant.id}" covers exactly these credentials: ${grant.credentials.join(', ')}.`);
+    }
+    // A run may narrow the approved network and write paths, never widen them.
+    const extraHosts = (scope.network ?? []).filter((host) => !grant.network.includes(host));
+    if (extraHosts.length > 0) {
+      return fail('network-not-covered', `Grant "${grant.id}" does not allow the host(s) ${extraHosts.join(', ')}; it allows ${grant.network.length === 0 ? 'no hosts beyond its credentials\' hosts' : grant.network.join(', ')}. Ask again with request_access naming them in "network".`);
+    }
+    const extraWrites = (scope.writes ?? []).filter((path) => !grant.writes.includes(path));
+    if (extraWrites.length > 0) {
+      return fail('writes-not-covered', `Grant "${grant.id}" does not allow writing ${extraWrites.join(', ')}; it allows ${grant.writes.length === 0 ? 'no write paths' : grant.writes.join(', ')}. Ask again with request_access naming them in "writes".`);
     }
     return ok(grant);
   }

@@ -10,6 +10,7 @@ import {
   scalarSchema,
   SETTING_SPECS,
   type BooleanSpec,
+  type EnumSpec,
   type IntegerSpec,
   type SettingSpec,
   type StringSpec,
@@ -155,6 +156,24 @@ export function parsePolicy(layers: SettingsLayers): ParsedPolicy {
     return userScalar(spec);
   };
 
+  /** An enum whose workspace value counts only when it is the strictest (last) one. */
+  const strictestEnum = <T extends string>(spec: EnumSpec<T>): T => {
+    let value = userScalar(spec);
+    const strictest = spec.enum[spec.enum.length - 1];
+    for (const layer of tightening) {
+      if (!has(layer.values, spec.key)) continue;
+      const raw = layer.values[spec.key];
+      if (!spec.enum.includes(raw as T)) {
+        report(spec.key, `${spec.key} in ${layer.where} is invalid and was ignored: use ${spec.enum.map((v) => show(v)).join(', ')}.`);
+      } else if (raw !== strictest) {
+        report(spec.key, `ignored: ${layer.where} can only raise ${spec.key} to ${show(strictest)}, not set it to ${show(raw)}. Change it in your user settings instead.`);
+      } else {
+        value = raw as T;
+      }
+    }
+    return value;
+  };
+
   const maxDurationSeconds = limitedInteger(SETTING_SPECS.maxDurationSeconds);
   const limits: PolicyLimits = {
     maxDurationSeconds,
@@ -166,6 +185,7 @@ export function parsePolicy(layers: SettingsLayers): ParsedPolicy {
     allowPrefix: limitedBoolean(SETTING_SPECS.allowPrefixGrants),
     outputLimitKiB: limitedInteger(SETTING_SPECS.outputLimitKiB),
     maxRunTimeoutSeconds: limitedInteger(SETTING_SPECS.maxRunTimeoutSeconds),
+    sandbox: strictestEnum(SETTING_SPECS.runSandbox),
   };
   // Trimmed: the account is typed by hand ("my.1password.com "); blank means not configured.
   const account = userOnlyString(SETTING_SPECS.onePasswordAccount).trim();
@@ -225,21 +245,61 @@ function parseCredentials(user: Layer, workspaceLayers: readonly Layer[], report
         report(key, `${at} (${name}) was ignored: its "source" is not a valid reference. ${source.message}`);
         continue;
       }
+      const { hosts, bodies } = entry.data;
+      if (bodies !== undefined && hosts === undefined) {
+        report(key, `${at} (${name}): "bodies" applies only with "hosts" and was ignored.`);
+      }
       const existing = byName.get(name);
       if (existing !== undefined) {
         if (existing.origin !== origin) {
           if (existing.source.raw !== source.value.raw || existing.env !== env.value) {
             report(key, `ignored: ${layer.where} cannot change where ${name} comes from or which variable it sets (your user settings define it); the workspace entry ${at} was ignored.`);
+          } else if (hosts !== undefined || bodies !== undefined) {
+            const narrowed = narrowDelivery(existing, hosts, bodies);
+            if (narrowed.ok) byName.set(name, narrowed.credential);
+            else report(key, `ignored: ${at} ${narrowed.why}; a workspace may only narrow how ${name} travels (your user settings define it).`);
           }
         } else {
           report(key, `${at} was ignored: ${name} is already defined earlier in ${layer.where}. Remove the duplicate.`);
         }
         continue;
       }
-      byName.set(name, { name, description, env: env.value, source: source.value, origin });
+      byName.set(name, {
+        name,
+        description,
+        env: env.value,
+        source: source.value,
+        origin,
+        ...(hosts === undefined ? {} : { hosts: [...new Set(hosts)].sort(), ...(bodies === undefined ? {} : { bodies }) }),
+      });
     }
   }
   return [...byName.values()];
+}
+
+/**
+ * A workspace entry for a credential the person's user settings define may only narrow its delivery:
+ * fewer of the user's hosts, or headers only where the user allowed bodies. It can never add a host (that
+ * would send the person's value to a server the repository chose), never bind an env-delivered
+ * credential to hosts of its choosing, and never turn on body substitution.
+ */
+function narrowDelivery(user: Credential, hosts: readonly string[] | undefined, bodies: boolean | undefined): { ok: true; credential: Credential } | { ok: false; why: string } {
+  if (hosts !== undefined) {
+    if (user.hosts === undefined) return { ok: false, why: 'names hosts for a credential your user settings deliver in the environment' };
+    const extra = hosts.filter((host) => !user.hosts?.includes(host));
+    if (extra.length > 0) return { ok: false, why: `adds host(s) ${extra.join(', ')}` };
+  }
+  if (bodies === true && user.bodies !== true) return { ok: false, why: 'turns on body substitution' };
+  const narrowedHosts = hosts === undefined ? user.hosts : [...new Set(hosts)].sort();
+  const narrowedBodies = bodies === undefined ? user.bodies : bodies;
+  return {
+    ok: true,
+    credential: {
+      ...user,
+      ...(narrowedHosts === undefined ? {} : { hosts: narrowedHosts }),
+      ...(narrowedHosts === undefined || narrowedBodies === undefined ? {} : { bodies: narrowedBodies }),
+    },
+  };
 }
 
 function parseRules(layer: Layer, report: Report): RuleLayer {

@@ -1,4 +1,5 @@
 import type { Credential } from '../credentials';
+import type { SandboxMode } from '../sandbox/sealedRun';
 import type { Pattern } from './pattern';
 import type { Decision } from './schema';
 
@@ -41,6 +42,8 @@ export interface PolicyLimits {
   readonly allowPrefix: boolean;
   readonly outputLimitKiB: number;
   readonly maxRunTimeoutSeconds: number;
+  /** `airlock.run.sandbox` (a workspace can only have raised it to `required`). */
+  readonly sandbox: SandboxMode;
 }
 
 /** Everything Airlock's settings say, parsed once, typed, with workspace values already constrained. */

@@ -1,5 +1,9 @@
 import { z } from 'zod';
 import { Settings } from '../../shared/ids';
+import { isDomainName, type SandboxMode } from '../sandbox/sealedRun';
+
+/** `airlock.run.sandbox`, loosest first. */
+export const SANDBOX_MODES: readonly SandboxMode[] = ['off', 'whenAvailable', 'required'];
 
 /**
  * Every Airlock setting: key, VS Code scope, JSON type, default and bounds. package.json
@@ -19,7 +23,9 @@ export type WorkspaceRule =
   /** Only the person's user settings count; any workspace value is ignored and reported. */
   | 'never'
   /** Parsed specially (credentials, rules). */
-  | 'merge';
+  | 'merge'
+  /** An enum ordered loosest → strictest: a workspace value is honoured only when it is the strictest one. */
+  | 'strictest-only';
 
 interface SettingSpecBase {
   readonly key: string;
@@ -46,7 +52,14 @@ export interface ArraySpec extends SettingSpecBase {
   readonly type: 'array';
   readonly default: readonly never[];
 }
-export type SettingSpec = IntegerSpec | BooleanSpec | StringSpec | ArraySpec;
+export interface EnumSpec<T extends string = string> extends SettingSpecBase {
+  readonly type: 'string';
+  /** Loosest first, strictest last. */
+  readonly enum: readonly T[];
+  readonly default: T;
+  readonly maxLength: number;
+}
+export type SettingSpec = IntegerSpec | BooleanSpec | StringSpec | ArraySpec | EnumSpec;
 
 const integer = (key: string, scope: SettingScope, workspace: WorkspaceRule, def: number, minimum: number, maximum: number): IntegerSpec =>
   ({ key, scope, workspace, type: 'integer', default: def, minimum, maximum });
@@ -72,6 +85,16 @@ export const SETTING_SPECS = {
   onePasswordAccount: { key: Settings.onePasswordAccount, scope: 'application', workspace: 'never', type: 'string', default: '', maxLength: 256 } satisfies StringSpec,
   onePasswordTimeoutSeconds: integer(Settings.onePasswordTimeoutSeconds, 'application', 'never', 30, 1, 600),
   auditMaxFileSizeMiB: integer(Settings.auditMaxFileSizeMiB, 'application', 'never', 10, 1, 1024),
+  // User/application scope; a workspace may only raise it to `required` (strictest-only).
+  runSandbox: {
+    key: Settings.runSandbox,
+    scope: 'application',
+    workspace: 'strictest-only',
+    type: 'string',
+    enum: SANDBOX_MODES,
+    default: 'whenAvailable',
+    maxLength: 16,
+  } satisfies EnumSpec<SandboxMode>,
 } as const;
 
 export type SettingName = keyof typeof SETTING_SPECS;
@@ -85,7 +108,7 @@ export function scalarSchema(spec: SettingSpec): z.ZodType<unknown> {
     case 'boolean':
       return z.boolean();
     case 'string':
-      return z.string().max(spec.maxLength);
+      return 'enum' in spec ? z.enum(spec.enum as [string, ...string[]]) : z.string().max(spec.maxLength);
     case 'array':
       return z.array(z.unknown()).max(MAX_ENTRIES);
   }
@@ -101,6 +124,14 @@ export const credentialEntrySchema = z.strictObject({
   description: z.string().max(500, 'must be at most 500 characters').default(''),
   env: z.string().optional(),
   source: z.string(),
+  /** Host-bound delivery: the command sees a placeholder; the sandbox's proxy sends the value only to these hosts. */
+  hosts: z
+    .array(z.string().refine(isDomainName, 'must be a lowercase domain name such as "api.example.com" or "*.example.com" (no IP address, port, scheme or path)'))
+    .min(1, 'must name at least one host (omit "hosts" for delivery in the environment)')
+    .max(32, 'must name at most 32 hosts')
+    .optional(),
+  /** Host-bound only: substitute in request bodies as well as headers. */
+  bodies: z.boolean().optional(),
 });
 export type CredentialEntry = z.output<typeof credentialEntrySchema>;
 

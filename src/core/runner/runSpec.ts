@@ -1,4 +1,18 @@
 import type { SecretValue } from '../secrets/secretValue';
+import type { SealedCredential } from '../sandbox/sealedRun';
+import type { WriteScanResult } from '../sandbox/writeScan';
+
+/** A sealed run's terms (see src/core/sandbox/sealedRun.ts): absent, the run is not sealed. */
+export interface SealedRunSpec {
+  /** The workspace folder that holds `cwd` (write paths lie inside it). */
+  readonly folder: string;
+  /** Hosts the request names; the credentials' own hosts are added by the engine. */
+  readonly network: readonly string[];
+  /** Realpaths the command may write; everything else is read-only. */
+  readonly writes: readonly string[];
+  /** How each credential travels, by env name. */
+  readonly credentials: readonly SealedCredential[];
+}
 
 /** A streaming scrubber for one output stream (the core redactor's `stream()` has this shape). */
 export interface StreamScrubber {
@@ -38,6 +52,8 @@ export interface RunSpec {
   readonly redactor: RunRedactor;
   /** The agent gets the last this-many bytes of (scrubbed) output. */
   readonly outputLimitBytes: number;
+  /** Present: run in the sandbox with these terms, then scan the write paths. */
+  readonly sealed?: SealedRunSpec;
 }
 
 export interface RunResult {
@@ -49,6 +65,8 @@ export interface RunResult {
   readonly durationMs: number;
   /** Processes of the run still alive after its child exited (setsid, double fork…), killed by the runner. */
   readonly reaped?: number;
+  /** Sealed runs: what the after-run scan of the write paths found. */
+  readonly writeScan?: WriteScanResult;
 }
 
 /**

@@ -16,7 +16,7 @@ const MARKER = /\[redacted:([^\]]+)\]/g;
 /** A rewrite without a marker cannot happen with the core redactor; reported rather than ignored. */
 export const UNKNOWN = '(unknown credential)';
 
-export function createLeakDetector(redactor: Redactor): LeakDetector {
+export function createLeakDetector(redactor: Pick<Redactor, 'stream'>): LeakDetector {
   const stream = redactor.stream();
   const found = new Set<string>();
   // Input not yet matched against output: the redactor holds back at most a pattern's length, so this

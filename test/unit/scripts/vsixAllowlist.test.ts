@@ -32,8 +32,19 @@ describe('VSIX allowlist check (scripts/lib/vsix.ts)', () => {
     const patterns = allowlistPatterns(readFileSync(join(__dirname, '../../../.vscodeignore'), 'utf8'));
     // dist/extension.js requires dist/features.js just after activation, which requires the others lazily
     // (endpointService.ts, onePasswordStore.ts, secretScanLoader.ts) or launches them.
-    for (const file of ['dist/extension.js', 'dist/features.js', 'dist/mcp-endpoint.js', 'dist/secret-scan.js', 'dist/onepassword-sdk.js', 'dist/core_bg.wasm', 'dist/bridge.js']) {
+    // features.js imports the sandbox engine's bundle on the first sealed run; it finds its helpers beside it.
+    for (const file of ['dist/extension.js', 'dist/features.js', 'dist/mcp-endpoint.js', 'dist/secret-scan.js', 'dist/onepassword-sdk.js', 'dist/core_bg.wasm', 'dist/bridge.js', 'dist/engine/dist/sandbox/index.mjs', 'dist/engine/vendor/seccomp/x64/apply-seccomp', 'dist/engine/vendor/srt-win/x64/srt-win.exe']) {
       assert.ok(patterns.some((pattern) => minimatch(file, pattern, { dot: true })), `${file} is not allowlisted`);
     }
+    // Source maps and the engine's development files never ship.
+    for (const file of ['dist/engine/dist/sandbox/index.mjs.map', 'dist/engine/vendor/seccomp/build.ts']) {
+      assert.ok(!patterns.some((pattern) => minimatch(file, pattern, { dot: true })), `${file} is allowlisted`);
+    }
+  });
+
+  it('the bundles features.js imports at run time are the ones the build writes (dist/engine for the sandbox engine)', () => {
+    const build = readFileSync(join(__dirname, '../../../scripts/build.mjs'), 'utf8');
+    assert.match(build, /ENGINE_DIR = 'engine'/);
+    assert.match(build, /\/dist\/sandbox\/index\.mjs/);
   });
 });

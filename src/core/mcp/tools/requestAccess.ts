@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AccessOutcome, AccessRequestInput, Progress } from '../../access/accessService';
-import { accessOutput, accessToolResult, commandInput, credentialNames, cwdInput, reasonInput } from '../../access/inputSchemas';
+import { accessOutput, accessToolResult, commandInput, credentialNames, cwdInput, networkInput, reasonInput, writesInput } from '../../access/inputSchemas';
 import type { ClientIdentity } from '../../clients';
 import { Settings } from '../../../shared/ids';
 import { tool, type AnyToolDefinition } from '../toolDefinition';
@@ -20,6 +20,8 @@ export function requestAccessTool(deps: RequestAccessDeps): AnyToolDefinition {
       'and gives you the exit code and scrubbed output.',
       'The grant is bound to the exact command string, the working folder, your client, a duration and a run count;',
       'any other command (e.g. printenv) is refused under it.',
+      'Where the machine allows, runs are sealed: the workspace is read-only except the paths you name in "writes",',
+      'and the network reaches only the hosts you name in "network" plus the credentials\' own hosts.',
       'Results: approved (grantId, binding, expiry, runs left); pending (the person has not answered within the wait',
       `set by ${Settings.agentWaitSeconds} — call await_access with requestId); or an error result when denied`,
       '(do not retry unless asked).',
@@ -32,6 +34,8 @@ export function requestAccessTool(deps: RequestAccessDeps): AnyToolDefinition {
         reason: reasonInput,
         durationSeconds: z.number().int().min(1).max(604_800).optional().describe('How long you need it; policy and the person may shorten it.'),
         maxRuns: z.number().int().min(1).max(10_000).optional().describe('How many runs you need; the person may lower it.'),
+        network: networkInput.optional(),
+        writes: writesInput.optional(),
       })
       .strict(),
     outputSchema: accessOutput,
@@ -46,6 +50,8 @@ export function requestAccessTool(deps: RequestAccessDeps): AnyToolDefinition {
           reason: args.reason,
           durationSeconds: args.durationSeconds,
           maxRuns: args.maxRuns,
+          network: args.network,
+          writes: args.writes,
         },
         (message, progress, total) => context.progress(message, progress, total),
         context.signal,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Progress, RunInput, RunOutcome } from '../../access/accessService';
-import { commandInput, credentialNames, cwdInput, reasonInput } from '../../access/inputSchemas';
+import { commandInput, credentialNames, cwdInput, networkInput, reasonInput, writesInput } from '../../access/inputSchemas';
 import type { ClientIdentity } from '../../clients';
 import { tool, type AnyToolDefinition } from '../toolDefinition';
 
@@ -41,6 +41,8 @@ export function runTool(deps: RunDeps): AnyToolDefinition {
         credentials: credentialNames.optional().describe('Credentials to ask for when you hold no grant for this command.'),
         reason: reasonInput.optional(),
         timeoutSeconds: z.number().int().min(1).max(86_400).optional().describe('Kill the command after this long (policy caps it).'),
+        network: networkInput.optional(),
+        writes: writesInput.optional(),
       })
       .strict(),
     outputSchema: runOutput,
@@ -55,6 +57,8 @@ export function runTool(deps: RunDeps): AnyToolDefinition {
           credentials: args.credentials,
           reason: args.reason,
           timeoutSeconds: args.timeoutSeconds,
+          network: args.network,
+          writes: args.writes,
         },
         (m, p, t) => context.progress(m, p, t),
         context.signal,

@@ -1,3 +1,5 @@
+import type { SandboxAvailability } from '../../../../src/core/sandbox/sealedRun';
+import type { WriteScanResult } from '../../../../src/core/sandbox/writeScan';
 import { strict as assert } from 'node:assert';
 import { AccessService, type AccessDeps } from '../../../../src/core/access/accessService';
 import type { AuditEvent, AuditSink } from '../../../../src/core/audit/events';
@@ -27,6 +29,7 @@ const policyLimits: PolicyLimits = {
   consentTimeoutSeconds: 120,
   agentWaitSeconds: 45,
   killOnExpiry: false,
+  sandbox: 'whenAvailable',
   outputLimitKiB: 64,
   maxRunTimeoutSeconds: 600,
   allowPrefix: true,
@@ -77,6 +80,7 @@ class FakeRunner implements Runner {
   constructor(
     private readonly audit: FakeAudit,
     private readonly print?: string,
+    private readonly writeScan?: WriteScanResult,
   ) {}
   run(spec: RunSpec, stop: AbortSignal): Promise<RunResult> {
     assert.equal(this.audit.events.at(-1)?.type, 'run-started', 'run-started is audited before the spawn');
@@ -86,7 +90,7 @@ class FakeRunner implements Runner {
     if (this.print !== undefined) {
       const stream = spec.redactor.stream();
       const output = stream.push(this.print) + stream.flush();
-      return Promise.resolve({ exitCode: 0, signal: null, output, truncated: false, durationMs: 12 });
+      return Promise.resolve({ exitCode: 0, signal: null, output, truncated: false, durationMs: 12, ...(this.writeScan === undefined ? {} : { writeScan: this.writeScan }) });
     }
     return new Promise((resolve) => {
       this.finishers.push(resolve);
@@ -104,6 +108,9 @@ interface Options {
   values?: Record<string, string>;
   print?: string;
   limits?: Partial<PolicyLimits>;
+  sandbox?: SandboxAvailability;
+  credentials?: Credential[];
+  writeScan?: WriteScanResult;
 }
 
 function setup(options: Options = {}) {
@@ -113,7 +120,8 @@ function setup(options: Options = {}) {
   const leases = new LeaseManager(clock, newId);
   const audit = new FakeAudit();
   const consent = new FakeConsent();
-  const runner = new FakeRunner(audit, options.print);
+  const runner = new FakeRunner(audit, options.print, options.writeScan);
+  const warnings: string[] = [];
   const resolved: SecretValue[] = [];
   const liveAdds: string[][] = [];
   let liveDisposed = 0;
@@ -128,7 +136,9 @@ function setup(options: Options = {}) {
     consent,
     log,
     newId,
-    credentials: () => [deploy, short],
+    credentials: () => options.credentials ?? [deploy, short],
+    ...(options.sandbox === undefined ? {} : { sandbox: { availability: () => Promise.resolve(options.sandbox as SandboxAvailability) } }),
+    warn: (message) => void warnings.push(message),
     decide: (request) => {
       policyRequests.push(request);
       return options.decision ?? { kind: 'ask', limits };
@@ -167,7 +177,7 @@ function setup(options: Options = {}) {
   const progress: string[] = [];
   const onProgress = (m: string): void => void progress.push(m);
   const signal = new AbortController().signal;
-  return { clock, leases, audit, consent, runner, service, resolved, liveAdds, liveDisposed: () => liveDisposed, logs, progress, onProgress, signal, policyRequests };
+  return { clock, leases, audit, consent, runner, service, resolved, liveAdds, liveDisposed: () => liveDisposed, logs, progress, onProgress, signal, policyRequests, warnings };
 }
 
 const approve = (durationSeconds = 300, maxRuns: number | null = 2, commandMatch: 'exact' | 'prefix' = 'exact'): ConsentAnswer => ({
@@ -480,5 +490,128 @@ describe('AccessService', () => {
       assert.ok(env.audit.events.some((e) => e.type === 'run-incomplete' && e.why === 'error'));
       assert.ok(env.resolved.every((s) => !s.alive));
     });
+  });
+});
+
+describe('AccessService: sealed runs', () => {
+  const available: SandboxAvailability = { available: true };
+  const missing: SandboxAvailability = { available: false, platform: 'linux', missing: ['bwrap', 'socat'] };
+  const bound: Credential = { ...deploy, hosts: ['api.example.com'] };
+
+  it('the card says how each credential travels, the network allowlist, the write paths and that the run is sealed; the grant carries them', async () => {
+    const env = setup({ sandbox: available, credentials: [bound, short] });
+    const pending = env.service.requestAccess(codex, { ...request, network: ['registry.example.com'], writes: ['dist'] }, env.onProgress, env.signal);
+    await flush();
+    const asked = env.consent.requests[0];
+    assert.ok(asked);
+    assert.equal(asked.credentials[0]?.delivery, 'sent only to api.example.com — the command sees a placeholder');
+    assert.deepEqual(asked.network, ['api.example.com', 'registry.example.com']);
+    assert.deepEqual(asked.writes, [`${ROOT}/dist`]);
+    assert.equal(asked.seal?.sealed, true);
+    env.consent.answer(0, approve());
+    const outcome = await pending;
+    assert.equal(outcome.status, 'approved');
+    if (outcome.status !== 'approved') return;
+    assert.deepEqual(outcome.grant.network, ['registry.example.com']);
+    assert.deepEqual(outcome.grant.writes, [`${ROOT}/dist`]);
+    const issued = env.audit.events.find((e) => e.type === 'grant-issued');
+    assert.ok(issued?.type === 'grant-issued' && issued.writes?.[0] === `${ROOT}/dist` && issued.network?.[0] === 'registry.example.com');
+  });
+
+  it('not sealed (whenAvailable, sandbox missing): the card says so with the fix; the run goes unsealed', async () => {
+    const env = setup({ sandbox: missing, print: 'ok' });
+    const pending = env.service.requestAccess(codex, request, env.onProgress, env.signal);
+    await flush();
+    const seal = env.consent.requests[0]?.seal;
+    assert.equal(seal?.sealed, false);
+    assert.match(seal?.text ?? '', /Not sealed: the sandbox needs bwrap, socat.*Fix: sudo apt install bubblewrap socat/);
+    assert.equal(env.consent.requests[0]?.credentials[0]?.delivery, 'in the command’s environment (not sealed)');
+    env.consent.answer(0, approve());
+    const grant = await pending;
+    assert.equal(grant.status, 'approved');
+    const ran = await env.service.run(codex, { command: 'npm run deploy' }, env.onProgress, env.signal);
+    assert.equal(ran.status, 'finished');
+    assert.equal(env.runner.specs[0]?.sealed, undefined);
+    const started = env.audit.events.find((e) => e.type === 'run-started');
+    assert.ok(started?.type === 'run-started' && started.sealed === false);
+  });
+
+  it('required and no sandbox: the request is refused with the reason and the one fix command, nobody is asked', async () => {
+    const env = setup({ sandbox: missing, limits: { sandbox: 'required' } });
+    const outcome = await env.service.requestAccess(codex, request, env.onProgress, env.signal);
+    assert.equal(outcome.status, 'denied');
+    if (outcome.status !== 'denied') return;
+    assert.equal(outcome.code, 'sandbox-unavailable');
+    assert.match(outcome.message, /airlock\.run\.sandbox: "required".*Fix: sudo apt install bubblewrap socat/);
+    assert.equal(env.consent.requests.length, 0);
+  });
+
+  it('required and the sandbox went missing after the approval: the run is refused, nothing resolved', async () => {
+    const machine: { now: SandboxAvailability } = { now: available };
+    const env = setup({ limits: { sandbox: 'required' }, sandbox: available });
+    // Swap what the machine answers after the grant.
+    const grant = await grantFor(env);
+    Object.assign(machine, { now: missing });
+    const env2 = setup({ limits: { sandbox: 'required' }, sandbox: missing });
+    const ran = await env2.service.run(codex, { command: 'npm run deploy', credentials: ['DEPLOY_TOKEN'] }, env2.onProgress, env2.signal);
+    assert.equal(ran.status, 'refused');
+    assert.ok(ran.status === 'refused' && ran.code === 'sandbox-unavailable');
+    assert.equal(env2.resolved.length, 0);
+    assert.ok(grant.grantId);
+  });
+
+  it('a host-bound credential is never downgraded to the environment: refused when the run cannot be sealed', async () => {
+    for (const [sandbox, mode] of [[missing, 'whenAvailable'], [available, 'off']] as const) {
+      const env = setup({ sandbox, credentials: [bound], limits: { sandbox: mode } });
+      const outcome = await env.service.requestAccess(codex, request, env.onProgress, env.signal);
+      assert.ok(outcome.status === 'denied' && outcome.code === 'sandbox-unavailable', mode);
+      assert.match(outcome.status === 'denied' ? outcome.message : '', /DEPLOY_TOKEN is bound to hosts and can only be used in a sealed run/);
+    }
+  });
+
+  it('a run cannot widen the approved network or write paths (it may narrow them)', async () => {
+    const env = setup({ sandbox: available, print: 'ok' });
+    const pending = env.service.requestAccess(codex, { ...request, network: ['a.example.com', 'b.example.com'], writes: ['dist'] }, env.onProgress, env.signal);
+    await flush();
+    env.consent.answer(0, approve(300, 5));
+    const approved = await pending;
+    const grantId = approved.status === 'approved' ? approved.grant.grantId : assert.fail('not approved');
+    const wider = await env.service.run(codex, { command: 'npm run deploy', grantId, network: ['c.example.com'] }, env.onProgress, env.signal);
+    assert.ok(wider.status === 'refused' && wider.code === 'network-not-covered');
+    const writes = await env.service.run(codex, { command: 'npm run deploy', grantId, writes: ['src'] }, env.onProgress, env.signal);
+    assert.ok(writes.status === 'refused' && writes.code === 'writes-not-covered');
+    const narrower = await env.service.run(codex, { command: 'npm run deploy', grantId, network: ['a.example.com'] }, env.onProgress, env.signal);
+    assert.equal(narrower.status, 'finished');
+    assert.deepEqual(env.runner.specs.at(-1)?.sealed?.network, ['a.example.com']);
+    assert.deepEqual(env.runner.specs.at(-1)?.sealed?.writes, [`${ROOT}/dist`]);
+    const same = await env.service.run(codex, { command: 'npm run deploy', grantId }, env.onProgress, env.signal);
+    assert.equal(same.status, 'finished');
+    assert.deepEqual(env.runner.specs.at(-1)?.sealed?.network, ['a.example.com', 'b.example.com']);
+  });
+
+  it('a write path outside the workspace folder is refused at the request', async () => {
+    const env = setup({ sandbox: available });
+    for (const writes of [['../elsewhere'], ['/etc'], ['dist', '/work/app2']]) {
+      const outcome = await env.service.requestAccess(codex, { ...request, writes }, env.onProgress, env.signal);
+      assert.ok(outcome.status === 'denied' && outcome.code === 'write-outside-workspace', JSON.stringify(writes));
+    }
+    assert.equal(env.consent.requests.length, 0);
+  });
+
+  it('a dirty write scan: the agent gets an error instead of the output, the person a warning, the audit the finding — never a value', async () => {
+    const writeScan: WriteScanResult = { clean: false, files: 1, findings: [{ kind: 'secret', path: `${ROOT}/dist/${CANARY}.txt`, credential: 'DEPLOY_TOKEN' }] };
+    const env = setup({ sandbox: available, print: 'the output', writeScan });
+    await grantFor(env);
+    const ran = await env.service.run(codex, { command: 'npm run deploy' }, env.onProgress, env.signal);
+    assert.equal(ran.status, 'refused');
+    if (ran.status !== 'refused') return;
+    assert.equal(ran.code, 'secret-written');
+    assert.match(ran.message, /wrote a credential into a file.*\n.*dist\/\[redacted:DEPLOY_TOKEN\]\.txt: holds DEPLOY_TOKEN/);
+    assert.ok(!ran.message.includes('the output'));
+    const leak = env.audit.events.find((e) => e.type === 'run-write-leak');
+    assert.ok(leak?.type === 'run-write-leak');
+    assert.deepEqual(leak.findings, [{ path: `${ROOT}/dist/[redacted:DEPLOY_TOKEN].txt`, credential: 'DEPLOY_TOKEN' }]);
+    assert.equal(env.warnings.length, 1);
+    for (const text of [ran.message, JSON.stringify(env.audit.events), env.warnings.join('\n')]) assert.ok(!text.includes(CANARY));
   });
 });

@@ -115,6 +115,7 @@ describe('access parts', () => {
         },
       };
       const deps: RequestsDeps = {
+        seal: () => Promise.resolve({ kind: 'unsealed', reason: 'Not sealed: test.' }),
         clock,
         trail: new AuditTrail(sink, noLog),
         consent,
@@ -168,6 +169,8 @@ describe('access parts', () => {
       const values: SecretValue[] = [];
       const runner: Runner = { run: unexpected('run') };
       const deps: RunsDeps = {
+        seal: () => Promise.resolve({ kind: 'unsealed', reason: 'Not sealed: test.' }),
+        folderOf: () => '/w',
         clock,
         trail: new AuditTrail(sink, noLog),
         log: noLog,

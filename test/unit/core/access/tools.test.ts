@@ -7,7 +7,7 @@ import { revokeTool } from '../../../../src/core/mcp/tools/revoke';
 import { runTool } from '../../../../src/core/mcp/tools/run';
 
 const context: ToolCallContext = { caller: { id: 'codex', sessionId: 's' }, signal: new AbortController().signal, progress: () => {} };
-const grant = { grantId: 'g1', client: 'codex' as const, credentials: ['DEPLOY_TOKEN'], command: 'npm run deploy', commandMatch: 'exact' as const, cwd: '/w', expiresAt: '2026-11-24T12:15:00.000Z', runsLeft: 2 };
+const grant = { grantId: 'g1', client: 'codex' as const, credentials: ['DEPLOY_TOKEN'], command: 'npm run deploy', commandMatch: 'exact' as const, cwd: '/w', expiresAt: '2026-11-24T12:15:00.000Z', runsLeft: 2, network: [], writes: [] };
 
 describe('access tools', () => {
   const requestAccess = requestAccessTool({ requestAccess: () => Promise.resolve<AccessOutcome>({ status: 'approved', requestId: 'r1', grant }) });

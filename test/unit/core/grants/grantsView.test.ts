@@ -4,7 +4,7 @@ import { describeGrant, formatRemaining, grantsStatusText } from '../../../../sr
 
 const grant = (expiresIn: number, extra: Partial<Grant> = {}): Grant => ({
   id: 'g', requestId: 'r', client: 'codex', credentials: ['DEPLOY_TOKEN'], command: 'npm run deploy', commandMatch: 'exact',
-  cwd: '/w', issuedAt: 0, expiresAt: expiresIn, maxRuns: 3, runsUsed: 1, ...extra,
+  cwd: '/w', issuedAt: 0, expiresAt: expiresIn, maxRuns: 3, runsUsed: 1, network: [], writes: [], ...extra,
 });
 
 describe('grants view', () => {

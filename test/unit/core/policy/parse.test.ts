@@ -18,6 +18,7 @@ describe('parsePolicy', () => {
       allowPrefix: false,
       outputLimitKiB: 64,
       maxRunTimeoutSeconds: 600,
+      sandbox: 'whenAvailable',
     });
     assert.deepEqual(policy.credentials, []);
     assert.deepEqual(policy.endpoint, { enabled: true, port: 0 });

@@ -16,7 +16,7 @@ const context = (client: ClientId): ToolCallContext => ({
 
 const grant = (id: string, client: ClientId): Grant => ({
   id, requestId: `r-${id}`, client, credentials: ['DEPLOY_TOKEN'], command: 'npm run deploy', commandMatch: 'exact',
-  cwd: '/work/app', issuedAt: 0, expiresAt: Date.UTC(2030, 0, 1), maxRuns: 3, runsUsed: 1,
+  cwd: '/work/app', issuedAt: 0, expiresAt: Date.UTC(2030, 0, 1), maxRuns: 3, runsUsed: 1, network: [], writes: [],
 });
 
 describe('list_credentials and list_grants', () => {
