@@ -10,6 +10,7 @@ import { SecretStorageStore } from './adapters/stores/secretStorageStore';
 import { AUDIT_HEAD_KEY, readAuditMaxFileBytes, registerAuditCommands } from './adapters/vscode/auditCommands';
 import { ClientTokens } from './adapters/vscode/clientTokens';
 import { readCommandInsight } from './adapters/vscode/commandInsight';
+import { NodeCodePins } from './adapters/node/codePin';
 import { registerConnectCommands } from './adapters/vscode/connectCommands';
 import { registerConnectionInfoCommand } from './adapters/vscode/connectionInfo';
 import { ConsentPanel } from './adapters/vscode/consentPanel';
@@ -141,7 +142,7 @@ export async function compose(context: vscode.ExtensionContext): Promise<Airlock
   scrubRef.current = live.scrub;
   const transcript = context.extensionMode === vscode.ExtensionMode.Test ? terminalTranscript() : undefined;
   const grants = createGrantsRunner({
-    log, clock: systemClock, audit, consent, policy, stores, live, insight: commandInsight, ...(transcript === undefined ? {} : { tap: transcript.tap }),
+    log, clock: systemClock, audit, consent, policy, stores, live, insight: commandInsight, pins: new NodeCodePins(), ...(transcript === undefined ? {} : { tap: transcript.tap }),
   });
   context.subscriptions.push(grants);
   tools.push(...grants.tools);

@@ -7,6 +7,7 @@ import { AccessService } from '../../core/access/accessService';
 import type { AuditSink } from '../../core/audit/events';
 import type { Clock } from '../../core/clock';
 import type { CommandInsight, Consent } from '../../core/consent/consent';
+import type { CodePins } from '../../core/pin/pin';
 import { LeaseManager } from '../../core/grants/leaseManager';
 import type { Log } from '../../core/log';
 import type { AnyToolDefinition } from '../../core/mcp/toolDefinition';
@@ -33,6 +34,8 @@ export interface GrantsRunnerDeps {
   readonly stores: Pick<SecretStore, 'resolveAll'> & { storeFor?(kind: SecretReference['kind']): { readonly label: string } | undefined };
   readonly live: LiveSecrets;
   readonly insight?: (command: string, cwd: string) => Promise<CommandInsight | undefined>;
+  /** Code pins: fingerprint what a command runs at consent, check it before every run. */
+  readonly pins?: CodePins;
   /** Test mode only: receives what each run's terminal shows. */
   readonly tap?: TerminalTap;
 }
@@ -76,6 +79,7 @@ export function createGrantsRunner(deps: GrantsRunnerDeps): GrantsRunner {
     stores: deps.stores,
     storeLabel: (reference) => deps.stores.storeFor?.(reference.kind)?.label ?? reference.kind,
     ...(deps.insight === undefined ? {} : { insight: deps.insight }),
+    ...(deps.pins === undefined ? {} : { pins: deps.pins }),
     workspace: {
       // The endpoint refuses untrusted workspaces already; this is the second wall.
       trusted: () => vscode.workspace.isTrusted,

@@ -9,7 +9,8 @@ import type { LeaseEvent, LeaseManager, RunScope } from '../grants/leaseManager'
 import type { Log } from '../log';
 import type { PolicyDecision, PolicyRequest } from '../policy/evaluate';
 import type { PolicyLimits } from '../policy/policy';
-import type { RunRedactor, Runner, SecretEnv } from '../runner/runSpec';
+import { describeChange, type CodePin, type CodePins, type PinChange } from '../pin/pin';
+import type { RunRedactor, RunResult, Runner, SecretEnv } from '../runner/runSpec';
 import { runTitle } from '../runner/runSpec';
 import type { SecretReference } from '../secrets/reference';
 import type { SecretValue } from '../secrets/secretValue';
@@ -56,6 +57,8 @@ export interface AccessDeps {
   readonly live: { add(secrets: readonly NamedSecret[]): { dispose(): void } };
   readonly runner: Runner;
   readonly newId?: () => string;
+  /** Code pins: what the command can run is fingerprinted when the person is asked and checked before every run. */
+  readonly pins?: CodePins;
 }
 
 export interface AccessRequestInput {
@@ -138,6 +141,8 @@ const isInside = (folder: string, path: string): boolean => {
 export class AccessService {
   private readonly pending = new Map<string, PendingRequest>();
   private readonly running = new Map<string, ActiveRun>();
+  // ── code pins: one per live grant (src/core/pin) ──
+  private readonly pins = new Map<string, CodePin>();
   private readonly subscription: { dispose(): void };
   private readonly newId: () => string;
   private disposed = false;
@@ -260,6 +265,8 @@ export class AccessService {
       entry.cleanup?.cancel();
     }
     this.deps.leases.forgetAll();
+    for (const pin of this.pins.values()) pin.dispose();
+    this.pins.clear();
     this.subscription.dispose();
   }
 
@@ -267,7 +274,7 @@ export class AccessService {
 
   private async ask(
     caller: ClientIdentity,
-    input: AccessRequestInput & { readonly cwd: string },
+    input: AccessRequestInput & { readonly cwd: string; readonly codeChange?: PinChange },
     progress: Progress,
     signal: AbortSignal,
   ): Promise<AccessOutcome> {
@@ -304,8 +311,14 @@ export class AccessService {
       await this.tryAudit({ type: 'decision', requestId, client: caller.id, decision: 'denied', by: 'policy', detail: credentials.code });
       return { status: 'denied', requestId, code: credentials.code, message: credentials.message };
     }
+    // ── code pin: taken before the person sees the card (or policy approves), kept by the grant ──
+    const pin = await this.takePin(input.command, input.cwd);
+    if (!pin.ok) {
+      await this.tryAudit({ type: 'decision', requestId, client: caller.id, decision: 'denied', by: 'policy', detail: pin.code });
+      return { status: 'denied', requestId, code: pin.code, message: pin.message };
+    }
     if (decision.kind === 'allow') {
-      return this.settle(requestId, caller.id, names, input, decision.limits, {
+      return this.settle(requestId, caller.id, names, input, decision.limits, pin.value, {
         decision: 'approved',
         durationSeconds: decision.limits.defaultDurationSeconds,
         maxRuns: decision.limits.maxRuns,
@@ -332,7 +345,8 @@ export class AccessService {
       limits: decision.limits,
       ...(input.durationSeconds === undefined ? {} : { requestedDurationSeconds: input.durationSeconds }),
       ...(input.maxRuns === undefined ? {} : { requestedMaxRuns: input.maxRuns }),
-      ...(insight === undefined ? {} : { insight }),
+      ...(insight === undefined ? {} : { insight: input.codeChange === undefined ? insight : { ...insight, changedSinceApproval: input.codeChange.paths } }),
+      ...(insight === undefined && input.codeChange !== undefined ? { insight: { source: 'Not resolvable', body: '', uncommittedChanges: false, changedSinceApproval: input.codeChange.paths } } : {}),
       createdAt: now,
       deadline: now + this.deps.limits().consentTimeoutSeconds * 1000,
     };
@@ -340,7 +354,7 @@ export class AccessService {
     const answer = this.deps.consent
       .ask(request, cancel.signal)
       .catch((): ConsentAnswer => ({ decision: 'denied', reason: 'cancelled', blockClient: false }))
-      .then((a) => this.settle(requestId, caller.id, names, input, decision.limits, a, 'person'));
+      .then((a) => this.settle(requestId, caller.id, names, input, decision.limits, pin.value, a, 'person'));
     const entry: PendingRequest = { client: caller.id, answer, cancel };
     this.pending.set(requestId, entry);
     void answer.then((outcome) => {
@@ -357,9 +371,17 @@ export class AccessService {
     credentials: readonly string[],
     input: AccessRequestInput & { readonly cwd: string },
     limits: ConsentLimits,
+    pin: CodePin | undefined,
     answer: ConsentAnswer,
     approver: 'person' | 'policy',
   ): Promise<AccessOutcome> {
+    // ── code pin: what runs must still be what the card showed when the person approved ──
+    const changedBeforeApproval = answer.decision === 'approved' ? await pin?.check().catch((): PinChange => ({ paths: ['(the fingerprint could not be re-taken)'] })) : undefined;
+    if (changedBeforeApproval !== undefined || answer.decision === 'denied') pin?.dispose();
+    if (changedBeforeApproval !== undefined) {
+      await this.tryAudit({ type: 'decision', requestId, client, decision: 'denied', by: 'policy', detail: 'code-changed' });
+      return { status: 'denied', requestId, code: 'code-changed', message: `What this command runs changed while the person was being asked (${describeChange(changedBeforeApproval)}), so the approval does not count. Ask again; the person will see the current code.` };
+    }
     if (answer.decision === 'denied') {
       await this.tryAudit({ type: 'decision', requestId, client, decision: 'denied', by: answer.reason === 'person' ? 'person' : answer.reason });
       const why: Record<typeof answer.reason, string> = {
@@ -376,7 +398,10 @@ export class AccessService {
     const maxRuns = limits.maxRuns === null ? answer.maxRuns : Math.min(answer.maxRuns ?? limits.maxRuns, limits.maxRuns);
     const commandMatch = answer.commandMatch === 'prefix' && limits.allowPrefix ? 'prefix' : 'exact';
     const decided = await this.tryAudit({ type: 'decision', requestId, client, decision: 'approved', by: approver, durationSeconds, maxRuns, commandMatch });
-    if (!decided) return this.auditDown(requestId);
+    if (!decided) {
+      pin?.dispose();
+      return this.auditDown(requestId);
+    }
     const grant = this.deps.leases.issue({ requestId, client, credentials, command: input.command, commandMatch, cwd: input.cwd, durationSeconds, maxRuns });
     const issued = await this.tryAudit({
       type: 'grant-issued',
@@ -390,6 +415,7 @@ export class AccessService {
       expiresAt: new Date(grant.expiresAt).toISOString(),
       maxRuns,
     });
+    if (pin !== undefined) this.pins.set(grant.id, pin);
     if (!issued) {
       this.deps.leases.revoke(grant.id, 'shutdown');
       return this.auditDown(requestId);
@@ -446,6 +472,9 @@ export class AccessService {
     const refuse = (code: string, message: string): Promise<RunOutcome> => this.refuse(caller, scope.command, scope.cwd, code, message, grant.id);
     const credentials = this.lookup(grant.credentials);
     if (!credentials.ok) return refuse(credentials.code, credentials.message);
+    // ── code pin: refuse (and ask the person again) when what runs changed since approval ──
+    const changed = await this.checkPin(grant.id);
+    if (changed !== undefined) return this.refuseChanged(caller, grant, scope, changed);
 
     // Values are read at the moment of use, and only for this run.
     const outcomes = await this.deps.stores.resolveAll(credentials.value.map((c) => c.source), signal);
@@ -502,7 +531,8 @@ export class AccessService {
     signal.addEventListener('abort', onCancel, { once: true });
     if (signal.aborted) stop.abort('cancelled');
     try {
-      const result = await this.deps.runner.run(
+      const pin = this.pins.get(grant.id);
+      const spawn = (): Promise<RunResult> => this.deps.runner.run(
         {
           runId,
           grantId: grant.id,
@@ -515,6 +545,8 @@ export class AccessService {
         },
         stop.signal,
       );
+      // ── code pin: what the grant's own run changes does not count ──
+      const result = pin === undefined ? await spawn() : await pin.during(spawn);
       const stoppedBy = stop.signal.aborted ? (stop.signal.reason as StopReason) : null;
       if (stoppedBy === 'shutdown') {
         // Audited by dispose() already.
@@ -558,6 +590,11 @@ export class AccessService {
   // ── helpers ───────────────────────────────────────────────────────────────────────────────────────
 
   private onLeaseEvent(event: LeaseEvent): void {
+    if (event.type === 'expired' || event.type === 'revoked') {
+      this.pins.get(event.grant.id)?.dispose();
+      this.pins.delete(event.grant.id);
+    }
+    if (event.type === 'revoked' && event.by === 'code-changed') return; // audited with its detail by refuseChanged
     if (event.type === 'expired') {
       void this.tryAudit({ type: 'grant-expired', grantId: event.grant.id, why: event.why });
     } else if (event.type === 'revoked') {
@@ -570,6 +607,46 @@ export class AccessService {
     if (kills && this.deps.limits().killOnExpiry) {
       for (const run of this.running.values()) if (run.grantId === event.grant.id) run.stop.abort('grant-ended');
     }
+  }
+
+  // ── code pins ──
+
+  private async takePin(command: string, cwd: string): Promise<{ ok: true; value: CodePin | undefined } | { ok: false; code: string; message: string }> {
+    if (this.deps.pins === undefined) return { ok: true, value: undefined };
+    try {
+      return { ok: true, value: await this.deps.pins.take(command, cwd) };
+    } catch (error) {
+      this.deps.log.error(`Could not fingerprint what "${command}" runs: ${error instanceof Error ? error.message : String(error)}`);
+      return { ok: false, code: 'code-unpinnable', message: 'Airlock could not fingerprint what this command runs, so it grants nothing for it. The Airlock output channel has details for the person.' };
+    }
+  }
+
+  /** What changed since the grant's pin was taken; a grant without a pin (pins not wired) never changes. */
+  private async checkPin(grantId: string): Promise<PinChange | undefined> {
+    if (this.deps.pins === undefined) return undefined;
+    const pin = this.pins.get(grantId);
+    if (pin === undefined) return { paths: ['(no fingerprint for this grant)'] };
+    return pin.check().catch((): PinChange => ({ paths: ['(the fingerprint could not be re-taken)'] }));
+  }
+
+  /** Ends the grant, refuses the run naming what changed, and asks the person again with the change on the card. */
+  private async refuseChanged(caller: ClientIdentity, grant: Grant, scope: RunScope, change: PinChange): Promise<RunOutcome> {
+    const what = describeChange(change);
+    this.deps.leases.revoke(grant.id, 'code-changed');
+    await this.tryAudit({ type: 'grant-revoked', grantId: grant.id, by: 'code-changed', detail: what });
+    const asked = await this.ask(
+      caller,
+      { credentials: grant.credentials, command: scope.command, cwd: scope.cwd, reason: 'Changed since your approval — re-approve only if you expected these changes.', codeChange: change },
+      () => undefined,
+      AbortSignal.abort(),
+    );
+    const next =
+      asked.status === 'pending'
+        ? ` The person has been asked again (requestId "${asked.requestId}"): call await_access with it, then run with the new grantId.`
+        : asked.status === 'approved'
+          ? ` Policy issued a new grant "${asked.grant.grantId}" for the current code.`
+          : ` Asking again was refused (${asked.code}).`;
+    return this.refuse(caller, scope.command, scope.cwd, 'code-changed', `What this command runs changed since the person approved it: ${what}. The grant "${grant.id}" has ended and the command did not run.${next}`, grant.id);
   }
 
   private refuseUntrusted(): { code: string; message: string } | undefined {

@@ -14,6 +14,9 @@ export function revealInvisible(text: string): string {
 }
 
 const cap = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+/** At most 200 paths; a longer list ends with how many more there are. */
+const paths = (list: readonly string[]): string[] =>
+  list.length > 200 ? [...list.slice(0, 199).map((p) => cap(revealInvisible(p), 4096)), `… and ${list.length - 199} more`] : list.map((p) => cap(revealInvisible(p), 4096));
 
 /**
  * The card the webview renders for a request: names, references, the command and the agent's untrusted
@@ -51,6 +54,13 @@ export function toCard(request: ConsentRequest): Card {
             body: cap(revealInvisible(request.insight.body), 8192),
             uncommittedChanges: request.insight.uncommittedChanges,
             ...(request.insight.file === undefined ? {} : { file: cap(request.insight.file, 4096) }),
+            ...(request.insight.warnings === undefined ? {} : { warnings: request.insight.warnings.slice(0, 32).map((w) => cap(revealInvisible(w), 1000)) }),
+            ...(request.insight.code === undefined ? {} : { code: cap(revealInvisible(request.insight.code), 500) }),
+            ...(request.insight.changedFiles === undefined ? {} : { changedFiles: paths(request.insight.changedFiles) }),
+            ...(request.insight.sections === undefined
+              ? {}
+              : { sections: request.insight.sections.slice(0, 16).map((s) => ({ title: cap(revealInvisible(s.title), 300), body: cap(revealInvisible(s.body), 8192) })) }),
+            ...(request.insight.changedSinceApproval === undefined ? {} : { changedSinceApproval: paths(request.insight.changedSinceApproval) }),
           },
         }),
     createdAt: request.createdAt,

@@ -11,6 +11,8 @@ export type InsightTarget =
 export interface ResolvedInsight {
   readonly source: string;
   readonly body: string;
+  /** Shown loudly on the card. */
+  readonly warnings?: readonly string[];
 }
 
 // Only simple commands: words of safe characters. Anything with shell syntax gets no insight (the card
@@ -48,7 +50,8 @@ export function insightTarget(command: string): InsightTarget | undefined {
 export function resolvePackageScript(target: Extract<InsightTarget, { kind: 'package-script' }>, packageJson: string): ResolvedInsight | undefined {
   let scripts: unknown;
   try {
-    scripts = (JSON.parse(packageJson) as { scripts?: unknown } | null)?.scripts;
+    // npm strips a leading byte-order mark; so does the card.
+    scripts = (JSON.parse(packageJson.replace(/^\uFEFF/, '')) as { scripts?: unknown } | null)?.scripts;
   } catch {
     return undefined;
   }
@@ -65,29 +68,56 @@ export function resolvePackageScript(target: Extract<InsightTarget, { kind: 'pac
   return { source: `package.json script "${target.script}"`, body: lines.length === 1 ? body : lines.join('\n') };
 }
 
-/** The recipe of `target` (or the default goal) from Makefile text; undefined when not resolvable. */
+/**
+ * The recipe make really uses for `target` (or the default goal) from Makefile text: for ordinary rules the
+ * last recipe wins (GNU make overrides earlier ones, with only a warning on stderr), prerequisites add up;
+ * `::` rules all run. Undefined when not resolvable.
+ */
 export function resolveMakeRecipe(target: string | undefined, makefile: string): ResolvedInsight | undefined {
-  const lines = makefile.split(/\r?\n/);
+  const lines = makefile.replace(/^\uFEFF/, '').split(/\r?\n/);
+  interface Rule { readonly prerequisites: string; readonly recipe: string[]; readonly double: boolean }
+  const rules: Rule[] = [];
+  let name = target;
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index] ?? '';
     if (line.startsWith('\t') || line.trimStart().startsWith('#')) continue;
     // A rule line: "targets: prerequisites [; recipe]", not a variable assignment (":=", "::=").
-    const rule = /^([^:#=\s][^:#=]*?)\s*::?(?![=])\s*([^;]*?)\s*(?:;\s*(.*))?$/.exec(line);
+    const rule = /^([^:#=\s][^:#=]*?)\s*(::?)(?![=])\s*([^;]*?)\s*(?:;\s*(.*))?$/.exec(line);
     if (rule === null) continue;
     const targets = (rule[1] ?? '').split(/\s+/);
-    const matches = target === undefined ? !(targets[0] ?? '.').startsWith('.') && !(targets[0] ?? '').includes('%') : targets.includes(target);
-    if (!matches) continue;
+    if (name === undefined) {
+      // The default goal: the first target that is not special (".PHONY") or a pattern.
+      if ((targets[0] ?? '.').startsWith('.') || (targets[0] ?? '').includes('%')) continue;
+      name = targets[0];
+    }
+    if (name === undefined || !targets.includes(name)) continue;
     const recipe: string[] = [];
-    if (rule[2]) recipe.push(`# prerequisites: ${rule[2]}`);
-    if (rule[3]) recipe.push(rule[3]);
+    if (rule[4]) recipe.push(rule[4]);
     for (let next = index + 1; next < lines.length; next++) {
       const body = lines[next] ?? '';
       if (body.startsWith('\t')) recipe.push(body.slice(1));
       else if (body.trim() === '' || body.trimStart().startsWith('#')) continue;
       else break;
     }
-    const name = target ?? targets[0] ?? '';
-    return { source: `Makefile target "${name}"`, body: recipe.join('\n') };
+    rules.push({ prerequisites: rule[3] ?? '', recipe, double: rule[2] === '::' });
   }
-  return undefined;
+  if (rules.length === 0 || name === undefined) return undefined;
+  const withRecipe = rules.filter((r) => r.recipe.length > 0);
+  const used = rules.some((r) => r.double) ? withRecipe : withRecipe.slice(-1);
+  const prerequisites = rules.map((r) => r.prerequisites).filter((p) => p !== '').join(' ');
+  const body = [...(prerequisites === '' ? [] : [`# prerequisites: ${prerequisites}`]), ...used.flatMap((r) => r.recipe)];
+  const warnings = !rules.some((r) => r.double) && withRecipe.length > 1 ? [`The target "${name}" is defined ${withRecipe.length} times; make runs the last recipe, shown here.`] : [];
+  return { source: `Makefile target "${name}"`, body: body.join('\n'), ...(warnings.length === 0 ? {} : { warnings }) };
+}
+
+/** Settings of a project `.npmrc` that make npm run other code than the script line shows. */
+export function npmrcWarnings(npmrc: string): string[] {
+  const warnings: string[] = [];
+  for (const line of npmrc.replace(/^\uFEFF/, '').split(/\r?\n/)) {
+    const key = /^\s*([\w.-]+)\s*=/.exec(line)?.[1]?.toLowerCase();
+    if (key === 'script-shell' || key === 'node-options' || key === 'shell' || key === 'onload-script' || key === 'ignore-scripts' || key === 'init-module' || key === 'globalconfig' || key === 'userconfig') {
+      warnings.push(`The project .npmrc sets "${key}": npm may run other code than the script line shown.`);
+    }
+  }
+  return warnings;
 }

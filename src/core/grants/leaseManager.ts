@@ -5,7 +5,8 @@ import { fail, ok, type Outcome } from '../outcome';
 import { checkBinding, describeBinding } from './commandBinding';
 import { runsLeft, type Grant } from './grant';
 
-export type RevokedBy = 'person' | 'agent' | 'shutdown';
+/** `code-changed`: what the command runs changed since approval (src/core/pin). */
+export type RevokedBy = 'person' | 'agent' | 'shutdown' | 'code-changed';
 
 /** What happens to grants; audit and the status bar listen. */
 export type LeaseEvent =
