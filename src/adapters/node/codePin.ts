@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { watch, type FSWatcher } from 'node:fs';
-import { lstat, readdir, readFile, readlink, realpath } from 'node:fs/promises';
+import { lstat, mkdtemp, readdir, readFile, readlink, realpath, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { comparePins, CONFIG_FILES, makeIncludes, mergeChanges, namedFiles, type CodePin, type CodePins, type PinChange, type PinState } from '../../core/pin/pin';
 
@@ -52,6 +53,8 @@ class LivePin implements CodePin {
 
   async check(): Promise<PinChange | undefined> {
     const before = this.state;
+    // Every event queued before this check is delivered before the barrier's own (one inotify queue).
+    await this.watcher.flush();
     const seen = this.watcher.changes();
     const now = await this.compute();
     if (before === undefined) return { paths: ['(no fingerprint was taken)'] };
@@ -63,7 +66,8 @@ class LivePin implements CodePin {
     try {
       return await run();
     } finally {
-      // Still quiet while the pin is re-taken: that state includes what the run wrote.
+      // Still quiet until every event of the run is delivered and the pin is re-taken with what it wrote.
+      await this.watcher.flush();
       await this.baseline().catch(() => {
         this.state = undefined;
       });
@@ -253,8 +257,52 @@ class TreeWatcher {
     private readonly maxDirectories: number,
   ) {}
 
+  private barrier: { dir: string; watcher: FSWatcher; waiting: Map<string, () => void>; next: number } | undefined;
+
   async start(): Promise<void> {
     await this.add(this.root);
+    try {
+      const dir = await mkdtemp(join(tmpdir(), 'airlock-pin-'));
+      const waiting = new Map<string, () => void>();
+      const watcher = watch(dir, { persistent: false }, (_event, name) => {
+        const done = name === null ? undefined : waiting.get(name.toString());
+        if (done !== undefined) done();
+      });
+      watcher.on('error', () => {
+        this.broken = true;
+      });
+      this.barrier = { dir, watcher, waiting, next: 0 };
+    } catch {
+      this.broken = true;
+    }
+  }
+
+  /**
+   * Resolves once every change made before the call has been recorded: all watches share the event loop's
+   * one inotify queue, which is first in, first out, so the barrier file's event comes after them. No
+   * barrier event within 5 s: the watcher counts as broken (checks walk the tree), never as "no change".
+   */
+  async flush(): Promise<void> {
+    const barrier = this.barrier;
+    if (barrier === undefined || this.broken) return;
+    const name = `b${barrier.next++}`;
+    const arrived = new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 5_000);
+      barrier.waiting.set(name, () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    try {
+      await writeFile(join(barrier.dir, name), '');
+    } catch {
+      this.broken = true;
+      barrier.waiting.delete(name);
+      return;
+    }
+    if (!(await arrived)) this.broken = true;
+    barrier.waiting.delete(name);
+    await rm(join(barrier.dir, name), { force: true }).catch(() => undefined);
   }
 
   /** The paths changed since the last call, outside the grant's own runs. */
@@ -269,9 +317,14 @@ class TreeWatcher {
     this.disposed = true;
     for (const w of this.watchers.values()) w.close();
     this.watchers.clear();
+    if (this.barrier !== undefined) {
+      this.barrier.watcher.close();
+      void rm(this.barrier.dir, { recursive: true, force: true }).catch(() => undefined);
+    }
   }
 
   private record(path: string): void {
+    if (path === join(this.root, '.git')) return;
     if (this.quiet()) return;
     if (this.seen.size >= 1000) this.overflow = true;
     else this.seen.add(label(this.root, path));
