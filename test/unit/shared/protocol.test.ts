@@ -56,4 +56,26 @@ describe('toCard', () => {
     const card = toCard(consentRequest(clock, { insight: { source: 's', body: 'a\n\tb\u0007', uncommittedChanges: false } }));
     assert.equal(card.insight?.body, 'a\n\tb⟨U+0007⟩');
   });
+  it('carries what runs: warnings, the git state, sections and what changed since approval, capped, as a valid message', () => {
+    const many = Array.from({ length: 500 }, (_, i) => `node_modules/p${i}/index.js`);
+    const card = toCard(
+      consentRequest(clock, {
+        insight: {
+          source: 'package.json script "deploy"',
+          body: 'node deploy.js',
+          uncommittedChanges: true,
+          warnings: ['The project .npmrc sets "script-shell"\u200B'],
+          code: 'Runs 2 uncommitted changes on top of 1a2b3c4d.',
+          changedFiles: ['deploy.js', 'package.json'],
+          sections: [{ title: 'Project .npmrc', body: 'script-shell=./x.sh' }],
+          changedSinceApproval: many,
+        },
+      }),
+    );
+    assert.equal(card.insight?.warnings?.[0], 'The project .npmrc sets "script-shell"⟨U+200B⟩');
+    assert.equal(card.insight?.changedSinceApproval?.length, 200);
+    assert.equal(card.insight?.changedSinceApproval?.at(-1), '… and 301 more');
+    assert.ok(hostMessage.safeParse({ type: 'state', nonce: 'n', now: clock.now(), cards: [card] }).success);
+  });
 });
+
