@@ -24,7 +24,7 @@ export class NodeCodePins implements CodePins {
     const scope = await pinScope(cwd, this.options.gitTimeoutMs);
     const watcher = new TreeWatcher(scope.root, this.options.maxWatchedDirectories ?? 20_000);
     await watcher.start();
-    const pin = new LivePin(() => fingerprint(command, cwd, scope, watcher.broken, this.options.gitTimeoutMs), watcher);
+    const pin = new LivePin(fingerprinter(command, cwd, scope, this.options.gitTimeoutMs), watcher);
     await pin.baseline();
     return pin;
   }
@@ -36,29 +36,47 @@ interface PinScope {
   readonly gitDir: string | undefined;
 }
 
+/** How a pin is computed: all of it, only the named files, and the stat of git's own state files. */
+interface Fingerprinter {
+  full(unwatched: boolean): Promise<PinState>;
+  named(): Promise<PinState>;
+  gitMeta(): Promise<PinState>;
+}
+
+/**
+ * Before a run the check costs almost nothing while the watcher is healthy: the watcher's record (after
+ * its barrier), the named files (a few, possibly outside the folder), and the stat of git's HEAD, refs,
+ * index, config and hooks. Only when those git files moved (a commit, `git update-index`, VS Code's git
+ * refreshing the index) or the watcher is broken is the whole fingerprint re-taken and compared.
+ */
 class LivePin implements CodePin {
   private state: PinState | undefined;
+  private named: PinState | undefined;
+  private meta: PinState | undefined;
   private running = 0;
 
   constructor(
-    private readonly compute: () => Promise<PinState>,
+    private readonly fingerprinter: Fingerprinter,
     private readonly watcher: TreeWatcher,
   ) {
     watcher.quiet = () => this.running > 0;
   }
 
   async baseline(): Promise<void> {
-    this.state = await this.compute();
+    this.meta = await this.fingerprinter.gitMeta();
+    [this.state, this.named] = await Promise.all([this.fingerprinter.full(this.watcher.broken), this.fingerprinter.named()]);
   }
 
   async check(): Promise<PinChange | undefined> {
-    const before = this.state;
+    const { state, named, meta } = this;
+    if (state === undefined || named === undefined || meta === undefined) return { paths: ['(no fingerprint was taken)'] };
     // Every event queued before this check is delivered before the barrier's own (one inotify queue).
     await this.watcher.flush();
     const seen = this.watcher.changes();
-    const now = await this.compute();
-    if (before === undefined) return { paths: ['(no fingerprint was taken)'] };
-    return mergeChanges(seen, comparePins(before, now));
+    if (!this.watcher.broken && comparePins(meta, await this.fingerprinter.gitMeta()) === undefined) {
+      return mergeChanges(seen, comparePins(named, await this.fingerprinter.named()));
+    }
+    return mergeChanges(seen, comparePins(state, await this.fingerprinter.full(this.watcher.broken)));
   }
 
   async during<T>(run: () => Promise<T>): Promise<T> {
@@ -229,12 +247,36 @@ export async function treeStatState(root: string): Promise<Map<string, string>> 
   return entries;
 }
 
-async function fingerprint(command: string, cwd: string, scope: PinScope, unwatched: boolean, timeoutMs?: number): Promise<PinState> {
+function fingerprinter(command: string, cwd: string, scope: PinScope, timeoutMs?: number): Fingerprinter {
+  return {
+    async full(unwatched) {
+      const entries = new Map<string, string>();
+      if (scope.gitDir !== undefined) for (const [k, v] of await gitState(scope.root, scope.gitDir, timeoutMs)) entries.set(k, v);
+      for (const [k, v] of await namedState(command, cwd, scope.root)) entries.set(k, v);
+      if (unwatched) for (const [k, v] of await treeStatState(scope.root)) if (!entries.has(k)) entries.set(`${k} (stat)`, v);
+      return { entries };
+    },
+    named: async () => ({ entries: await namedState(command, cwd, scope.root) }),
+    gitMeta: async () => ({ entries: scope.gitDir === undefined ? new Map() : await gitMetaState(scope.gitDir) }),
+  };
+}
+
+const statDigest = async (path: string): Promise<string> => {
+  const info = await lstat(path).catch(() => undefined);
+  return info === undefined ? 'missing' : `${info.mode}:${info.size}:${info.mtimeMs}:${info.ctimeMs}:${info.ino}`;
+};
+
+/** The stat of git's own state: HEAD, the ref it points to, packed refs, the index, config, hooks. */
+async function gitMetaState(gitDir: string): Promise<Map<string, string>> {
   const entries = new Map<string, string>();
-  if (scope.gitDir !== undefined) for (const [k, v] of await gitState(scope.root, scope.gitDir, timeoutMs)) entries.set(k, v);
-  for (const [k, v] of await namedState(command, cwd, scope.root)) entries.set(k, v);
-  if (unwatched) for (const [k, v] of await treeStatState(scope.root)) if (!entries.has(k)) entries.set(`${k} (stat)`, v);
-  return { entries };
+  const files = ['HEAD', 'packed-refs', 'index', 'config', 'info/exclude', 'commondir'];
+  const head = await readFile(join(gitDir, 'HEAD'), 'utf8').catch(() => '');
+  const ref = /^ref: (refs\/[^\n]+)/.exec(head)?.[1];
+  if (ref !== undefined && !ref.includes('..')) files.push(ref);
+  for (const file of files) entries.set(file, await statDigest(join(gitDir, file)));
+  for (const hook of await readdir(join(gitDir, 'hooks')).catch(() => [] as string[])) entries.set(`hooks/${hook}`, await statDigest(join(gitDir, 'hooks', hook)));
+  entries.set('hooks', await statDigest(join(gitDir, 'hooks')));
+  return entries;
 }
 
 // ── watching ────────────────────────────────────────────────────────────────────────────────────────

@@ -3,7 +3,8 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gitSummary, NodeCodePins } from '../../../../src/adapters/node/codePin';
+import { gitState, gitSummary, NodeCodePins } from '../../../../src/adapters/node/codePin';
+import { comparePins } from '../../../../src/core/pin/pin';
 import type { CodePin } from '../../../../src/core/pin/pin';
 
 const COMMAND = 'npm run deploy';
@@ -61,6 +62,12 @@ describe('code pin (node adapter, real git and file system)', function () {
     assert.equal(await pin.check(), undefined, 'checking twice is stable');
   });
 
+  it('does not count git rewriting its own index (as VS Code\'s git view does)', async () => {
+    git(dir, 'update-index', '--really-refresh');
+    git(dir, 'status');
+    assert.equal(await pin.check(), undefined);
+  });
+
   const edits: [string, (dir: string) => void, string][] = [
     ['the script (package.json)', (d) => writeFileSync(join(d, 'package.json'), JSON.stringify({ scripts: { deploy: 'node evil.js' } })), 'package.json'],
     ['the file the script runs', (d) => writeFileSync(join(d, 'scripts/deploy.js'), 'console.log(process.env)\n'), 'scripts/deploy.js'],
@@ -98,11 +105,14 @@ describe('code pin (node adapter, real git and file system)', function () {
     pin.dispose();
     pin = await pins.take(COMMAND, dir);
     assert.equal(await pin.check(), undefined, 'flags alone with unchanged content are not a change');
+    const before = await gitState(dir, join(dir, '.git'));
     writeFileSync(join(dir, 'src/a.js'), 'evil\n');
     writeFileSync(join(dir, 'src/b.js'), 'evil\n');
     const change = await pin.check();
-    assert.ok(change?.paths.includes('src/a.js (hidden from git status)'), JSON.stringify(change));
-    assert.ok(change?.paths.includes('src/b.js (hidden from git status)'));
+    assert.deepEqual(change?.paths, ['src/a.js', 'src/b.js']);
+    // git's own view (what a pin taken now, or a check without the watcher, compares) sees them too.
+    const after = await gitState(dir, join(dir, '.git'));
+    assert.deepEqual(comparePins({ entries: before }, { entries: after })?.paths, ['src/a.js (hidden from git status)', 'src/b.js (hidden from git status)']);
     const summary = await gitSummary(dir);
     assert.deepEqual(summary.changed, ['src/a.js', 'src/b.js']);
     assert.match(summary.text, /Runs 2 uncommitted changes/);
