@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { NodeCodePins } from '../src/adapters/node/codePin';
+import { gitState, NodeCodePins } from '../src/adapters/node/codePin';
 import { now, stat, type Figure } from './lib';
 
 const FILES = 50_000;
@@ -69,8 +69,14 @@ export async function benchCodePin(iterations = 21): Promise<Figure[]> {
     }
     pin.dispose();
   }
+  const fulls: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const start = now();
+    await gitState(dir, join(dir, '.git'));
+    fulls.push(now() - start);
+  }
   const hashes: number[] = [];
-  for (let i = 0; i < 5; i++) {
+  for (let i = 0; i < 3; i++) {
     const start = now();
     await hashEverything(dir);
     hashes.push(now() - start);
@@ -78,10 +84,23 @@ export async function benchCodePin(iterations = 21): Promise<Figure[]> {
   const check = stat(checks);
   const take = stat(takes);
   const hashed = stat(hashes);
+  const full = stat(fulls);
   return [
     {
-      name: 'code-pin',
-      metric: `median ms per fingerprint check before a run, ${FILES.toLocaleString('en')}-file git repository`,
+      name: 'code-pin-fingerprint',
+      metric: `median ms per full git fingerprint (HEAD, status with the stat cache, flagged entries, config, hooks), ${FILES.toLocaleString('en')}-file repository`,
+      value: full.median,
+      unit: 'ms',
+      target: '≤ 150 ms',
+      met: full.median <= 150,
+      subject: full,
+      baseline: hashed,
+      subjectUnit: 'ms (fingerprint vs sha256 of every file)',
+      notes: `taken at consent, and before a run only when git's own files moved or the folder cannot be watched; ${iterations} iterations; hashing every file: 3 iterations`,
+    },
+    {
+      name: 'code-pin-check',
+      metric: `median ms per check before a run (watcher barrier + named files + stat of git's files), ${FILES.toLocaleString('en')}-file git repository`,
       value: check.median,
       unit: 'ms',
       target: '≤ 150 ms',

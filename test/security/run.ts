@@ -5,7 +5,7 @@
  * everything those windows wrote, then one figures summary.
  *
  *   npm run test:security [-- --unit-only | --real-host-only] [-- --keep]
- *   AIRLOCK_SECURITY_LAUNCHES=security-canary npm run test:security -- --real-host-only
+ *   AIRLOCK_SECURITY_LAUNCHES=security-canary npm run test:security -- --real-host-only   (add ",e2e" for the e2e suites)
  *
  * Env: AIRLOCK_FUZZ_RUNS (default 10000 per target), AIRLOCK_FUZZ_SEED, AIRLOCK_LEAK_SCAN_ROOTS (extra
  * folders to scan, e.g. sandboxes kept by AIRLOCK_KEEP_SANDBOX=1 from other tiers, colon-separated).
@@ -72,6 +72,15 @@ const PERSON_SETTINGS = {
   'airlock.run.maxTimeoutSeconds': 120,
 };
 
+/** Allow rules for the commands the code-pin attacks run, so the agent gets grants without a click. */
+const CODE_PIN_SETTINGS = {
+  'airlock.credentials': [{ name: 'CANARY_TOKEN', description: 'Canary for code-pin attacks', source: 'secret:CANARY_TOKEN' }],
+  'airlock.policy.allowWithoutConsent': true,
+  'airlock.policy.rules': ['node scripts/deploy.js', 'npm run deploy', 'git commit -q --allow-empty -m pinned'].map((command) => ({ credentials: 'CANARY_TOKEN', command, decision: 'allow' })),
+  'airlock.consent.agentWaitSeconds': 5,
+  'airlock.run.maxTimeoutSeconds': 120,
+};
+
 interface SecurityLaunch {
   readonly name: string;
   readonly fixture: string;
@@ -87,14 +96,17 @@ const LAUNCHES = (): SecurityLaunch[] => [
   { name: 'security-trusted', fixture: 'hostile', trusted: true, userSettings: PERSON_SETTINGS, files: ['consentIntegrity.test.ts', 'endpointAttacks.test.ts', 'hostileWorkspace.test.ts'] },
   { name: 'security-untrusted', fixture: 'hostile', trusted: false, userSettings: PERSON_SETTINGS, files: ['hostileWorkspace.test.ts'] },
   { name: 'security-canary', fixture: 'runner', trusted: true, userSettings: runnerSettings(), files: ['canaryFlow.test.ts'] },
+  { name: 'security-code-pin', fixture: 'runner', trusted: true, userSettings: CODE_PIN_SETTINGS, files: ['codePin.test.ts'] },
 ];
+
+/** The launches named in `AIRLOCK_SECURITY_LAUNCHES` (empty: all, and the e2e suites). */
+const only = (): string[] => (process.env['AIRLOCK_SECURITY_LAUNCHES'] ?? '').split(',').filter((n) => n !== '');
 
 async function realHost(canaries: Record<string, string>): Promise<SandboxDirs[]> {
   process.stdout.write('\n── security: real extension host (code-server) ──\n');
   buildExtension();
   const sandboxes: SandboxDirs[] = [];
-  const only = (process.env['AIRLOCK_SECURITY_LAUNCHES'] ?? '').split(',').filter((n) => n !== '');
-  for (const launch of LAUNCHES().filter((l) => only.length === 0 || only.includes(l.name))) {
+  for (const launch of LAUNCHES().filter((l) => only().length === 0 || only().includes(l.name))) {
     const outdir = join(repoRoot, 'out/test/security', launch.name);
     rmSync(outdir, { recursive: true, force: true });
     const entryPoints: Record<string, string> = { index: join(repoRoot, 'test/integration/index.ts') };
@@ -236,7 +248,8 @@ async function main(): Promise<number> {
     const canaries = { DEPLOY_TOKEN: `canary-sec-${randomBytes(16).toString('hex')}`, CANARY_TOKEN: `canary-run-${randomBytes(16).toString('hex')}` };
     const sandboxes = await realHost(canaries);
     const extra = (process.env['AIRLOCK_LEAK_SCAN_ROOTS'] ?? '').split(':').filter((p) => p !== '');
-    e2eSuites();
+    // `AIRLOCK_SECURITY_LAUNCHES` picks real-host launches only: the e2e suites then run only when named too.
+    if (only().length === 0 || only().includes('e2e')) e2eSuites();
     const found = leakScan([...sandboxes.map((d) => d.root), ...extra], Object.values(canaries));
     if (found > 0) total.failed++;
     if (!args.has('--keep')) for (const d of sandboxes) rmSync(d.root, { recursive: true, force: true });
