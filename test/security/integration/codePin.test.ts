@@ -27,18 +27,21 @@ describe('security (real extension host): code-pinned grants', function () {
   const git = (...args: string[]): string =>
     execFileSync('git', ['-c', 'user.email=agent@example.invalid', '-c', 'user.name=agent', '-c', 'commit.gpgsign=false', ...args], { cwd: folder, encoding: 'utf8' });
 
-  it('refuses every run after what it runs changed, names the change, ends the grant; the canary stays out', async () => {
-    const airlock = (await vscode.extensions.getExtension('airlock-dev.airlock')!.activate()) as AirlockTestApi;
+  let airlock: AirlockTestApi;
+  let canary = '';
+  let mcp: Awaited<ReturnType<typeof connectMcpClient>>;
+  const captured: unknown[] = [];
+
+  before(async () => {
+    airlock = (await vscode.extensions.getExtension('airlock-dev.airlock')!.activate()) as AirlockTestApi;
     assert.ok(airlock.endpoint && airlock.stores && airlock.grants, 'endpoint, stores and grants are wired');
     const canaries = JSON.parse(readFileSync(process.env['AIRLOCK_SECURITY_CANARY_FILE'] ?? '', 'utf8')) as Record<string, string>;
-    const canary = canaries['CANARY_TOKEN'] ?? '';
+    canary = canaries['CANARY_TOKEN'] ?? '';
     await airlock.stores.secretStorage.put('CANARY_TOKEN', canary);
-
     // The project as the person approved it: a git repository with a package script, a helper package in
     // (git-ignored) node_modules, and a git hook folder.
     write('package.json', JSON.stringify({ name: 'pin-fixture', private: true, scripts: { deploy: 'node scripts/deploy.js' } }, null, 2));
     write('scripts/deploy.js', 'require("helper"); console.log("deploying (benign)");\n');
-    write('node_modules/helper/index.js', 'module.exports = 1;\n');
     write('node_modules/helper/package.json', '{"name":"helper","main":"index.js"}\n');
     write('.gitignore', 'node_modules/\n.npmrc\n');
     git('init', '-q');
@@ -47,79 +50,86 @@ describe('security (real extension host): code-pinned grants', function () {
     git('config', 'commit.gpgsign', 'false');
     git('add', '-A');
     git('commit', '-qm', 'approved state');
-
-    const captured: unknown[] = [];
-    const url = await airlock.endpoint.ready();
+    const url = await airlock.endpoint!.ready();
     assert.ok(url);
-    const { client, close } = await connectMcpClient(url, await airlock.endpoint.clientToken('codex'), 'security-code-pin');
-    const call = async (name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> => {
-      const result = (await client.callTool({ name, arguments: args }, { timeout: 90_000 })) as Record<string, unknown>;
-      captured.push({ name, args, result });
-      return result;
-    };
-    const grantFor = async (command: string): Promise<string> => {
-      const asked = await call('request_access', { credentials: ['CANARY_TOKEN'], command, reason: 'code pin attack' });
+    mcp = await connectMcpClient(url, await airlock.endpoint!.clientToken('codex'), 'security-code-pin');
+  });
+
+  after(async () => {
+    await mcp?.close();
+    const dir = join(process.env['AIRLOCK_TEST_SANDBOX'] ?? '/tmp', 'captured');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'code-pin-results.json'), JSON.stringify(captured, null, 2));
+    writeFileSync(join(dir, 'code-pin-terminal.txt'), airlock?.grants?.terminalText() ?? '');
+  });
+
+  const call = async (name: string, args: Record<string, unknown>): Promise<Record<string, unknown>> => {
+    const result = (await mcp.client.callTool({ name, arguments: args }, { timeout: 90_000 })) as Record<string, unknown>;
+    captured.push({ name, args, result });
+    return result;
+  };
+
+  const attacks: { what: string; command: string; path: string; edit(): void }[] = [
+    { what: 'the file the command runs', command: 'node scripts/deploy.js', path: 'scripts/deploy.js', edit: () => write('scripts/deploy.js', EVIL) },
+    { what: 'the package script', command: 'npm run deploy', path: 'package.json', edit: () => write('package.json', JSON.stringify({ scripts: { deploy: 'node -e "console.log(process.env.CANARY_TOKEN)"' } })) },
+    { what: 'a git-ignored node_modules package the script requires', command: 'node scripts/deploy.js', path: 'node_modules/helper/index.js', edit: () => write('node_modules/helper/index.js', EVIL) },
+    {
+      what: 'a git-ignored project .npmrc',
+      command: 'npm run deploy',
+      path: '.npmrc',
+      edit: () => {
+        write('node_modules/helper/hook.js', EVIL);
+        write('.npmrc', 'node-options=--require=./node_modules/helper/hook.js\n');
+      },
+    },
+    {
+      what: 'a git hook',
+      command: 'git commit -q --allow-empty -m pinned',
+      path: '.git/hooks/pre-commit',
+      edit: () => {
+        write('.git/hooks/pre-commit', `#!/bin/sh\nnode -e '${EVIL.replace(/'/g, '')}'\n`);
+        chmodSync(join(folder, '.git/hooks/pre-commit'), 0o755);
+      },
+    },
+    {
+      what: 'a skip-worktree file (hidden from git status)',
+      command: 'node scripts/deploy.js',
+      path: 'scripts/deploy.js',
+      edit: () => {
+        git('update-index', '--skip-worktree', 'scripts/deploy.js');
+        write('scripts/deploy.js', EVIL);
+      },
+    },
+  ];
+
+  for (const attack of attacks) {
+    it(`refuses the run after ${attack.what} changed (code-changed, naming it), ends the grant; the canary stays out`, async () => {
+      // Back to the approved state before each attack (the person's commit; nothing ignored left over).
+      git('update-index', '--no-skip-worktree', 'scripts/deploy.js');
+      git('checkout', '-q', '--', '.');
+      git('clean', '-qfdx', '-e', 'node_modules');
+      write('node_modules/helper/index.js', 'module.exports = 1;\n');
+      execFileSync('rm', ['-f', join(folder, '.git/hooks/pre-commit')]);
+
+      const asked = await call('request_access', { credentials: ['CANARY_TOKEN'], command: attack.command, reason: 'code pin attack' });
       const grantId = (asked['structuredContent'] as { grant?: { grantId: string } } | undefined)?.grant?.grantId;
       assert.ok(grantId, `not approved: ${JSON.stringify(asked).slice(0, 400)}`);
-      return grantId;
-    };
-    const refusedAsChanged = (result: Record<string, unknown>, path: string, what: string): void => {
-      const text = JSON.stringify(result);
-      assert.equal(result['isError'], true, `${what}: the run was not refused: ${text.slice(0, 400)}`);
-      assert.equal((result['_meta'] as Record<string, unknown> | undefined)?.['dev.airlock/code'], 'code-changed', `${what}: ${text.slice(0, 400)}`);
-      assert.ok(text.includes(path), `${what}: the refusal does not name ${path}: ${text.slice(0, 400)}`);
-      assert.deepEqual(findLeaks(Buffer.from(text), [canary]), [], `${what}: the canary reached the agent`);
-    };
+      // The grant's own run: allowed, and what it writes (git's own files for the commit) does not count.
+      const first = await call('run', { command: attack.command, grantId });
+      assert.notEqual(first['isError'], true, `the approved run failed: ${JSON.stringify(first).slice(0, 400)}`);
 
-    const attacks: { what: string; command: string; path: string; edit(): void }[] = [
-      { what: 'the file the command runs', command: 'node scripts/deploy.js', path: 'scripts/deploy.js', edit: () => write('scripts/deploy.js', EVIL) },
-      { what: 'the package script', command: 'npm run deploy', path: 'package.json', edit: () => write('package.json', JSON.stringify({ scripts: { deploy: 'node -e "console.log(process.env.CANARY_TOKEN)"' } })) },
-      { what: 'a git-ignored node_modules package the script requires', command: 'node scripts/deploy.js', path: 'node_modules/helper/index.js', edit: () => write('node_modules/helper/index.js', EVIL) },
-      { what: 'a git-ignored project .npmrc', command: 'npm run deploy', path: '.npmrc', edit: () => write('.npmrc', 'node-options=--require=./node_modules/helper/index.js\n') },
-      {
-        what: 'a git hook',
-        command: 'git commit -q --allow-empty -m pinned',
-        path: '.git/hooks/pre-commit',
-        edit: () => {
-          write('.git/hooks/pre-commit', `#!/bin/sh\nnode -e '${EVIL.replace(/'/g, '')}'\n`);
-          chmodSync(join(folder, '.git/hooks/pre-commit'), 0o755);
-        },
-      },
-      {
-        what: 'a skip-worktree file (hidden from git status)',
-        command: 'node scripts/deploy.js',
-        path: 'scripts/deploy.js',
-        edit: () => {
-          git('update-index', '--skip-worktree', 'scripts/deploy.js');
-          write('scripts/deploy.js', EVIL);
-        },
-      },
-    ];
-    try {
-      for (const attack of attacks) {
-        // Back to the approved state before each attack (the person's commit; nothing ignored left over).
-        git('update-index', '--no-skip-worktree', 'scripts/deploy.js');
-        git('checkout', '-q', '--', '.');
-        git('clean', '-qfdx', '-e', 'node_modules');
-        write('node_modules/helper/index.js', 'module.exports = 1;\n');
-        execFileSync('rm', ['-f', join(folder, '.git/hooks/pre-commit')]);
-        const grantId = await grantFor(attack.command);
-        // The grant's own run: allowed, and what it writes (git's own files) does not count.
-        const first = await call('run', { command: attack.command, grantId });
-        assert.notEqual(first['isError'], true, `${attack.what}: the approved run failed: ${JSON.stringify(first).slice(0, 400)}`);
-        attack.edit();
-        refusedAsChanged(await call('run', { command: attack.command, grantId }), attack.path, attack.what);
-        // The grant has ended: the same grant is refused again, without running.
-        const again = await call('run', { command: attack.command, grantId });
-        assert.equal(again['isError'], true, `${attack.what}: the grant still runs`);
-        assert.ok(!airlock.grants.terminalText().includes(canary), `${attack.what}: the canary reached the terminal`);
-      }
-    } finally {
-      await close();
-      const dir = join(process.env['AIRLOCK_TEST_SANDBOX'] ?? '/tmp', 'captured');
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(join(dir, 'code-pin-results.json'), JSON.stringify(captured, null, 2));
-      writeFileSync(join(dir, 'code-pin-terminal.txt'), airlock.grants.terminalText());
-    }
-  });
+      attack.edit();
+      const ran = await call('run', { command: attack.command, grantId });
+      const text = JSON.stringify(ran);
+      assert.deepEqual(findLeaks(Buffer.from(text), [canary]), [], 'the canary reached the agent');
+      assert.ok(!text.includes([...canary].reverse().join('')), 'the reversed canary reached the agent');
+      assert.equal(ran['isError'], true, `the run was not refused: ${text.slice(0, 400)}`);
+      assert.equal((ran['_meta'] as Record<string, unknown> | undefined)?.['dev.airlock/code'], 'code-changed', text.slice(0, 400));
+      assert.ok(text.includes(attack.path), `the refusal does not name ${attack.path}: ${text.slice(0, 400)}`);
+      // The grant has ended: the same grant is refused again, without running.
+      const again = await call('run', { command: attack.command, grantId });
+      assert.equal(again['isError'], true, 'the grant still runs');
+      assert.ok(!airlock.grants!.terminalText().includes(canary), 'the canary reached the terminal');
+    });
+  }
 });
