@@ -10,6 +10,7 @@ import { SecretStorageStore } from './adapters/stores/secretStorageStore';
 import { AUDIT_HEAD_KEY, readAuditMaxFileBytes, registerAuditCommands } from './adapters/vscode/auditCommands';
 import { ClientTokens } from './adapters/vscode/clientTokens';
 import { readCommandInsight } from './adapters/vscode/commandInsight';
+import { registerCodeChanges } from './adapters/vscode/codeChanges';
 import { NodeCodePins } from './adapters/node/codePin';
 import { registerConnectCommands } from './adapters/vscode/connectCommands';
 import { registerConnectionInfoCommand } from './adapters/vscode/connectionInfo';
@@ -82,7 +83,9 @@ export async function compose(context: vscode.ExtensionContext): Promise<Airlock
     }
   });
   const policy: { current(): Policy } = policySettings;
-  const consent = new ConsentPanel(context.extensionUri, systemClock, log);
+  const codeChanges = registerCodeChanges(log);
+  context.subscriptions.push(codeChanges);
+  const consent = new ConsentPanel(context.extensionUri, systemClock, log, (request) => codeChanges.show(request));
   const commandInsight = readCommandInsight;
   context.subscriptions.push(policySettings, consent);
   statusLines.push(() => {

@@ -27,7 +27,10 @@ export const decideMessage = z.strictObject({
   blockClient: z.boolean(),
 });
 
-export const webviewMessage = z.discriminatedUnion('type', [readyMessage, decideMessage]);
+/** "Open the uncommitted changes in the diff editor" for a card the host still holds (opens files, decides nothing). */
+export const showChangesMessage = z.strictObject({ type: z.literal('show-changes'), requestId: id, nonce: id });
+
+export const webviewMessage = z.discriminatedUnion('type', [readyMessage, decideMessage, showChangesMessage]);
 export type WebviewMessage = z.output<typeof webviewMessage>;
 export type DecideMessage = z.output<typeof decideMessage>;
 

@@ -274,7 +274,9 @@ function whatRuns(card: Card): HTMLElement {
     if (info.changedFiles !== undefined && info.changedFiles.length > 0) {
       const list = el('ul', { className: 'mono', attrs: { 'aria-label': 'Uncommitted changes' } });
       for (const file of info.changedFiles) list.append(el('li', { text: file }));
-      section.append(list);
+      const open = custom<Button>('vscode-button', { 'aria-label': 'Open the uncommitted changes in the diff editor', secondary: '' }, 'Open changes in diff editor');
+      open.addEventListener('click', () => vscode.postMessage({ type: 'show-changes', requestId: card.requestId, nonce }));
+      section.append(list, open);
     }
   }
   if (info.body !== '' || info.file !== undefined) {

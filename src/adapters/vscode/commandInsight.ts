@@ -90,6 +90,6 @@ export async function readCommandInsight(command: string, cwd: string): Promise<
     ...(file === undefined ? {} : { file }),
     ...(warnings.length === 0 ? {} : { warnings }),
     ...(sections.length === 0 ? {} : { sections }),
-    ...(git === undefined ? {} : { code: git.text, changedFiles: git.changed }),
+    ...(git === undefined ? {} : { code: git.text, changedFiles: git.changed, ...(git.root === undefined ? {} : { repositoryRoot: git.root }) }),
   };
 }

@@ -25,8 +25,10 @@ export interface CommandInsight {
   readonly warnings?: readonly string[];
   /** The git state of the code: "Runs committed code at 1a2b3c4" or "Runs 3 uncommitted changes: …". */
   readonly code?: string;
-  /** Paths of uncommitted changes, for the diff editor. */
+  /** Paths of uncommitted changes (relative to `repositoryRoot`), for the diff editor. */
   readonly changedFiles?: readonly string[];
+  /** Host side only (not on the card): the repository the changed files are in. */
+  readonly repositoryRoot?: string;
   /** More of what runs: project .npmrc / yarn config, the head of each file the command names. */
   readonly sections?: readonly { readonly title: string; readonly body: string }[];
   /** A re-ask after a refused run: the paths that changed since the person last approved this command. */

@@ -10,6 +10,12 @@ describe('host⇄webview protocol', () => {
     assert.ok(webviewMessage.safeParse({ type: 'ready' }).success);
     assert.ok(webviewMessage.safeParse(decide).success);
     assert.ok(webviewMessage.safeParse({ ...decide, maxRuns: null }).success);
+    assert.ok(webviewMessage.safeParse({ type: 'show-changes', requestId: 'r1', nonce: 'n1' }).success);
+  });
+
+  it('show-changes carries nothing but a request id and the nonce (it can decide nothing)', () => {
+    assert.equal(webviewMessage.safeParse({ type: 'show-changes', requestId: 'r1', nonce: 'n1', decision: 'approve' }).success, false);
+    assert.equal(webviewMessage.safeParse({ type: 'show-changes', requestId: 'r1' }).success, false);
   });
 
   const invalid: [string, unknown][] = [
