@@ -1,3 +1,6 @@
+import { namedFiles } from '../pin/pin';
+import type { CommandInsight } from './consent';
+
 /**
  * "What this really runs": the script or recipe behind a package-manager or make command, resolved from
  * the files in its cwd, so an agent that edited `package.json` and then asks for `npm run deploy` is
@@ -120,4 +123,86 @@ export function npmrcWarnings(npmrc: string): string[] {
     }
   }
   return warnings;
+}
+
+/** A file as the insight reads it: its text, or why there is none. */
+export type InsightRead = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly why: 'missing' | 'too-large' };
+
+const HEAD_LINES = 40;
+const head = (text: string): string => {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  return lines.length > HEAD_LINES ? `${lines.slice(0, HEAD_LINES).join('\n')}\n… (${lines.length - HEAD_LINES} more lines)` : lines.join('\n');
+};
+const PACKAGE_CONFIG = ['.npmrc', '.yarnrc', '.yarnrc.yml', '.pnpmfile.cjs'] as const;
+
+/**
+ * "What this really runs" for a consent card: the script or recipe (package.json with a BOM stripped;
+ * Makefile, last recipe wins), project npm/yarn/pnpm config, the head of every file the command or script
+ * names, and the git state. Whenever Airlock cannot tell — an unrecognised command, a file over 1 MiB, a
+ * missing script, a config that runs other code — a warning says so (shown loudly). `read` takes a path
+ * relative to the command's folder (or absolute) and refuses files over 1 MiB.
+ */
+export async function describeWhatRuns(
+  command: string,
+  read: (path: string) => Promise<InsightRead>,
+  git: (() => Promise<{ readonly text: string; readonly changed: readonly string[]; readonly root: string | undefined }>) | undefined,
+): Promise<CommandInsight> {
+  const target = insightTarget(command);
+  const warnings: string[] = [];
+  const sections: { title: string; body: string }[] = [];
+  let resolved: ResolvedInsight | undefined;
+  let file: string | undefined;
+  if (target?.kind === 'package-script') {
+    file = target.file;
+    const text = await read(target.file);
+    if (!text.ok && text.why === 'too-large') warnings.push('package.json is larger than 1 MiB: Airlock does not show its scripts; the script that runs is unknown.');
+    resolved = text.ok ? resolvePackageScript(target, text.text) : undefined;
+    if (resolved === undefined && text.ok) warnings.push(`Airlock cannot find script "${target.script}" in package.json; ${target.runner} may still run something (a built-in or a workspace's script).`);
+    if (!text.ok && text.why === 'missing') warnings.push(`There is no package.json here: Airlock cannot tell what ${target.runner} runs.`);
+    for (const name of PACKAGE_CONFIG) {
+      const config = await read(name);
+      if (!config.ok) {
+        if (config.why === 'too-large') warnings.push(`The project ${name} is larger than 1 MiB and is not shown.`);
+        continue;
+      }
+      sections.push({ title: `Project ${name}`, body: head(config.text) });
+      if (name === '.npmrc') warnings.push(...npmrcWarnings(config.text));
+      else if (name === '.pnpmfile.cjs') warnings.push('The project has a .pnpmfile.cjs: pnpm runs it.');
+      else if (/(yarnPath|plugins|script-shell|scriptShell)/.test(config.text)) warnings.push(`The project ${name} sets a yarn path, plugins or a script shell: yarn may run other code than the script line shown.`);
+    }
+  } else if (target?.kind === 'make') {
+    for (const name of target.files) {
+      const text = await read(name);
+      if (!text.ok && text.why === 'missing') continue;
+      file = name;
+      if (!text.ok) {
+        warnings.push(`${name} is larger than 1 MiB: Airlock does not show it; the recipe that runs is unknown.`);
+        break;
+      }
+      resolved = resolveMakeRecipe(target.target, text.text);
+      if (resolved === undefined) warnings.push(`Airlock cannot find the target${target.target === undefined ? '' : ` "${target.target}"`} in ${name}; make may still build it from an implicit rule or an included file.`);
+      if (/^\s*(-|s)?include\s/m.test(text.text)) warnings.push(`${name} includes other files: their rules may change the recipe shown.`);
+      break;
+    }
+  }
+  if (resolved !== undefined) warnings.push(...(resolved.warnings ?? []));
+  // The head of every file the command (or the resolved script) names: node x.js, bash deploy.sh, ./run.
+  for (const named of new Set([...namedFiles(command), ...(resolved === undefined ? [] : namedFiles(resolved.body))])) {
+    const text = await read(named);
+    if (text.ok) sections.push({ title: `Head of ${named}`, body: head(text.text) });
+    else warnings.push(text.why === 'too-large' ? `${named} is larger than 1 MiB and is not shown.` : `${named} does not exist (yet): Airlock cannot show what it runs.`);
+  }
+  if (resolved === undefined && sections.length === 0) {
+    warnings.unshift('Airlock cannot tell what this command runs: only the command line above is known. Approve only if you know what it does.');
+  }
+  const state = git === undefined ? undefined : await git();
+  return {
+    source: resolved?.source ?? (sections.length > 0 ? 'The files the command names' : 'Not resolvable'),
+    body: resolved?.body ?? '',
+    uncommittedChanges: state !== undefined && state.changed.length > 0,
+    ...(file === undefined ? {} : { file }),
+    ...(warnings.length === 0 ? {} : { warnings }),
+    ...(sections.length === 0 ? {} : { sections }),
+    ...(state === undefined ? {} : { code: state.text, changedFiles: state.changed, ...(state.root === undefined ? {} : { repositoryRoot: state.root }) }),
+  };
 }
