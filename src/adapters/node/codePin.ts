@@ -72,7 +72,8 @@ class LivePin implements CodePin {
     if (state === undefined || named === undefined || meta === undefined) return { paths: ['(no fingerprint was taken)'] };
     // Every event queued before this check is delivered before the barrier's own (one inotify queue).
     await this.watcher.flush();
-    const seen = this.watcher.changes();
+    // While another run of this grant is in progress its writes cannot be told from anyone else's: they count.
+    const seen = this.watcher.changes(this.running > 0);
     if (!this.watcher.broken && comparePins(meta, await this.fingerprinter.gitMeta()) === undefined) {
       return mergeChanges(seen, comparePins(named, await this.fingerprinter.named()));
     }
@@ -90,6 +91,7 @@ class LivePin implements CodePin {
         this.state = undefined;
       });
       this.running--;
+      if (this.running === 0) this.watcher.forgetQuiet();
     }
   }
 
@@ -291,7 +293,9 @@ class TreeWatcher {
   quiet: () => boolean = () => false;
   private readonly watchers = new Map<string, FSWatcher>();
   private readonly seen = new Set<string>();
+  private readonly quietSeen = new Set<string>();
   private overflow = false;
+  private quietOverflow = false;
   private disposed = false;
 
   constructor(
@@ -347,11 +351,13 @@ class TreeWatcher {
     await rm(join(barrier.dir, name), { force: true }).catch(() => undefined);
   }
 
-  /** The paths changed since the last call, outside the grant's own runs. */
-  changes(): PinChange | undefined {
-    if (this.seen.size === 0 && !this.overflow) return undefined;
-    const paths = [...this.seen].sort();
-    if (this.overflow) paths.push('(more changes than could be listed)');
+  /** The paths changed outside the grant's own runs (and, with `duringRuns`, also while one was in progress). */
+  changes(duringRuns = false): PinChange | undefined {
+    const all = duringRuns ? new Set([...this.seen, ...this.quietSeen]) : this.seen;
+    const overflow = this.overflow || (duringRuns && this.quietOverflow);
+    if (all.size === 0 && !overflow) return undefined;
+    const paths = [...all].sort();
+    if (overflow) paths.push('(more changes than could be listed)');
     return { paths };
   }
 
@@ -365,9 +371,19 @@ class TreeWatcher {
     }
   }
 
+  /** The grant's runs are over and the pin was re-taken: what they wrote is part of it now. */
+  forgetQuiet(): void {
+    this.quietSeen.clear();
+    this.quietOverflow = false;
+  }
+
   private record(path: string): void {
     if (path === join(this.root, '.git')) return;
-    if (this.quiet()) return;
+    if (this.quiet()) {
+      if (this.quietSeen.size < 1000) this.quietSeen.add(label(this.root, path));
+      else this.quietOverflow = true;
+      return;
+    }
     if (this.seen.size >= 1000) this.overflow = true;
     else this.seen.add(label(this.root, path));
   }

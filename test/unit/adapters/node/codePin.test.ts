@@ -128,6 +128,16 @@ describe('code pin (node adapter, real git and file system)', function () {
     assert.deepEqual((await pin.check())?.paths, ['dist/out.js']);
   });
 
+  it('counts what is written while another run of the grant is in progress when a second run is checked', async () => {
+    let release: () => void = () => undefined;
+    const first = pin.during(() => new Promise<void>((resolve) => (release = resolve)));
+    writeFileSync(join(dir, 'node_modules/pkg/index.js'), 'evil\n');
+    assert.deepEqual((await pin.check())?.paths, ['node_modules/pkg/index.js']);
+    release();
+    await first;
+    assert.equal(await pin.check(), undefined, 'once the runs are over, what they wrote is part of the pin');
+  });
+
   it('falls back to walking the tree when the folder cannot be watched, never to "no change"', async () => {
     const unwatched = new NodeCodePins({ maxWatchedDirectories: 1 });
     const fallback = await unwatched.take(COMMAND, dir);
