@@ -132,4 +132,51 @@ describe('security (real extension host): code-pinned grants', function () {
       assert.ok(!airlock.grants!.terminalText().includes(canary), 'the canary reached the terminal');
     });
   }
+
+  // The card at approval time: what the person sees must be what really runs (item 3 of the issue). Each
+  // request is left pending (no allow rule covers these commands); the card is read through the test API.
+  const cardFor = async (command: string): Promise<NonNullable<ReturnType<NonNullable<AirlockTestApi['consent']>['pending']>[number]['insight']>> => {
+    const asked = call('request_access', { credentials: ['CANARY_TOKEN'], command, reason: 'card check' });
+    let request = airlock.consent!.pending().find((r) => r.command === command);
+    while (request === undefined) {
+      await new Promise((r) => setTimeout(r, 100));
+      request = airlock.consent!.pending().find((r) => r.command === command);
+    }
+    await asked;
+    assert.ok(request.insight, `no insight for ${command}`);
+    return request.insight;
+  };
+
+  it('the card shows what really runs: the last make recipe (with a warning), a BOM package.json, .npmrc, a skip-worktree change, the named file; warns when it cannot tell', async () => {
+    git('update-index', '--no-skip-worktree', 'scripts/deploy.js');
+    git('checkout', '-q', '--', '.');
+    write('Makefile', 'ship:\n\techo benign\n\nship:\n\tnode -e "console.log(process.env.CANARY_TOKEN)"\n');
+    const make = await cardFor('make ship');
+    assert.match(make.body, /CANARY_TOKEN/, 'the card shows the recipe make really runs (the last)');
+    assert.ok(make.warnings?.some((w) => /defined 2 times/.test(w)), JSON.stringify(make.warnings));
+
+    write('package.json', `\uFEFF${JSON.stringify({ scripts: { ship: 'node scripts/ship.js' } })}`);
+    write('scripts/ship.js', 'console.log(process.env.CANARY_TOKEN)\n');
+    write('.npmrc', 'script-shell=./x.sh\n');
+    const npm = await cardFor('npm run ship');
+    assert.equal(npm.body, 'node scripts/ship.js', 'a BOM does not hide the script');
+    assert.ok(npm.sections?.some((x) => x.title === 'Head of scripts/ship.js' && x.body.includes('CANARY_TOKEN')), 'the head of the file it runs');
+    assert.ok(npm.sections?.some((x) => x.title === 'Project .npmrc'));
+    assert.ok(npm.warnings?.some((w) => /"script-shell"/.test(w)));
+
+    write('package.json', JSON.stringify({ scripts: { big: 'node x.js' }, pad: 'x'.repeat(1100 * 1024) }));
+    const big = await cardFor('npm run big');
+    assert.ok(big.warnings?.some((w) => /larger than 1 MiB/.test(w)), 'an oversized package.json is a warning, not silence');
+
+    git('checkout', '-q', '--', '.');
+    git('update-index', '--skip-worktree', 'scripts/deploy.js');
+    write('scripts/deploy.js', EVIL);
+    const hidden = await cardFor('node scripts/deploy.js --card');
+    assert.ok(hidden.changedFiles?.includes('scripts/deploy.js'), `skip-worktree does not hide the change: ${JSON.stringify(hidden.changedFiles)}`);
+    assert.match(hidden.code ?? '', /uncommitted change/);
+
+    const opaque = await cardFor('sh -c "$(printf x)"');
+    assert.match(opaque.warnings?.[0] ?? '', /cannot tell what this command runs/);
+  });
 });
+
