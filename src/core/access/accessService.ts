@@ -472,9 +472,6 @@ export class AccessService {
     const refuse = (code: string, message: string): Promise<RunOutcome> => this.refuse(caller, scope.command, scope.cwd, code, message, grant.id);
     const credentials = this.lookup(grant.credentials);
     if (!credentials.ok) return refuse(credentials.code, credentials.message);
-    // ── code pin: refuse (and ask the person again) when what runs changed since approval ──
-    const changed = await this.checkPin(grant.id);
-    if (changed !== undefined) return this.refuseChanged(caller, grant, scope, changed);
 
     // Values are read at the moment of use, and only for this run.
     const outcomes = await this.deps.stores.resolveAll(credentials.value.map((c) => c.source), signal);
@@ -500,6 +497,13 @@ export class AccessService {
       secrets.push({ credential: credential.name, env: credential.env, value: outcome.value });
     }
 
+    // ── code pin: refuse (and ask the person again) when what runs changed since approval. Checked after the
+    // stores answered (which may take seconds), so little time is left between the check and the spawn. ──
+    const changed = await this.checkPin(grant.id);
+    if (changed !== undefined) {
+      disposeAll();
+      return this.refuseChanged(caller, grant, scope, changed);
+    }
     const consumed = this.deps.leases.consumeRun(grant.id, scope);
     if (!consumed.ok) {
       disposeAll();
