@@ -26,6 +26,15 @@ export default tseslint.config(
     rules: { 'no-console': 'error' },
   },
   {
+    // The bottom layer: ids and the webview protocol, shared by host and webview. It depends on zod only.
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['*', '!zod', '!./*'], message: 'src/shared imports nothing but zod (and its own files).' }],
+      }],
+    },
+  },
+  {
     // The core is pure: it receives interfaces and knows nothing of VS Code, sockets, processes or SDKs.
     files: ['src/core/**/*.ts'],
     rules: {

@@ -49,19 +49,21 @@ export async function benchActivation(windows = 5): Promise<Figure[]> {
   const total = stat(samples.map((s) => s.total));
   const activate = stat(samples.map((s) => s.activate).filter(Number.isFinite));
   const load = stat(samples.map((s) => s.load).filter(Number.isFinite));
+  // What VS Code counts as an extension's activation: loading its code, then the activate() call.
+  const sum = stat(samples.map((s) => s.load + s.activate).filter(Number.isFinite));
   const reference = stat(samples.map((s) => s.reference).filter(Number.isFinite));
   const sdkLoaded = samples.filter((s) => s.sdk).length;
   return [
     {
       name: 'activation',
-      metric: 'Airlock activate() call → resolved in the extension host (VS Code perf marks, ms resolution)',
-      value: activate.median,
+      metric: 'Airlock code load (require dist/extension.js) + activate() call, in the extension host (VS Code perf marks, ms resolution)',
+      value: sum.median,
       unit: 'ms',
-      target: '≤ 25 ms; 1Password SDK not loaded',
-      met: activate.median <= 25 && sdkLoaded === 0,
-      subject: activate,
+      target: '≤ 30 ms median (load + activate); 1Password SDK not loaded',
+      met: sum.median <= 30 && sdkLoaded === 0,
+      subject: sum,
       subjectUnit: 'ms',
-      notes: `require(dist/extension.js) before activate(): median ${load.median} ms [${load.min}–${load.max}]; load code → activated (wall clock, all startup extensions loading at once): median ${total.median} ms [${total.min}–${total.max}] vs vscode.git ${reference.median} ms [${reference.min}–${reference.max}]; ${samples.length} fresh code-server windows (the packaged VSIX: production build, minified, unpacked and loaded as is); 1Password SDK/WASM in require.cache after activation: ${sdkLoaded}/${samples.length} windows. Activation starts the endpoint in the background (not awaited); the MCP SDK (dist/mcp-endpoint.js) is required then, after activation.`,
+      notes: `load + activate: median ${sum.median} ms [${sum.min}–${sum.max}]; load: median ${load.median} ms [${load.min}–${load.max}]; activate(): median ${activate.median} ms [${activate.min}–${activate.max}]; load code → activated (wall clock, all startup extensions loading at once): median ${total.median} ms [${total.min}–${total.max}] vs vscode.git ${reference.median} ms [${reference.min}–${reference.max}]; ${samples.length} fresh code-server windows (the packaged VSIX: production build, minified, unpacked and loaded as is); 1Password SDK/WASM in require.cache after activation: ${sdkLoaded}/${samples.length} windows. Activation registers command stubs and the MCP provider; dist/features.js (every feature) is required just after activate() returns, and dist/mcp-endpoint.js when the endpoint starts.`,
     },
   ];
 }

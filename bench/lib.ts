@@ -36,6 +36,8 @@ export interface Figure {
   /** Anything a reader needs to judge the figure (sample sizes, extrapolations, what limits it). */
   readonly notes?: string;
   readonly skipped?: string;
+  /** The bench threw (or left an error behind): what went wrong, first line. */
+  readonly failed?: string;
 }
 
 export const skippedFigure = (name: string, target: string, why: string): Figure => ({
@@ -90,3 +92,6 @@ export const machine = (): Record<string, string | number> => ({
 export const fmt = (n: number, digits = 2): string => (Number.isFinite(n) ? n.toFixed(digits) : '—');
 
 export const MiB = 2 ** 20;
+
+/** A bench that failed: reported in the table and results.json, and the run goes on. */
+export const failedFigure = (name: string, target: string, why: string): Figure => ({ ...skippedFigure(name, target, why), metric: 'failed', failed: why });

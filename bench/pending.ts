@@ -41,12 +41,11 @@ async function measurePending(): Promise<Figure> {
     consent: queue,
     log: silentLog,
     credentials: () => policy.credentials,
-    decide: (request) => evaluate(request, policy, Date.now()),
+    decide: (request) => evaluate(request, policy),
     limits: () => policy.limits,
     stores: { resolveAll: () => Promise.resolve(new Map()) },
-    storeLabel: () => 'VS Code SecretStorage',
     workspace: { trusted: () => true, folders: () => [folder], realpath: (cwd) => Promise.resolve(cwd.startsWith('/') ? cwd : `${folder}/${cwd}`) },
-    redaction: { minSecretLength: 8, create: (s) => createRedactor(s) },
+    redaction: { create: (s) => createRedactor(s) },
     live: { add: () => ({ dispose() {} }) },
     runner: { run: () => Promise.reject(new Error('not used')) },
   });
@@ -72,23 +71,80 @@ async function measurePending(): Promise<Figure> {
       env: { ...process.env, BENCH_URL: endpoint.url, BENCH_TOKEN: token, BENCH_SESSIONS: String(SESSIONS), BENCH_PER_SESSION: String(PER_SESSION) },
     });
     const total = SESSIONS * PER_SESSION;
-    const started = Date.now();
     const failures: string[] = [];
     let outcomes: readonly ('approved' | 'denied' | undefined)[] | undefined;
+    let exited = false;
+    // The IPC channel closes after the last message from the agents arrived: nothing more can come.
+    let disconnected = false;
+    const agentsExited = new Promise<void>((resolve) => agents.on('exit', () => resolve()));
+    // Every wait below is woken by the event it waits for (a queue change, a message, the agents' exit),
+    // never by a poll; the deadlines only stop a hung run.
+    const wake = new Set<() => void>();
+    const notify = (): void => {
+      for (const w of [...wake]) w();
+    };
+    const until = async (done: () => boolean, hangGuardMs: number): Promise<void> => {
+      const deadline = Date.now() + hangGuardMs;
+      while (!done() && !disconnected && Date.now() < deadline) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(finish, deadline - Date.now());
+          function finish(): void {
+            clearTimeout(timer);
+            wake.delete(finish);
+            resolve();
+          }
+          wake.add(finish);
+        });
+      }
+    };
+    void agentsExited.then(() => {
+      exited = true;
+      notify();
+    });
+    agents.on('disconnect', () => {
+      disconnected = true;
+      notify();
+    });
+    // A message to the agents only while they can receive it: after their exit (or our kill) the IPC
+    // channel is closed and a send would throw ERR_IPC_CHANNEL_CLOSED into whatever runs next.
+    const tell = (message: ToAgents): void => {
+      if (!exited && agents.connected) agents.send(message, (error) => error && debug(`send: ${error.message}`));
+    };
+    agents.on('error', (error) => failures.push(`agents process: ${error.message}`));
+    // "Queued" goes to the agents once both happened, in either order: the agent said it sent the
+    // request, and the request was seen in the queue (it may be decided and gone by the time we look).
+    const announced = new Set<string>();
+    const seenQueued = new Set<string>();
+    const told = new Set<string>();
+    const tellIfBoth = (reason: string, session: number, index: number): void => {
+      if (announced.has(reason) && seenQueued.has(reason) && !told.has(reason)) {
+        told.add(reason);
+        tell({ type: 'queued', session, index });
+      }
+    };
+    const where = new Map<string, { session: number; index: number }>();
+    const unsubscribe = queue.onDidChange(() => {
+      for (const p of queue.pending()) {
+        if (seenQueued.has(p.reason)) continue;
+        seenQueued.add(p.reason);
+        const at = where.get(p.reason);
+        if (at !== undefined) tellIfBoth(p.reason, at.session, at.index);
+      }
+      notify();
+    });
     agents.on('message', (message: FromAgents) => {
       if (message.type === 'failed') failures.push(message.error);
       else if (message.type === 'results') outcomes = message.outcomes;
       else {
         const reason = reasonFor(message.session, message.index);
-        void (async () => {
-          while (!queue.pending().some((p) => p.reason === reason) && Date.now() - started < 60_000) await sleep(2);
-          agents.send({ type: 'queued', session: message.session, index: message.index } satisfies ToAgents);
-        })();
+        where.set(reason, { session: message.session, index: message.index });
+        announced.add(reason);
+        tellIfBoth(reason, message.session, message.index);
       }
+      notify();
     });
-    const agentsExited = new Promise<void>((resolve) => agents.on('exit', () => resolve()));
     try {
-      while (queue.pending().length + failures.length < total && Date.now() - started < 120_000) await sleep(10);
+      await until(() => queue.pending().length + failures.length >= total, 120_000);
       const pending = queue.pending();
       debug(`queued ${pending.length}, failures ${failures.length}`);
       global.gc?.();
@@ -105,7 +161,7 @@ async function measurePending(): Promise<Figure> {
         queue.decide({ requestId: request.id, decision: index % 2 === 0 ? 'approve' : 'deny', durationSeconds: 60, maxRuns: 1, commandMatch: 'exact', blockClient: false });
       }
       debug('decided all');
-      while (outcomes === undefined && Date.now() - started < 180_000) await sleep(10);
+      await until(() => outcomes !== undefined, 180_000);
       // Row i was approved when i is even in queue order; each answer must be the one given to its own card.
       const expected = new Map(pending.map((p, i) => [p.command, i % 2 === 0 ? 'approved' : 'denied']));
       const answered = (outcomes ?? []).filter((o) => o !== undefined).length;
@@ -122,7 +178,8 @@ async function measurePending(): Promise<Figure> {
       }
     );
     } finally {
-      agents.kill();
+      unsubscribe();
+      if (!exited) agents.kill();
       await agentsExited;
     }
   } finally {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: every tier, one after another, then one closing line `N passed, N failed`.
-//   setup (idempotent: Chromium, Node 24, code-server) → lint → typecheck → unit → integration →
+//   setup (idempotent: Chromium, Node 24, code-server) → lint → typecheck → unit → sandbox → integration →
 //   desktop (test-electron through the code-server shim, launch "main") → e2e → security (when the
 //   package.json script exists).
 // Counts: runners that know their numbers append {tier, passed, failed, pending} lines to
@@ -26,6 +26,8 @@ const tiers = [
   { tier: 'lint', script: 'lint' },
   { tier: 'typecheck', script: 'typecheck' },
   { tier: 'unit', script: 'test:unit' },
+  // Sealed runs for real (bubblewrap, socat, ripgrep from setup); plain Node, no VS Code.
+  { tier: 'sandbox', script: 'test:sandbox' },
   { tier: 'integration', script: 'test:integration', needsRealVsCode: true },
   { tier: 'desktop', script: 'test:desktop', args: ['--launch', 'main'], needsRealVsCode: true },
   { tier: 'e2e', script: 'test:e2e', needsRealVsCode: true },

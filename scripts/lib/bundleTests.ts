@@ -6,10 +6,13 @@ import * as esbuild from 'esbuild';
 import { integrationDir, launchTestDir, testFilesIn, type Launch } from './launches';
 import { removeOnExit, repoRoot } from './sandbox';
 
-/** `npm run build` (development bundles with source maps); throws when it fails. */
+/**
+ * `npm run build:test` (development bundles with source maps and the test facet, which activate() returns
+ * in Test mode; production builds fold it away); throws when it fails.
+ */
 export function buildExtension(): void {
-  const result = spawnSync('npm', ['run', '--silent', 'build'], { cwd: repoRoot, stdio: 'inherit' });
-  if (result.status !== 0) throw new Error(`npm run build failed (exit ${result.status ?? result.signal})`);
+  const result = spawnSync('npm', ['run', '--silent', 'build:test'], { cwd: repoRoot, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`npm run build:test failed (exit ${result.status ?? result.signal})`);
 }
 
 export interface BundledLaunch {

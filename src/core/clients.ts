@@ -1,5 +1,5 @@
 /** The clients Airlock issues tokens to. The token, not the agent's claim, is the identity. */
-export const CLIENT_IDS = ['copilot', 'codex', 'claude-code', 'cursor', 'other'] as const;
+export const CLIENT_IDS = ['copilot', 'codex', 'claude-code', 'cursor', 'copilot-cli', 'gemini-cli', 'cline', 'roo-code', 'windsurf', 'kiro', 'other'] as const;
 export type ClientId = (typeof CLIENT_IDS)[number];
 
 export const CLIENT_LABELS: Readonly<Record<ClientId, string>> = {
@@ -7,6 +7,12 @@ export const CLIENT_LABELS: Readonly<Record<ClientId, string>> = {
   codex: 'Codex',
   'claude-code': 'Claude Code',
   cursor: 'Cursor',
+  'copilot-cli': 'GitHub Copilot CLI',
+  'gemini-cli': 'Gemini CLI',
+  cline: 'Cline',
+  'roo-code': 'Roo Code',
+  windsurf: 'Windsurf',
+  kiro: 'Kiro',
   other: 'Other MCP client',
 };
 

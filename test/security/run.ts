@@ -4,10 +4,11 @@
  * matrix on the live endpoint, the hostile workspace trusted and untrusted), then the canary leak scan over
  * everything those windows wrote, then one figures summary.
  *
- *   npm run test:security [-- --unit-only | --real-host-only] [-- --keep]
- *   AIRLOCK_SECURITY_LAUNCHES=security-canary npm run test:security -- --real-host-only   (add ",e2e" for the e2e suites)
+ *   npm run test:security [-- --unit-only | --real-host-only] [-- --no-e2e] [-- --keep]
+ *   AIRLOCK_SECURITY_LAUNCHES=security-canary npm run test:security -- --real-host-only --no-e2e
  *
- * Env: AIRLOCK_FUZZ_RUNS (default 10000 per target), AIRLOCK_FUZZ_SEED, AIRLOCK_LEAK_SCAN_ROOTS (extra
+ * Env: AIRLOCK_FUZZ_RUNS (default 10000 per target), FC_SEED (the fuzz targets run on fast-check's fixed
+ * seed unless FC_SEED=<n> or random: test/support/fastCheck.ts), AIRLOCK_LEAK_SCAN_ROOTS (extra
  * folders to scan, e.g. sandboxes kept by AIRLOCK_KEEP_SANDBOX=1 from other tiers, colon-separated).
  */
 import { spawnSync } from 'node:child_process';
@@ -81,6 +82,17 @@ const CODE_PIN_SETTINGS = {
   'airlock.run.maxTimeoutSeconds': 120,
 };
 
+/** The binding attacks: the person allows exactly `npm run deploy` without consent (test/fixtures/binding). */
+const BINDING_SETTINGS = {
+  'airlock.credentials': [{ name: 'DEPLOY_TOKEN', description: 'The person\'s deploy token (canary)', source: 'secret:DEPLOY_TOKEN' }],
+  'airlock.policy.allowWithoutConsent': true,
+  'airlock.policy.rules': [{ credentials: 'DEPLOY_TOKEN', command: 'npm run deploy', decision: 'allow' }],
+  'airlock.consent.timeoutSeconds': 30,
+  'airlock.consent.agentWaitSeconds': 3,
+  'airlock.grants.killOnExpiry': true,
+  'airlock.run.maxTimeoutSeconds': 60,
+};
+
 interface SecurityLaunch {
   readonly name: string;
   readonly fixture: string;
@@ -97,9 +109,11 @@ const LAUNCHES = (): SecurityLaunch[] => [
   { name: 'security-untrusted', fixture: 'hostile', trusted: false, userSettings: PERSON_SETTINGS, files: ['hostileWorkspace.test.ts'] },
   { name: 'security-canary', fixture: 'runner', trusted: true, userSettings: runnerSettings(), files: ['canaryFlow.test.ts'] },
   { name: 'security-code-pin', fixture: 'runner', trusted: true, userSettings: CODE_PIN_SETTINGS, files: ['codePin.test.ts'] },
+  { name: 'security-reaper', fixture: 'runner', trusted: true, userSettings: { ...runnerSettings(), 'airlock.grants.killOnExpiry': true }, files: ['reaper.test.ts'] },
+  { name: 'security-binding', fixture: 'binding', trusted: true, userSettings: BINDING_SETTINGS, files: ['bindingAttacks.test.ts'] },
 ];
 
-/** The launches named in `AIRLOCK_SECURITY_LAUNCHES` (empty: all, and the e2e suites). */
+/** The launches named in `AIRLOCK_SECURITY_LAUNCHES` (empty: all). */
 const only = (): string[] => (process.env['AIRLOCK_SECURITY_LAUNCHES'] ?? '').split(',').filter((n) => n !== '');
 
 async function realHost(canaries: Record<string, string>): Promise<SandboxDirs[]> {
@@ -248,8 +262,7 @@ async function main(): Promise<number> {
     const canaries = { DEPLOY_TOKEN: `canary-sec-${randomBytes(16).toString('hex')}`, CANARY_TOKEN: `canary-run-${randomBytes(16).toString('hex')}` };
     const sandboxes = await realHost(canaries);
     const extra = (process.env['AIRLOCK_LEAK_SCAN_ROOTS'] ?? '').split(':').filter((p) => p !== '');
-    // `AIRLOCK_SECURITY_LAUNCHES` picks real-host launches only: the e2e suites then run only when named too.
-    if (only().length === 0 || only().includes('e2e')) e2eSuites();
+    if (!args.has('--no-e2e')) e2eSuites();
     const found = leakScan([...sandboxes.map((d) => d.root), ...extra], Object.values(canaries));
     if (found > 0) total.failed++;
     if (!args.has('--keep')) for (const d of sandboxes) rmSync(d.root, { recursive: true, force: true });

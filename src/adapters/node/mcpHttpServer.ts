@@ -7,13 +7,14 @@ import { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
 import { isInitializeRequest, McpServer, type CallToolResult } from '@modelcontextprotocol/server';
 import type { ClientId, ClientIdentity } from '../../core/clients';
 import type { Clock, Timer } from '../../core/clock';
+import { MESSAGES } from '../../core/errorCodes';
 import type { Log } from '../../core/log';
 import { displayableClaim, guardRequest, jsonNestingDepth, MCP_PATH } from '../../core/mcp/httpGuard';
 import type { TokenVerifier } from '../../core/mcp/tokens';
 import type { AnyToolDefinition, ToolCallContext, ToolResult } from '../../core/mcp/toolDefinition';
+import { scrubDeep } from '../../core/redaction/scrubDeep';
 
-export const UNTRUSTED_WORKSPACE_MESSAGE =
-  'Workspace not trusted: Airlock serves no credential in Restricted Mode. Trust the workspace to continue.';
+export const UNTRUSTED_WORKSPACE_MESSAGE = MESSAGES['workspace-not-trusted'];
 
 export interface EndpointLimits {
   /** Largest request body accepted (413 beyond). */
@@ -103,21 +104,6 @@ interface Session {
 
 type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
-/** Applies `scrub` to every string inside a JSON-like value (keys are ours and left alone). */
-export function scrubDeep<T>(value: T, scrub: (text: string) => string): T {
-  const walk = (node: unknown): unknown => {
-    if (typeof node === 'string') return scrub(node);
-    if (Array.isArray(node)) return node.map(walk);
-    if (node !== null && typeof node === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [key, inner] of Object.entries(node)) out[key] = walk(inner);
-      return out;
-    }
-    return node;
-  };
-  return walk(value) as T;
-}
-
 /**
  * Starts the endpoint on 127.0.0.1. Every request passes `guardRequest` (Host, Origin, method, path,
  * query, bearer token) before anything else; then the body is read within size and time limits and
@@ -203,7 +189,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
         },
         async (args: unknown, ctx): Promise<CallToolResult> => {
           if (!definition.servedWhenUntrusted && !options.isTrusted()) {
-            return toCallToolResult({ ok: false, code: 'workspace_untrusted', message: UNTRUSTED_WORKSPACE_MESSAGE });
+            return toCallToolResult({ ok: false, code: 'workspace-not-trusted', message: UNTRUSTED_WORKSPACE_MESSAGE });
           }
           const session = sessionRef();
           const progressToken = ctx.mcpReq._meta?.progressToken;
@@ -231,7 +217,7 @@ export async function startMcpHttpServer(options: McpHttpServerOptions): Promise
           } catch (error) {
             // A bug: log it (scrubbed), tell the agent without details.
             log.error(scrub(`Tool ${definition.name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`));
-            return toCallToolResult({ ok: false, code: 'internal_error', message: `Airlock hit an internal error in ${definition.name}; the person can see details in the Airlock output channel.` });
+            return toCallToolResult({ ok: false, code: 'internal-error', message: `Airlock hit an internal error in ${definition.name}; the person can see details in the Airlock output channel.` });
           }
         },
       );

@@ -1,35 +1,37 @@
-import * as vscode from 'vscode';
-import { Settings } from '../../shared/ids';
+import type { OwnSecrets } from '../../core/redaction/ownSecrets';
+import type { SecretValue } from '../../core/secrets/secretValue';
 import type { OnePasswordAuth, OnePasswordAuthSource } from './onePasswordStore';
 import type { SecretStorageLike } from './secretStorageStore';
 
 /** SecretStorage key of the service-account token (outside `airlock.secret.*`: never a `secret:` reference). */
 export const SERVICE_ACCOUNT_TOKEN_KEY = 'airlock.onePassword.serviceAccountToken';
 
-/** `airlock.onePassword.account` from the person's user settings only (application scope). */
-export function configuredAccount(): string | undefined {
-  const value = vscode.workspace.getConfiguration().inspect<unknown>(Settings.onePasswordAccount)?.globalValue;
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+/** The name a slipped service-account token is scrubbed to. */
+const HELD_NAME = 'onepassword-service-account-token';
+
+/** Holds a service-account token (read from SecretStorage or just pasted) as a scrubbed SecretValue. */
+export function holdServiceAccountToken(own: OwnSecrets, raw: string): SecretValue {
+  return own.hold(HELD_NAME, raw);
 }
 
-/** `airlock.onePassword.timeoutSeconds` (user settings only), in milliseconds. */
-export function configuredTimeoutMs(): number {
-  const value = vscode.workspace.getConfiguration().inspect<unknown>(Settings.onePasswordTimeoutSeconds)?.globalValue;
-  const seconds = typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 600 ? value : 30;
-  return seconds * 1000;
+/** Stops holding the service-account token (it was removed from SecretStorage). */
+export function releaseServiceAccountToken(own: OwnSecrets): void {
+  own.release(HELD_NAME);
 }
 
 /**
- * A stored service-account token wins; otherwise the desktop app for the configured account; otherwise
- * not connected. The token is read from SecretStorage at each sign-in and kept nowhere else.
+ * A stored service-account token wins; otherwise the desktop app for `account()` (the parsed policy's
+ * `onePassword.account`, user settings only); otherwise not connected. The token is read from SecretStorage
+ * at each sign-in, as a SecretValue held in OwnSecrets (scrubbed from every surface) until it is replaced.
  */
-export function onePasswordAuthSource(secrets: SecretStorageLike): OnePasswordAuthSource {
+export function onePasswordAuthSource(secrets: SecretStorageLike, account: () => string | undefined, own: OwnSecrets): OnePasswordAuthSource {
   return {
     async current(): Promise<OnePasswordAuth | undefined> {
       const token = await secrets.get(SERVICE_ACCOUNT_TOKEN_KEY);
-      if (token !== undefined && token !== '') return { kind: 'service-account', token };
-      const account = configuredAccount();
-      return account === undefined ? undefined : { kind: 'desktop', account };
+      if (token !== undefined && token !== '') return { kind: 'service-account', token: holdServiceAccountToken(own, token) };
+      releaseServiceAccountToken(own);
+      const configured = account();
+      return configured === undefined ? undefined : { kind: 'desktop', account: configured };
     },
   };
 }

@@ -6,7 +6,7 @@ import { fail, ok, type Outcome } from '../../core/outcome';
 import { classifyOnePasswordError, classifyReferenceError, type OnePasswordFailure } from '../../core/secrets/onePasswordFailures';
 import type { OnePasswordEnvironmentReference, OnePasswordReference, SecretReference } from '../../core/secrets/reference';
 import type { ResolveOutcome, SecretStore } from '../../core/secrets/store';
-import { SecretValue } from '../../core/secrets/secretValue';
+import { revealSecret, SecretValue } from '../../core/secrets/secretValue';
 
 /** The SDK's client configuration (not exported by name from the package root). */
 export type OnePasswordClientConfiguration = Parameters<typeof Sdk.createClient>[0];
@@ -26,10 +26,13 @@ export interface OnePasswordSdk {
   readonly RateLimitExceededError: typeof Sdk.RateLimitExceededError;
 }
 
-/** How Airlock signs in to 1Password. The token is read from SecretStorage when needed, never cached here. */
+/**
+ * How Airlock signs in to 1Password. The token is read from SecretStorage when needed, never cached here;
+ * it is a SecretValue, revealed only to hand it to the SDK (and to key the cached client by its digest).
+ */
 export type OnePasswordAuth =
   | { readonly kind: 'desktop'; readonly account: string }
-  | { readonly kind: 'service-account'; readonly token: string };
+  | { readonly kind: 'service-account'; readonly token: SecretValue };
 
 export interface OnePasswordAuthSource {
   /** The configured sign-in, or undefined when 1Password is not connected. */
@@ -204,7 +207,7 @@ export class OnePasswordStore implements SecretStore {
 
   private configuration(sdk: OnePasswordSdk, auth: OnePasswordAuth): OnePasswordClientConfiguration {
     return {
-      auth: auth.kind === 'desktop' ? new sdk.DesktopAuth(auth.account) : auth.token,
+      auth: auth.kind === 'desktop' ? new sdk.DesktopAuth(auth.account) : revealSecret(auth.token, 'own-credential'),
       integrationName: 'Airlock',
       integrationVersion: this.deps.integrationVersion,
     };
@@ -258,7 +261,7 @@ export function withoutTokens(message: string): string {
 function authKey(auth: OnePasswordAuth): string {
   return auth.kind === 'desktop'
     ? `desktop:${auth.account}`
-    : `service-account:${createHash('sha256').update(auth.token).digest('hex')}`;
+    : `service-account:${createHash('sha256').update(revealSecret(auth.token, 'own-credential')).digest('hex')}`;
 }
 
 function groupByEnvironment(refs: readonly OnePasswordEnvironmentReference[]): [string, OnePasswordEnvironmentReference[]][] {
@@ -278,7 +281,7 @@ function groupByEnvironment(refs: readonly OnePasswordEnvironmentReference[]): [
 export function loadBundledOnePasswordSdk(): Promise<OnePasswordSdk> {
   return new Promise((resolve, reject) => {
     try {
-      // Resolved next to dist/extension.js at run time; esbuild keeps this path external.
+      // Resolved next to dist/features.js at run time; esbuild keeps this path external.
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       resolve(require('./onepassword-sdk.js') as typeof import('./onePasswordSdk'));
     } catch (error) {

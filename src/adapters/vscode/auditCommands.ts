@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import { auditRows, filterChoices, filterRows, renderAuditView, type AuditDecision, type AuditFilter } from '../../core/audit/auditView';
 import type { Log } from '../../core/log';
-import { Commands, Settings } from '../../shared/ids';
+import { Commands } from '../../shared/ids';
 import type { AuditFile, AuditVerifyResult } from '../node/auditFile';
 
 export const AUDIT_VIEW_SCHEME = 'airlock-audit';
@@ -10,8 +10,8 @@ export interface AuditCommandsDeps {
   readonly audit: AuditFile;
   readonly scrub: (text: string) => string;
   readonly log: Log;
-  /** Only in Test mode may Export take its target as an argument (no dialog); never in production. */
-  readonly testMode: boolean;
+  /** Test facet only (test build in Test mode): Export's target from the command argument, without a dialog. */
+  readonly exportTarget?: ((arg: unknown) => vscode.Uri | undefined) | undefined;
 }
 
 /**
@@ -59,9 +59,8 @@ export function registerAuditCommands(deps: AuditCommandsDeps): vscode.Disposabl
       }
     }),
     vscode.commands.registerCommand(Commands.exportAuditLog, async (targetArg?: unknown) => {
-      let target: vscode.Uri | undefined;
-      if (deps.testMode && targetArg instanceof vscode.Uri) target = targetArg;
-      else {
+      let target = deps.exportTarget?.(targetArg);
+      if (target === undefined) {
         const stamp = new Date().toISOString().slice(0, 10);
         const home = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(deps.audit.dir);
         target = await vscode.window.showSaveDialog({
@@ -138,14 +137,6 @@ function isFilter(value: unknown): value is AuditFilter {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const record = value as Record<string, unknown>;
   return Object.entries(record).every(([key, inner]) => ['client', 'credential', 'decision'].includes(key) && typeof inner === 'string');
-}
-
-/** `airlock.audit.maxFileSizeMiB` (application scope: only the person's own settings count), in bytes. */
-export function readAuditMaxFileBytes(): number {
-  const inspected = vscode.workspace.getConfiguration().inspect<number>(Settings.auditMaxFileSizeMiB);
-  const mib = inspected?.globalValue ?? inspected?.defaultValue ?? 10;
-  const clamped = typeof mib === 'number' && Number.isFinite(mib) ? Math.min(1024, Math.max(1, mib)) : 10;
-  return Math.floor(clamped * 1024 * 1024);
 }
 
 /** Global-state key of the audit chain's head after this machine's latest append (a hash, no value). */

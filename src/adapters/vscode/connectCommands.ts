@@ -6,14 +6,14 @@ import { CLIENT_IDS, CLIENT_LABELS, isClientId, type ClientId } from '../../core
 import {
   connectCodexToml, connectJsonConfig, disconnectCodexToml, disconnectJsonConfig, SERVER_NAME, type ConfigEdit, type ConfigEditFailure,
 } from '../../core/connect/clientConfig';
+import { CLIENT_TARGETS, type JsonClient, type Scope } from '../../core/connect/clientTargets';
 import { launcherPath } from '../../core/connect/paths';
 import type { Log } from '../../core/log';
 import type { Outcome } from '../../core/outcome';
 import { Commands } from '../../shared/ids';
 import type { ClientTokens } from './clientTokens';
 
-type ConnectableClient = 'codex' | 'claude-code' | 'cursor';
-type Scope = 'user' | 'project';
+type ConnectableClient = 'codex' | JsonClient;
 
 /** What a Connect/Disconnect command did; returned for tests, shown to the person as messages. */
 export interface ConnectResult {
@@ -22,10 +22,14 @@ export interface ConnectResult {
   readonly message: string;
 }
 
-/** Options integration tests may pass (honoured only when the extension runs in Test mode). */
-interface TestOptions {
+/**
+ * What the test facet (test build in Test mode only) reads from a command's argument: the scope instead
+ * of the picker, no confirmation modal, the first folder instead of the folder picker. Never in production.
+ */
+export interface ConnectTestOptions {
   readonly scope?: Scope;
   readonly confirm?: false;
+  readonly firstFolder?: true;
 }
 
 const PREVIEW_SCHEME = 'airlock-preview';
@@ -41,7 +45,8 @@ interface Target {
 const userHome = (): string => homedir();
 
 /**
- * Registers Connect/Disconnect for Codex, Claude Code and Cursor, and Rotate/Revoke Client Token. Every
+ * Registers Connect/Disconnect for Codex, Claude Code, Cursor, GitHub Copilot CLI, Gemini CLI, Cline, Roo
+ * Code, Windsurf and Kiro (src/core/connect/clientTargets.ts), and Rotate/Revoke Client Token. Every
  * write is previewed as a diff and confirmed in a modal first; edits keep the person's comments and other
  * entries (src/core/connect/clientConfig.ts) and are idempotent.
  */
@@ -49,9 +54,12 @@ export function registerConnectCommands(options: {
   readonly tokens: ClientTokens;
   readonly home: string;
   readonly log: Log;
-  readonly testMode: boolean;
+  /** Test facet only: reads a command argument into test options. Absent in production. */
+  readonly testOptions?: ((arg: unknown) => ConnectTestOptions) | undefined;
+  /** This VS Code's `User/globalStorage` folder (Cline and Roo Code keep their MCP settings there). */
+  readonly globalStorage: string;
 }): vscode.Disposable {
-  const { tokens, home, log, testMode } = options;
+  const { tokens, home, log, globalStorage } = options;
   const previews = new Map<string, string>();
   const previewChanged = new vscode.EventEmitter<vscode.Uri>();
   const provider = vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, {
@@ -61,28 +69,24 @@ export function registerConnectCommands(options: {
 
   const bridgeEntry = (client: ConnectableClient) => ({ command: launcherPath(home), args: ['--client', client] });
 
-  const targetsFor = async (client: ConnectableClient, test: TestOptions): Promise<Target | undefined> => {
+  const targetsFor = async (client: ConnectableClient, test: ConnectTestOptions): Promise<Target | undefined> => {
     const entry = bridgeEntry(client);
     if (client === 'codex') {
       const codexHome = process.env['CODEX_HOME'] ?? join(userHome(), '.codex');
       return { path: join(codexHome, 'config.toml'), scope: 'user', connect: (t) => connectCodexToml(t, entry), disconnect: disconnectCodexToml };
     }
-    const jsonEntry = client === 'claude-code' ? { type: 'stdio', command: entry.command, args: entry.args } : { command: entry.command, args: entry.args };
-    const scope = testMode && test.scope ? test.scope : await pickScope(client);
+    const target = CLIENT_TARGETS[client];
+    const jsonEntry = target.entry(entry);
+    const scope = test.scope !== undefined && target.scopes.includes(test.scope) ? test.scope : await pickScope(client);
     if (!scope) return undefined;
-    let path: string;
-    if (scope === 'user') {
-      path = client === 'claude-code' ? join(userHome(), '.claude.json') : join(userHome(), '.cursor', 'mcp.json');
-    } else {
-      const folder = await pickFolder(testMode);
-      if (!folder) return undefined;
-      path = client === 'claude-code' ? join(folder, '.mcp.json') : join(folder, '.cursor', 'mcp.json');
-    }
+    const folder = scope === 'project' ? await pickFolder(test.firstFolder === true) : '';
+    if (folder === undefined) return undefined;
+    const path = target.path(scope, { home: userHome(), folder, globalStorage, env: process.env });
     return { path, scope, connect: (t) => connectJsonConfig(t, jsonEntry), disconnect: disconnectJsonConfig };
   };
 
   const apply = async (client: ConnectableClient, mode: 'connect' | 'disconnect', rawTest: unknown): Promise<ConnectResult> => {
-    const test: TestOptions = testMode && rawTest !== null && typeof rawTest === 'object' ? (rawTest as TestOptions) : {};
+    const test: ConnectTestOptions = options.testOptions?.(rawTest) ?? {};
     const label = CLIENT_LABELS[client];
     const target = await targetsFor(client, test);
     if (!target) return { outcome: 'cancelled', message: 'Cancelled.' };
@@ -107,7 +111,7 @@ export function registerConnectCommands(options: {
       });
     }
     const proposed = edit.value.text;
-    if (!(testMode && test.confirm === false)) {
+    if (test.confirm !== false) {
       const confirmed = await confirmChange(client, mode, target, original, proposed);
       if (!confirmed) return { outcome: 'cancelled', path: target.path, message: 'Cancelled; nothing was written.' };
     }
@@ -176,6 +180,12 @@ export function registerConnectCommands(options: {
     ['codex', Commands.connectCodex, Commands.disconnectCodex],
     ['claude-code', Commands.connectClaudeCode, Commands.disconnectClaudeCode],
     ['cursor', Commands.connectCursor, Commands.disconnectCursor],
+    ['copilot-cli', Commands.connectCopilotCli, Commands.disconnectCopilotCli],
+    ['gemini-cli', Commands.connectGeminiCli, Commands.disconnectGeminiCli],
+    ['cline', Commands.connectCline, Commands.disconnectCline],
+    ['roo-code', Commands.connectRooCode, Commands.disconnectRooCode],
+    ['windsurf', Commands.connectWindsurf, Commands.disconnectWindsurf],
+    ['kiro', Commands.connectKiro, Commands.disconnectKiro],
   ];
   return vscode.Disposable.from(
     provider,
@@ -205,25 +215,19 @@ export function registerConnectCommands(options: {
 
 const basename = (path: string): string => path.split(/[\\/]/).pop() ?? path;
 
-async function pickScope(client: 'claude-code' | 'cursor'): Promise<Scope | undefined> {
-  const items = client === 'claude-code'
-    ? [
-        { label: 'Project', description: '.mcp.json in the workspace folder', scope: 'project' as const },
-        { label: 'User', description: '~/.claude.json (all projects)', scope: 'user' as const },
-      ]
-    : [
-        { label: 'User', description: '~/.cursor/mcp.json (all projects)', scope: 'user' as const },
-        { label: 'Project', description: '.cursor/mcp.json in the workspace folder', scope: 'project' as const },
-      ];
+async function pickScope(client: JsonClient): Promise<Scope | undefined> {
+  const target = CLIENT_TARGETS[client];
+  if (target.scopes.length === 1) return target.scopes[0];
+  const items = target.scopes.map((scope) => ({ label: scope === 'user' ? 'User' : 'Project', description: target.describe[scope] ?? '', scope }));
   return (await vscode.window.showQuickPick(items, { title: `Connect ${CLIENT_LABELS[client]}: where?` }))?.scope;
 }
 
-async function pickFolder(testMode: boolean): Promise<string | undefined> {
+async function pickFolder(first: boolean): Promise<string | undefined> {
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
   if (folders.length === 0) {
     void vscode.window.showErrorMessage('Airlock: open a folder first to connect at project scope.');
     return undefined;
   }
-  if (folders.length === 1 || testMode) return folders[0]?.uri.fsPath;
+  if (folders.length === 1 || first) return folders[0]?.uri.fsPath;
   return (await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which folder?' }))?.uri.fsPath;
 }

@@ -6,7 +6,7 @@ import type { Clock } from '../../core/clock';
 import { endpointsDir } from '../../core/connect/paths';
 import type { Log } from '../../core/log';
 import type { AnyToolDefinition } from '../../core/mcp/toolDefinition';
-import { Settings } from '../../shared/ids';
+import type { Policy } from '../../core/policy/policy';
 import { removeEndpointRecord, writeEndpointRecord } from '../node/discovery';
 import { writeLauncher } from '../node/launcher';
 import type { McpHttpEndpoint, SessionEvent } from '../node/mcpHttpServer';
@@ -23,7 +23,7 @@ export interface ClientSeen {
  * starts, after activation has returned: evaluating the SDK is not work activation should pay for.
  */
 function loadMcpHttpServer(): typeof import('../node/mcpHttpServer') {
-  // Resolved next to dist/extension.js at run time; esbuild keeps this path external.
+  // Resolved next to dist/features.js at run time; esbuild keeps this path external.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('./mcp-endpoint.js') as typeof import('../node/mcpHttpServer');
 }
@@ -37,8 +37,10 @@ export interface EndpointServiceOptions {
   readonly clock: Clock;
   /** The live redactor. */
   readonly scrub: (text: string) => string;
-  /** The shared tools array; each new session serves what it holds then. */
-  readonly tools: readonly AnyToolDefinition[];
+  /** What each new session serves (every feature's tools, concatenated once by compose). */
+  readonly tools: () => readonly AnyToolDefinition[];
+  /** The parsed settings: `endpoint.enabled`/`port` are read from here, and a change of either restarts. */
+  readonly policy: { current(): Policy; readonly onDidChange: vscode.Event<Policy> };
   readonly tokens: ClientTokens;
   readonly home: string;
   readonly version: string;
@@ -60,6 +62,8 @@ export class EndpointService implements vscode.Disposable {
   private readonly seen: Partial<Record<ClientId, ClientSeen>>;
   private lastSeenWrite = 0;
   private disposed = false;
+  /** The endpoint settings of the latest (re)start. */
+  private configured: Policy['endpoint'] = { enabled: true, port: 0 };
 
   /** Fired with the new URL (or undefined when stopped) whenever the endpoint (re)starts or stops. */
   readonly onDidChange = this.changed.event;
@@ -68,8 +72,8 @@ export class EndpointService implements vscode.Disposable {
     this.seen = { ...options.context.globalState.get<Partial<Record<ClientId, ClientSeen>>>(LAST_SEEN_KEY, {}) };
     this.disposables.push(
       this.changed,
-      vscode.workspace.onDidChangeConfiguration((event) => {
-        if (event.affectsConfiguration(Settings.endpointEnabled) || event.affectsConfiguration(Settings.endpointPort)) this.restart();
+      options.policy.onDidChange(({ endpoint }) => {
+        if (endpoint.enabled !== this.configured.enabled || endpoint.port !== this.configured.port) this.restart();
       }),
       vscode.workspace.onDidChangeWorkspaceFolders(() => this.publish()),
     );
@@ -129,18 +133,10 @@ export class EndpointService implements vscode.Disposable {
     void this.stopNow();
   }
 
-  private config(): { enabled: boolean; port: number } {
-    const section = vscode.workspace.getConfiguration(Settings.section);
-    const port = section.get<number>('endpoint.port', 0);
-    return {
-      enabled: section.get<boolean>('endpoint.enabled', true),
-      port: Number.isInteger(port) && port >= 0 && port <= 65535 ? port : 0,
-    };
-  }
-
   private async startNow(): Promise<string | undefined> {
     if (this.disposed || this.endpoint) return this.endpoint?.url;
-    const { enabled, port } = this.config();
+    this.configured = this.options.policy.current().endpoint;
+    const { enabled, port } = this.configured;
     if (!enabled) {
       this.options.log.info('MCP endpoint is disabled ("airlock.endpoint.enabled" is off).');
       this.phase = 'disabled';
@@ -157,7 +153,7 @@ export class EndpointService implements vscode.Disposable {
       await tokens.load();
       const { startMcpHttpServer } = loadMcpHttpServer();
       this.endpoint = await startMcpHttpServer({
-        tools: () => tools,
+        tools,
         tokens: tokens.registry,
         isTrusted: () => vscode.workspace.isTrusted,
         scrub,

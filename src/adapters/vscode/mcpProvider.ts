@@ -1,39 +1,65 @@
 import * as vscode from 'vscode';
-import type { Log } from '../../core/log';
-import type { ClientTokens } from './clientTokens';
-import type { EndpointService } from './endpointService';
 
 /** The provider id; package.json `contributes.mcpServerDefinitionProviders` declares the same. */
 export const MCP_PROVIDER_ID = 'airlock';
 export const MCP_SERVER_LABEL = 'Airlock';
 
+/** What the provider needs from the endpoint feature, once it is composed. */
+export interface McpSource {
+  /** The endpoint's URL, or undefined while it is not listening. */
+  readonly url: string | undefined;
+  /** Fires whenever the endpoint (re)starts or stops. */
+  readonly onDidChange: vscode.Event<unknown>;
+  /** `Authorization` header value for VS Code's own client (Copilot), creating its token if needed. */
+  bearerHeader(): Promise<string>;
+}
+
+/** Whether this editor has the MCP server definition API (code-server and VS Code ≥ 1.101 do). */
+export const hasMcpProviderApi = (): boolean => typeof vscode.lm?.registerMcpServerDefinitionProvider === 'function';
+
 /**
- * Offers the endpoint to VS Code's own MCP client (Copilot agent mode). The bearer header is added only
- * in `resolveMcpServerDefinition`, i.e. when VS Code is about to connect, never in the listed
- * definition. Fires a change whenever the endpoint restarts (new port).
+ * Offers the endpoint to VS Code's own MCP client (Copilot agent mode). Registered during activation (VS
+ * Code activates Airlock for `onMcpCollection:airlock` and expects the provider then); the endpoint it
+ * describes arrives with `source`, composed just after. The bearer header is added only in
+ * `resolveMcpServerDefinition`, i.e. when VS Code is about to connect, never in the listed definition.
+ * Fires a change whenever the endpoint restarts (new port).
  */
-export function registerMcpProvider(endpoint: EndpointService, tokens: ClientTokens, version: string, log: Log): vscode.Disposable {
-  if (typeof vscode.lm?.registerMcpServerDefinitionProvider !== 'function') {
-    log.info('This editor has no MCP server definition API; Copilot cannot be connected automatically.');
-    return new vscode.Disposable(() => undefined);
-  }
+export function registerMcpProvider(source: Promise<McpSource>, version: string): vscode.Disposable {
+  if (!hasMcpProviderApi()) return new vscode.Disposable(() => undefined);
   const changed = new vscode.EventEmitter<void>();
-  const onEndpoint = endpoint.onDidChange(() => changed.fire());
+  let current: McpSource | undefined;
+  let onEndpoint: vscode.Disposable | undefined;
+  let disposed = false;
+  source.then(
+    (ready) => {
+      if (disposed) return;
+      current = ready;
+      onEndpoint = ready.onDidChange(() => changed.fire());
+      changed.fire();
+    },
+    () => undefined, // composition failed: activation reported it; the provider lists nothing
+  );
   const provider: vscode.McpServerDefinitionProvider<vscode.McpHttpServerDefinition> = {
     onDidChangeMcpServerDefinitions: changed.event,
     provideMcpServerDefinitions: () => {
-      const url = endpoint.url;
+      const url = current?.url;
       return url === undefined ? [] : [new vscode.McpHttpServerDefinition(MCP_SERVER_LABEL, vscode.Uri.parse(url), {}, version)];
     },
     resolveMcpServerDefinition: async (server) => {
-      const url = endpoint.url;
+      const ready = await source;
+      const url = ready.url;
       if (url === undefined) return undefined;
-      const token = await tokens.ensure('copilot');
+      const authorization = await ready.bearerHeader();
       server.uri = vscode.Uri.parse(url);
-      server.headers = { ...server.headers, Authorization: `Bearer ${token}` };
+      server.headers = { ...server.headers, Authorization: authorization };
       return server;
     },
   };
   const registration = vscode.lm.registerMcpServerDefinitionProvider(MCP_PROVIDER_ID, provider);
-  return vscode.Disposable.from(registration, onEndpoint, changed);
+  return vscode.Disposable.from(registration, changed, {
+    dispose: () => {
+      disposed = true;
+      onEndpoint?.dispose();
+    },
+  });
 }

@@ -3,7 +3,8 @@ import type { AuditSink } from '../../core/audit/events';
 import type { Log } from '../../core/log';
 import { validateCredentialName } from '../../core/secrets/envName';
 import { Commands, Settings } from '../../shared/ids';
-import { configuredAccount, configuredTimeoutMs, SERVICE_ACCOUNT_TOKEN_KEY } from '../stores/onePasswordAuth';
+import type { OwnSecrets } from '../../core/redaction/ownSecrets';
+import { holdServiceAccountToken, SERVICE_ACCOUNT_TOKEN_KEY } from '../stores/onePasswordAuth';
 import type { OnePasswordStore } from '../stores/onePasswordStore';
 import type { SecretStorageLike, SecretStorageStore } from '../stores/secretStorageStore';
 import { askInput, askPick, askSecretValue, auditSecretChange, offerCredentialEntry, type PromptTracker } from './secretEntry';
@@ -15,6 +16,10 @@ export interface SecretCommandDeps {
   readonly tracker: PromptTracker;
   readonly log: Log;
   readonly audit?: AuditSink;
+  /** The parsed policy's `onePassword` (user settings only): the account and the sign-in timeout. */
+  readonly onePasswordSettings: () => { readonly account: string | undefined; readonly timeoutSeconds: number };
+  /** Where a pasted service-account token is held (scrubbed from every surface) while it is checked and kept. */
+  readonly own: OwnSecrets;
 }
 
 /**
@@ -145,10 +150,10 @@ async function connectOnePassword(deps: SecretCommandDeps): Promise<void> {
     ],
   });
   if (mode === undefined) return;
-  const timeoutMs = configuredTimeoutMs();
+  const timeoutMs = deps.onePasswordSettings().timeoutSeconds * 1000;
 
   if (mode === 'desktop') {
-    const previous = configuredAccount();
+    const previous = deps.onePasswordSettings().account;
     const account = await askInput(deps.tracker, {
       title,
       prompt: 'Your 1Password account name as shown at the top of the app\'s sidebar (or its sign-in address or ID)',
@@ -178,7 +183,7 @@ async function connectOnePassword(deps: SecretCommandDeps): Promise<void> {
   });
   if (token === undefined) return;
   const trimmed = token.trim();
-  const outcome = await deps.onePassword.verify({ kind: 'service-account', token: trimmed }, timeoutMs);
+  const outcome = await deps.onePassword.verify({ kind: 'service-account', token: holdServiceAccountToken(deps.own, trimmed) }, timeoutMs);
   if (!outcome.ok && !['offline', 'timeout', 'rate-limited'].includes(outcome.code)) {
     // The SDK's own words help the person here; a token is never echoed back even if the SDK did.
     void vscode.window.showErrorMessage(`Airlock: 1Password rejected the token, so it was not saved. ${outcome.message}${details(outcome.sdkMessage, trimmed)}`);
@@ -196,7 +201,7 @@ async function connectOnePassword(deps: SecretCommandDeps): Promise<void> {
 
 async function disconnectOnePassword(deps: SecretCommandDeps): Promise<void> {
   await deps.secrets.delete(SERVICE_ACCOUNT_TOKEN_KEY);
-  if (configuredAccount() !== undefined) {
+  if (deps.onePasswordSettings().account !== undefined) {
     await vscode.workspace.getConfiguration().update(Settings.onePasswordAccount, undefined, vscode.ConfigurationTarget.Global);
   }
   deps.onePassword.forget();

@@ -3,8 +3,10 @@ import { StringDecoder } from 'node:string_decoder';
 import * as vscode from 'vscode';
 import type { Log } from '../../core/log';
 import { OutputBuffer } from '../../core/runner/outputBuffer';
+import { describeReap, type ReapReport } from '../../core/runner/reaper';
 import type { RunResult, Runner, RunSpec, StreamScrubber } from '../../core/runner/runSpec';
 import { TerminalInput, toTerminalNewlines } from '../../core/runner/terminalInput';
+import { RunReaper, type WatchedRun } from '../node/runReaper';
 import { killGroup, spawnWithSecrets } from '../node/spawnWithSecrets';
 
 /** The task type Airlock's runs use (contributed in package.json `taskDefinitions`). */
@@ -35,11 +37,13 @@ export function defaultShell(): string {
  */
 export class TaskRunner implements Runner, vscode.Disposable {
   private readonly children = new Set<ChildProcessWithoutNullStreams>();
+  private readonly watched = new Set<WatchedRun>();
 
   constructor(
     private readonly log: Log,
     private readonly shell: () => string = defaultShell,
     private readonly tap?: TerminalTap,
+    private readonly reaper: RunReaper = new RunReaper(),
   ) {}
 
   /** Process ids of the children running now (tests check killOnExpiry with these). */
@@ -118,8 +122,9 @@ export class TaskRunner implements Runner, vscode.Disposable {
         startedAt = performance.now();
         const shell = this.shell();
         write(`\x1b[2m[Airlock] ${spec.redactor.scrub(spec.command)}  (in ${spec.cwd}, with ${spec.secrets.map((s) => s.credential).join(', ')}; values are hidden)\x1b[0m\r\n`);
+        const marker = this.reaper.newMarker();
         try {
-          child = spawnWithSecrets({ command: spec.command, cwd: spec.cwd, shell, secrets: spec.secrets });
+          child = spawnWithSecrets({ command: spec.command, cwd: spec.cwd, shell, secrets: spec.secrets, marker });
         } catch (error) {
           write(`\x1b[31m[Airlock] could not start ${shell}\x1b[0m\r\n`);
           closer.fire(1);
@@ -128,6 +133,11 @@ export class TaskRunner implements Runner, vscode.Disposable {
         }
         const running = child;
         this.children.add(running);
+        // Nothing outlives the run: what left the process group (setsid, double fork) is found and killed
+        // when the child exits — normal end, cancel, timeout, grant end — or on shutdown.
+        const watch = running.pid === undefined ? undefined : this.reaper.watch(spec.runId, running.pid, marker, (text) => spec.redactor.scrub(text) !== text);
+        if (watch !== undefined) this.watched.add(watch);
+        let reaped: Promise<ReapReport | undefined> = Promise.resolve(undefined);
         let exitCode: number | null = null;
         let exitSignal: string | null = null;
         running.on('error', (error) => {
@@ -145,6 +155,24 @@ export class TaskRunner implements Runner, vscode.Disposable {
           exitCode = code;
           exitSignal = signal;
           this.children.delete(running);
+          if (watch !== undefined) {
+            reaped = watch.reap().then(
+              (report) => {
+                this.watched.delete(watch);
+                if (report !== undefined && report.killed > 0) {
+                  const text = `stopped ${describeReap(report)} the command left behind`;
+                  this.log.info(`Airlock run ${spec.runId}: ${text}.`);
+                  write(`\x1b[33m[Airlock] ${text}\x1b[0m\r\n`);
+                }
+                return report;
+              },
+              (error: unknown) => {
+                this.watched.delete(watch);
+                this.log.error(`Airlock run ${spec.runId}: ending its leftover processes failed: ${spec.redactor.scrub(error instanceof Error ? error.message : String(error))}`);
+                return undefined;
+              },
+            );
+          }
           // A grandchild that kept the pipes open must not hold the run forever.
           setTimeout(() => {
             running.stdout.destroy();
@@ -153,11 +181,12 @@ export class TaskRunner implements Runner, vscode.Disposable {
         });
         void streams.then(() => {
           const waitExit = exited ? Promise.resolve() : new Promise<void>((r) => running.once('exit', () => r()));
-          void waitExit.then(() => {
+          void waitExit.then(async () => {
+            const report = await reaped;
             const durationMs = Math.round(performance.now() - startedAt);
             const how = exitSignal !== null ? `ended by ${exitSignal}` : `exited with code ${exitCode ?? '?'}`;
             write(`\r\n\x1b[2m[Airlock] ${how} after ${durationMs} ms\x1b[0m\r\n`);
-            finish({ result: { exitCode, signal: exitSignal, output: buffer.text(), truncated: buffer.truncated, durationMs } });
+            finish({ result: { exitCode, signal: exitSignal, output: buffer.text(), truncated: buffer.truncated, durationMs, ...(report === undefined ? {} : { reaped: report.killed }) } });
             closer.fire(exitCode ?? 1);
           });
         });
@@ -212,9 +241,11 @@ export class TaskRunner implements Runner, vscode.Disposable {
     });
   }
 
-  /** Extension shutdown: kill every child's process group at once. */
+  /** Extension shutdown: kill every child's process group at once, then every process of each run that left it. */
   dispose(): void {
     for (const child of this.children) killGroup(child, 'SIGKILL');
     this.children.clear();
+    for (const watch of this.watched) watch.reapNow();
+    this.watched.clear();
   }
 }

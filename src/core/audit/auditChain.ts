@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { AuditEvent } from './events';
+import { scrubDeep } from '../redaction/scrubDeep';
 
 /**
  * The audit log's hash chain. One JSONL line per event:
@@ -129,17 +130,9 @@ export function isChainHead(value: unknown): value is ChainHead {
 }
 
 /**
- * A copy of `event` with every string (and key) passed through `scrub`: defence in depth, so a value
- * that slipped into a command or reason never reaches the audit file. Structure is preserved.
+ * A copy of `event` with every string (and key) passed through `scrub` (see scrubDeep): defence in
+ * depth, so a value that slipped into a command or reason never reaches the audit file.
  */
 export function scrubEvent(event: AuditEvent, scrub: (text: string) => string): AuditEvent {
-  const visit = (value: unknown): unknown => {
-    if (typeof value === 'string') return scrub(value);
-    if (Array.isArray(value)) return value.map(visit);
-    if (value !== null && typeof value === 'object') {
-      return Object.fromEntries(Object.entries(value).map(([key, inner]) => [scrub(key), visit(inner)]));
-    }
-    return value;
-  };
-  return visit(event) as AuditEvent;
+  return scrubDeep(event, scrub);
 }

@@ -1,4 +1,5 @@
 import type { ClientId } from '../clients';
+import type { AccessDenialCode, RunRefusalCode } from '../errorCodes';
 
 /**
  * Audit events: names, ids, commands and decisions — never values. Each becomes one JSONL line with
@@ -6,12 +7,12 @@ import type { ClientId } from '../clients';
  */
 export type AuditEvent =
   | { readonly type: 'request'; readonly requestId: string; readonly client: ClientId; readonly claimedClient?: string; readonly credentials: readonly string[]; readonly command: string; readonly cwd: string; readonly reason: string }
-  | { readonly type: 'decision'; readonly requestId: string; readonly client: ClientId; readonly decision: 'approved' | 'denied'; readonly by: 'person' | 'policy' | 'timeout' | 'panel-closed' | 'client-blocked' | 'cancelled'; readonly detail?: string; readonly durationSeconds?: number; readonly maxRuns?: number | null; readonly commandMatch?: 'exact' | 'prefix' }
+  | { readonly type: 'decision'; readonly requestId: string; readonly client: ClientId; readonly decision: 'approved' | 'denied'; readonly by: 'person' | 'policy' | 'timeout' | 'panel-closed' | 'client-blocked' | 'cancelled'; readonly detail?: AccessDenialCode; readonly durationSeconds?: number; readonly maxRuns?: number | null; readonly commandMatch?: 'exact' | 'prefix' }
   | { readonly type: 'grant-issued'; readonly grantId: string; readonly requestId: string; readonly client: ClientId; readonly credentials: readonly string[]; readonly command: string; readonly commandMatch: 'exact' | 'prefix'; readonly cwd: string; readonly expiresAt: string; readonly maxRuns: number | null }
   | { readonly type: 'run-started'; readonly runId: string; readonly grantId: string; readonly client: ClientId; readonly credentials: readonly string[]; readonly command: string; readonly cwd: string }
-  | { readonly type: 'run-finished'; readonly runId: string; readonly grantId: string; readonly exitCode: number | null; readonly signal: string | null; readonly durationMs: number; readonly timedOut: boolean }
-  | { readonly type: 'run-incomplete'; readonly runId: string; readonly grantId: string; readonly why: 'shutdown' | 'killed-on-expiry' | 'error' }
-  | { readonly type: 'run-refused'; readonly client: ClientId; readonly command: string; readonly cwd: string; readonly code: string; readonly grantId?: string }
+  | { readonly type: 'run-finished'; readonly runId: string; readonly grantId: string; readonly exitCode: number | null; readonly signal: string | null; readonly durationMs: number; readonly timedOut: boolean; readonly reaped?: number }
+  | { readonly type: 'run-incomplete'; readonly runId: string; readonly grantId: string; readonly why: 'shutdown' | 'killed-on-expiry' | 'error'; readonly reaped?: number }
+  | { readonly type: 'run-refused'; readonly client: ClientId; readonly command: string; readonly cwd: string; readonly code: RunRefusalCode; readonly grantId?: string }
   | { readonly type: 'grant-expired'; readonly grantId: string; readonly why: 'time' | 'runs' }
   | { readonly type: 'grant-revoked'; readonly grantId: string; readonly by: 'person' | 'agent' | 'shutdown' | 'code-changed'; readonly detail?: string }
   | { readonly type: 'secret-entry'; readonly name: string; readonly client?: ClientId; readonly outcome: 'stored' | 'declined' | 'updated' | 'removed' }

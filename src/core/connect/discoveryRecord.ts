@@ -1,5 +1,6 @@
-import { isAbsolute, relative, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { z } from 'zod';
+import { isInside } from '../paths';
 
 /** What a window publishes in `$AIRLOCK_HOME/endpoints/<id>.json`. No token, no secret. */
 export const endpointRecordSchema = z.object({
@@ -10,11 +11,8 @@ export const endpointRecordSchema = z.object({
 });
 export type EndpointRecord = z.infer<typeof endpointRecordSchema>;
 
-/** True when `child` is `folder` or inside it (path-segment aware: `/a/bc` is not inside `/a/b`). */
-export function isWithin(folder: string, child: string): boolean {
-  const rel = relative(resolve(folder), resolve(child));
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
-}
+/** True when `child` is `folder` or inside it: the one rule, `isInside` in core/paths.ts. */
+export const isWithin = (folder: string, child: string): boolean => isInside(folder, child);
 
 /**
  * Picks the endpoint for a bridge started in `cwd`: the window with the longest workspace folder that

@@ -27,7 +27,8 @@ export const MAKEFILES = ['GNUmakefile', 'makefile', 'Makefile'] as const;
 
 /** Which file and entry `command` would run, or undefined when it is not a recognised simple form. */
 export function insightTarget(command: string): InsightTarget | undefined {
-  const trimmed = command.trim();
+  // Not String#trim: it strips U+00A0, U+FEFF, U+3000 … which the shell keeps (a look-alike script name).
+  const trimmed = command.replace(/^[ \t]+|[ \t]+$/g, '');
   if (trimmed.length > 1000 || !SIMPLE.test(trimmed)) return undefined;
   const [tool, first, second] = trimmed.split(/ +/);
   if (tool === undefined) return undefined;

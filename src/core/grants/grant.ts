@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { ClientId } from '../clients';
 import type { CommandMatch } from '../consent/consent';
 
@@ -32,6 +33,18 @@ export interface GrantSummary {
   readonly expiresAt: string;
   readonly runsLeft: number | null;
 }
+
+/** GrantSummary as the MCP tools declare it (list_grants, request_access, await_access). */
+export const grantSummarySchema = z.object({
+  grantId: z.string().describe('Pass this to run (or revoke).'),
+  client: z.string(),
+  credentials: z.array(z.string()).readonly(),
+  command: z.string().describe('The command this grant runs.'),
+  commandMatch: z.enum(['exact', 'prefix']).describe('exact: only this string; prefix: this command plus plain arguments.'),
+  cwd: z.string(),
+  expiresAt: z.string().describe('ISO 8601.'),
+  runsLeft: z.number().nullable().describe('null: unlimited until it expires.'),
+});
 
 export const summariseGrant = (grant: Grant): GrantSummary => ({
   grantId: grant.id,

@@ -4,6 +4,7 @@ import type { Clock, Timer } from '../clock';
 import { fail, ok, type Outcome } from '../outcome';
 import { checkBinding, describeBinding } from './commandBinding';
 import { runsLeft, type Grant } from './grant';
+import type { GrantRefusal } from '../errorCodes';
 
 /** `code-changed`: what the command runs changed since approval (src/core/pin). */
 export type RevokedBy = 'person' | 'agent' | 'shutdown' | 'code-changed';
@@ -20,12 +21,7 @@ export interface IssueGrant extends Pick<Grant, 'requestId' | 'client' | 'creden
   readonly durationSeconds: number;
 }
 
-export type GrantRefusal =
-  | 'grant-not-found' //      unknown id, or a grant of another client (indistinguishable on purpose)
-  | 'grant-ended' //          expired, spent or revoked
-  | 'command-not-covered' //  the command is not the one the grant is bound to
-  | 'cwd-not-covered'
-  | 'credentials-not-covered';
+export type { GrantRefusal };
 
 /** What a run asks to be covered by a grant. `credentials` omitted: whatever the grant holds. */
 export interface RunScope {
@@ -157,7 +153,12 @@ export class LeaseManager {
   private covers(grant: Grant, scope: RunScope): Outcome<Grant, GrantRefusal> {
     const binding = checkBinding(grant.command, grant.commandMatch, scope.command);
     if (!binding.ok) {
-      const extra = binding.why === 'metacharacter-after-prefix' ? ' Shell metacharacters after the approved prefix are refused.' : '';
+      const extras: Record<typeof binding.why, string> = {
+        'different-command': '',
+        'metacharacter-after-prefix': ' Shell metacharacters after the approved prefix are refused.',
+        'option-after-prefix': ' Options ("-…") and assignments ("…=…") after the approved prefix are refused: they can change what the prefix runs.',
+      };
+      const extra = extras[binding.why];
       return fail(
         'command-not-covered',
         `Grant "${grant.id}" covers only the command ${describeBinding(grant.command, grant.commandMatch)}; "${scope.command}" is a different command.${extra} Ask again with request_access for this exact command.`,

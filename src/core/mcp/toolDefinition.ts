@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { ClientIdentity } from '../clients';
+import type { ToolErrorCode } from '../errorCodes';
 
 /** What a tool handler knows about the call it serves. */
 export interface ToolCallContext {
@@ -18,7 +19,7 @@ export interface ToolCallContext {
  */
 export type ToolResult<T> =
   | { readonly ok: true; readonly structured: T; readonly text: string }
-  | { readonly ok: false; readonly code: string; readonly message: string };
+  | { readonly ok: false; readonly code: ToolErrorCode; readonly message: string };
 
 /**
  * One MCP tool, defined in core: schemas (zod), annotations, a description written for a model, and a

@@ -66,7 +66,8 @@ const SUBCOMMANDS = new Set(['run', 'exec', 'x']);
 export function namedFiles(command: string): string[] {
   const files = new Set<string>();
   for (const segment of command.split(/&&|\|\||[;|\n&()]/)) {
-    const words = segment.trim().split(/\s+/).filter((w) => w !== '');
+    // The shell's blanks only (not \s, not trim): U+00A0 and friends are part of a word to bash.
+    const words = segment.split(/[ \t]+/).filter((w) => w !== '');
     // Skip leading VAR=value assignments and `env`/`exec`.
     while (words.length > 0 && (/^[A-Za-z_][A-Za-z0-9_]*=/.test(words[0] ?? '') || words[0] === 'env' || words[0] === 'exec')) words.shift();
     const [tool, ...rest] = words;

@@ -2,6 +2,8 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import type { ClientId } from '../clients';
 import type { ConsentLimits } from '../consent/consent';
 import type { Credential } from '../credentials';
+import type { PolicyDenyCode } from '../errorCodes';
+import { isInside } from '../paths';
 import type { Policy, PolicyRule, RuleLayer } from './policy';
 import { DECISIONS, type Decision } from './schema';
 
@@ -18,7 +20,7 @@ export interface PolicyRequest {
   readonly requestedMaxRuns?: number;
 }
 
-export type PolicyDenyCode = 'no-credentials' | 'unknown-credential' | 'cwd-outside-workspace' | 'denied-by-policy';
+export type { PolicyDenyCode };
 
 export type PolicyDecision =
   | { readonly kind: 'deny'; readonly code: PolicyDenyCode; readonly message: string }
@@ -32,13 +34,7 @@ const minDefined = (a: number | undefined, b: number | undefined): number | unde
 
 /** The workspace folder holding `cwd` (after resolving `..`), or undefined. */
 export function containingFolder(cwd: string, folders: readonly string[]): string | undefined {
-  if (!isAbsolute(cwd) || cwd.includes('\0')) return undefined;
-  const target = resolve(cwd);
-  return folders.find((folder) => {
-    if (!isAbsolute(folder)) return false;
-    const rel = relative(resolve(folder), target);
-    return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
-  });
+  return folders.find((folder) => isInside(folder, cwd));
 }
 
 function cwdMatches(rule: PolicyRule, cwd: string, folder: string): boolean {
@@ -80,7 +76,7 @@ function answerOf(layer: RuleLayer, credential: Credential, request: PolicyReque
  * `airlock.policy.allowWithoutConsent` in user settings and no requested credential is workspace-defined.
  * Per credential the first matching rule of each layer answers; the most restrictive answer wins.
  */
-export function evaluate(request: PolicyRequest, policy: Policy, _now: number): PolicyDecision {
+export function evaluate(request: PolicyRequest, policy: Policy): PolicyDecision {
   const names = [...new Set(request.credentials)];
   if (names.length === 0) {
     return { kind: 'deny', code: 'no-credentials', message: 'The request names no credential. Ask for at least one credential by name (list_credentials shows them).' };
@@ -110,7 +106,7 @@ export function evaluate(request: PolicyRequest, policy: Policy, _now: number): 
   let decision: Decision = 'allow';
   let maxDurationSeconds: number | undefined = policy.limits.maxDurationSeconds;
   let maxRuns: number | undefined;
-  let allowPrefix = true;
+  let allowPrefix = policy.limits.allowPrefix;
   let denyingRule: PolicyRule | undefined;
   for (const name of names) {
     const credential = byName.get(name);
@@ -127,7 +123,7 @@ export function evaluate(request: PolicyRequest, policy: Policy, _now: number): 
         allowPrefix = false;
       }
     }
-    if (credential.origin === 'workspace') {
+    if (credential.origin !== 'user') {
       allowPrefix = false;
       credentialDecision = stricter(credentialDecision, 'ask');
     }

@@ -52,33 +52,4 @@ export class LiveSecrets {
 
   /** Replaces every form of every live secret in `text`. */
   readonly scrub = (text: string): string => (this.entries.size === 0 ? text : this.current().scrub(text));
-
-  /**
-   * Returns a copy of a JSON-like value with every string (keys included) scrubbed. Non-plain objects
-   * are kept as they are; cycles are preserved.
-   */
-  scrubDeep<T>(value: T): T {
-    if (this.entries.size === 0) return value;
-    const redactor = this.current();
-    const seen = new Map<object, unknown>();
-    const visit = (item: unknown): unknown => {
-      if (typeof item === 'string') return redactor.scrub(item);
-      if (item === null || typeof item !== 'object') return item;
-      const known = seen.get(item);
-      if (known !== undefined) return known;
-      if (Array.isArray(item)) {
-        const copy: unknown[] = [];
-        seen.set(item, copy);
-        for (const element of item) copy.push(visit(element));
-        return copy;
-      }
-      const proto: unknown = Object.getPrototypeOf(item);
-      if (proto !== Object.prototype && proto !== null) return item;
-      const copy: Record<string, unknown> = {};
-      seen.set(item, copy);
-      for (const [key, element] of Object.entries(item)) copy[redactor.scrub(key)] = visit(element);
-      return copy;
-    };
-    return visit(value) as T;
-  }
 }

@@ -58,6 +58,9 @@ export interface RedactionSecret {
 /** Secrets shorter than this cannot be scrubbed without mangling ordinary output, nor found reliably. */
 export const MIN_SECRET_LENGTH = 8;
 
+/** Why MIN_SECRET_LENGTH exists, in the words every refusal of a short value uses. */
+export const SHORT_VALUES_WHY = 'shorter values cannot be scrubbed from output safely';
+
 /** The marker that replaces a secret. */
 export const redactionMarker = (name: string): string => `[redacted:${name}]`;
 
@@ -67,25 +70,16 @@ export const redactionMarker = (name: string): string => `[redacted:${name}]`;
  */
 export function checkRedactable(secret: RedactionSecret): Outcome<RedactionSecret, 'secret-too-short' | 'secret-disposed'> {
   if (!secret.value.alive) {
-    return fail('secret-disposed', `The value of ${secret.name} is no longer held (its grant has ended); request access again.`);
+    return fail('secret-disposed', `The value of credential "${secret.name}" is no longer held (its grant has ended); request access again.`);
   }
   if (secret.value.length < MIN_SECRET_LENGTH) {
     return fail(
       'secret-too-short',
-      `The value of ${secret.name} is shorter than ${MIN_SECRET_LENGTH} characters, so Airlock cannot reliably ` +
-        'scrub it from output. Use a longer secret (rotate it), or do not hand it to agents through Airlock.',
+      `Credential "${secret.name}" is shorter than ${MIN_SECRET_LENGTH} characters; ${SHORT_VALUES_WHY}. ` +
+        'The person must store a longer value (rotate it), or not hand it to agents through Airlock.',
     );
   }
   return ok(secret);
-}
-
-/** checkRedactable over a list: the first refusal, or all of them. */
-export function checkAllRedactable(secrets: readonly RedactionSecret[]): Outcome<readonly RedactionSecret[], 'secret-too-short' | 'secret-disposed'> {
-  for (const secret of secrets) {
-    const checked = checkRedactable(secret);
-    if (!checked.ok) return checked;
-  }
-  return ok(secrets);
 }
 
 /**

@@ -47,11 +47,14 @@ export interface RunResult {
   readonly output: string;
   readonly truncated: boolean;
   readonly durationMs: number;
+  /** Processes of the run still alive after its child exited (setsid, double fork…), killed by the runner. */
+  readonly reaped?: number;
 }
 
 /**
  * Runs a command with secrets in its child's environment only (src/adapters/vscode/taskRunner.ts).
- * Aborting `stop` kills the child's whole process group. Rejects only when the process could not run at
+ * Aborting `stop` kills the child's whole process group; when the child exits, every process of the run
+ * that left the group is killed too (src/core/runner/reaper.ts). Rejects only when the process could not run at
  * all (the message names no value).
  */
 export interface Runner {

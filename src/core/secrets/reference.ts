@@ -34,3 +34,13 @@ export interface OnePasswordEnvironmentReference {
 }
 
 export type ReferenceKind = SecretReference['kind'];
+
+/**
+ * Where a reference's value is kept, in words for people and agents: the consent card, list_credentials
+ * and store errors all say the same.
+ */
+export const STORE_LABELS: Readonly<Record<ReferenceKind, string>> = {
+  secret: 'VS Code SecretStorage',
+  op: '1Password',
+  'op-env': '1Password Environment',
+};

@@ -1,19 +1,9 @@
+import type { StoreFailureCode } from '../errorCodes';
 import type { Failure } from '../outcome';
 import type { ReferenceKind, SecretReference } from './reference';
 import type { SecretValue } from './secretValue';
 
-/** Why a store could not give a value. Each has a human message that names no value. */
-export type StoreFailureCode =
-  | 'not-found' //          the item, field, vault or secret does not exist
-  | 'not-configured' //     e.g. 1Password chosen but no account or service-account token set up
-  | 'app-not-found' //      1Password desktop app missing or its SDK integration disabled
-  | 'locked' //             the store (or desktop app) is locked
-  | 'auth-expired' //       token or desktop session expired
-  | 'rate-limited'
-  | 'offline' //            network unreachable
-  | 'timeout' //            no answer within the store timeout
-  | 'invalid-reference'
-  | 'error'; //             anything else (message carries no details that could leak)
+export type { StoreFailureCode };
 
 export type ResolveOutcome = { readonly ok: true; readonly value: SecretValue } | Failure<StoreFailureCode>;
 

@@ -5,7 +5,7 @@ import type { Client } from '@modelcontextprotocol/client';
 import * as vscode from 'vscode';
 import type { ClientId } from '../../../src/core/clients';
 import { EXTENSION_ID } from '../../../src/shared/ids';
-import type { AirlockEndpointTestApi, AirlockTestApi } from '../../../src/shared/testApi';
+import type { AirlockEndpointTestApi, AirlockTestApi } from '../../../src/testFacet/api';
 import { connectEndingSessionOnClose } from '../../support/mcpClient';
 
 export async function airlockApi(): Promise<AirlockTestApi> {

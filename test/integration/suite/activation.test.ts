@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import * as vscode from 'vscode';
 import { Commands, EXTENSION_ID, OUTPUT_CHANNEL_NAME } from '../../../src/shared/ids';
-import type { AirlockTestApi } from '../../../src/shared/testApi';
+import type { AirlockTestApi } from '../../../src/testFacet/api';
 
 function airlock(): vscode.Extension<AirlockTestApi | undefined> {
   const extension = vscode.extensions.getExtension<AirlockTestApi | undefined>(EXTENSION_ID);

@@ -7,7 +7,7 @@ import type { AuditVerifyResult } from '../../../src/adapters/node/auditFile';
 import { verifyAuditLines } from '../../../src/core/audit/auditChain';
 import type { ClientId } from '../../../src/core/clients';
 import { Commands, EXTENSION_ID } from '../../../src/shared/ids';
-import type { AirlockTestApi } from '../../../src/shared/testApi';
+import type { AirlockTestApi } from '../../../src/testFacet/api';
 import { findLeaks, makeCanary } from '../../support/canary';
 
 async function api(): Promise<AirlockTestApi> {
@@ -30,7 +30,7 @@ describe('audit log (real extension host)', () => {
     const dir = testApi.auditDir!;
     assert.match(dir.split('\\').join('/'), /\/audit$/);
     const client = 'integration-test' as ClientId;
-    await testApi.audit!.append({ type: 'run-refused', client, command: 'printenv', cwd: '/tmp', code: 'command-mismatch' });
+    await testApi.audit!.append({ type: 'run-refused', client, command: 'printenv', cwd: '/tmp', code: 'command-not-covered' });
     await testApi.audit!.append({ type: 'secret-entry', name: 'AUDIT_TEST', client, outcome: 'declined' });
     const result = (await vscode.commands.executeCommand(Commands.verifyAuditLog)) as AuditVerifyResult | undefined;
     assert.ok(result?.ok, JSON.stringify(result));

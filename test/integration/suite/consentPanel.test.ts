@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { ConsentRequest } from '../../../src/core/consent/consent';
 import { EXTENSION_ID } from '../../../src/shared/ids';
-import type { AirlockConsentTestApi, AirlockTestApi } from '../../../src/shared/testApi';
+import type { AirlockConsentTestApi, AirlockTestApi } from '../../../src/testFacet/api';
 
 async function consent(): Promise<AirlockConsentTestApi> {
   const api = (await vscode.extensions.getExtension<AirlockTestApi>(EXTENSION_ID)?.activate()) as AirlockTestApi;

@@ -7,6 +7,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import * as vscode from 'vscode';
 import { clientTokenPath, launcherPath } from '../../../src/core/connect/paths';
 import { Commands, EXTENSION_ID } from '../../../src/shared/ids';
+import { mcpMessages } from '../../support/mcpResponse';
 import { connectAs, connectHttpClient, initializeBody, jsonHeaders, liveEndpoint, rawRequest } from '../helpers/endpoint';
 
 const workspace = (): string => {
@@ -207,7 +208,7 @@ describe('MCP endpoint (real extension host)', function () {
       const { endpoint, url } = await liveEndpoint();
       const response = await rawRequest(url, { headers: jsonHeaders(await endpoint.clientToken('other')), body: 'not json at all' });
       assert.equal(response.status, 400);
-      assert.equal((JSON.parse(response.body) as { error: { code: number } }).error.code, -32700);
+      assert.deepEqual(mcpMessages(response.headers['content-type'], response.body).map((m) => m.error?.code), [-32700]);
     });
 
     it('refuses a body over 1 MiB with 413', async () => {

@@ -7,7 +7,7 @@ import type { OpenPrompt } from '../../../src/adapters/vscode/secretEntry';
 import { parseReference } from '../../../src/core/secrets/referenceParser';
 import type { SecretReference } from '../../../src/core/secrets/reference';
 import { Commands, EXTENSION_ID, Settings } from '../../../src/shared/ids';
-import type { AirlockStoresTestApi, AirlockTestApi } from '../../../src/shared/testApi';
+import type { AirlockStoresTestApi, AirlockTestApi } from '../../../src/testFacet/api';
 import { connectAs } from '../helpers/endpoint';
 
 async function storesApi(): Promise<AirlockStoresTestApi> {
@@ -123,7 +123,7 @@ describe('stores: SecretStorage through the real commands and quick input', func
       const pending = client.callTool({ name: 'request_secret_entry', arguments: args });
       const ask = await waitForPrompt(api, (p) => p.kind === 'pick' && p.title.includes('asks you to enter a secret'), 'secret entry request');
       assert.match(ask.title, new RegExp(`Codex \\(claims “codex-cli.*”\\) asks you to enter a secret for ${name}`));
-      assert.match(ask.prompt, /“I need a Stripe test key to run the payment tests”/);
+      assert.match(ask.prompt, /“I need a Stripe test key⟨U\+000A⟩to run the payment tests”/, 'hidden characters are revealed, not dropped');
       assert.deepEqual(ask.items[0], 'Decline', 'Decline is preselected: a stray Enter declines');
       await answer(ask, 'Enter a value');
       await answer(await waitForPrompt(api, (p) => p.kind === 'input' && p.password, 'masked value input'), value);
@@ -137,7 +137,13 @@ describe('stores: SecretStorage through the real commands and quick input', func
       assert.ok(resolved?.ok);
       assert.equal(resolved.value.length, value.length);
 
-      const declined = client.callTool({ name: 'request_secret_entry', arguments: args });
+      // The same name again: refused without a prompt (an agent cannot have a stored value replaced).
+      const again = await client.callTool({ name: 'request_secret_entry', arguments: args });
+      assert.equal(again.isError, true, JSON.stringify(again));
+      assert.match(JSON.stringify(again), /already exists/);
+      assert.equal(api.prompts.current, undefined, 'no prompt opened');
+
+      const declined = client.callTool({ name: 'request_secret_entry', arguments: { ...args, name: `${name}_2` } });
       await answer(await waitForPrompt(api, (p) => p.kind === 'pick' && p.title.includes('asks you to enter a secret'), 'second request'), '');
       const declinedResult = await declined;
       assert.deepEqual(declinedResult.structuredContent, { stored: false, reason: 'declined' });
@@ -157,7 +163,7 @@ describe('stores: SecretStorage through the real commands and quick input', func
   it('1Password: the SDK and its WASM load from dist/ and report a malformed token in their own words', async function () {
     this.timeout(60_000);
     const api = await storesApi();
-    const outcome = await api.onePassword.verify({ kind: 'service-account', token: 'not-a-real-token' }, 30_000);
+    const outcome = await api.onePassword.verify({ kind: 'service-account', token: api.serviceAccountToken('not-a-real-token') }, 30_000);
     assert.ok(!outcome.ok);
     assert.equal(outcome.code, 'not-configured');
     assert.match(outcome.sdkMessage ?? '', /invalid format/);

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { request, type IncomingHttpHeaders } from 'node:http';
 import { connectMcpClient } from '../../support/mcpClient';
+import { mcpMessages, requestIds, responseTo, SseDecoder, type JsonRpcMessage } from '../../support/mcpResponse';
 
 export interface AttackTarget {
   /** e.g. http://127.0.0.1:PORT/mcp */
@@ -40,7 +41,7 @@ export interface MatrixFigures {
   readonly rows: readonly AttackRow[];
 }
 
-interface RawResponse {
+export interface RawResponse {
   readonly status: number;
   readonly headers: IncomingHttpHeaders;
   readonly body: string;
@@ -58,9 +59,14 @@ interface RawOptions {
 
 const HANG = 'hang';
 
-/** One raw HTTP request; resolves 'hang' when nothing comes back within the time limit. */
+/**
+ * One raw HTTP request; resolves 'hang' when nothing complete comes back within the time limit. An SSE
+ * answer is read until the stream ends or every request in the body has its response (a stream may stay
+ * open), never "whatever arrived first": what is judged never depends on how the events were chunked.
+ */
 function raw(url: string, options: RawOptions): Promise<RawResponse | typeof HANG | { error: string }> {
   const target = new URL(url);
+  const awaited = requestIds(options.body);
   return new Promise((resolve) => {
     let settled = false;
     const done = (value: RawResponse | typeof HANG | { error: string }): void => {
@@ -76,13 +82,24 @@ function raw(url: string, options: RawOptions): Promise<RawResponse | typeof HAN
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
+      const sse = String(res.headers['content-type']).includes('text/event-stream');
+      const decoder = new SseDecoder();
+      const answered = new Set<string | number>();
+      const response = (): RawResponse => ({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
       res.on('data', (c: Buffer) => {
         size += c.length;
         if (size < 1 << 20) chunks.push(c);
-        // An SSE stream stays open: what arrived is enough to judge.
-        if (String(res.headers['content-type']).includes('text/event-stream')) done({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') });
+        if (!sse) return;
+        for (const e of decoder.push(c)) {
+          try {
+            for (const m of mcpMessages('application/json', e.data)) if (m.id !== undefined && m.id !== null && m.method === undefined) answered.add(m.id);
+          } catch {
+            // Not JSON: judged from the whole body below.
+          }
+        }
+        if (awaited.length > 0 && awaited.every((id) => answered.has(id))) done(response());
       });
-      res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('end', () => done(response()));
       res.on('error', (e) => done({ error: e.message }));
     });
     // A server that answers early and closes is fine: the answer arrived first or the error says so.
@@ -113,7 +130,8 @@ async function closeSession(url: string, token: string, id: string): Promise<voi
 
 /** Whether the endpoint still serves a well-formed client (a real SDK client lists tools). */
 async function alive(url: string, token: string): Promise<boolean> {
-  const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), 10_000).unref());
+  // A hang guard, not a stopwatch: 30 s is far beyond any answer on a loaded 2-core machine.
+  const timeout = new Promise<false>((resolve) => setTimeout(() => resolve(false), 30_000).unref());
   const probe = (async () => {
     const probe = await connectMcpClient(url, token, 'liveness-probe');
     const { tools } = await probe.client.listTools();
@@ -125,17 +143,29 @@ async function alive(url: string, token: string): Promise<boolean> {
 
 const noCors = (res: RawResponse): boolean => !Object.keys(res.headers).some((h) => h.startsWith('access-control-'));
 
-type Judge = (res: RawResponse) => boolean;
+export type Judge = (res: RawResponse) => boolean;
 const status = (...codes: number[]): Judge => (res) => codes.includes(res.status) && noCors(res);
-const jsonRpcError = (code?: number): Judge => (res) => {
-  if (!noCors(res)) return false;
-  const text = res.body.replace(/^event: .*$|^id: .*$/gm, '').replace(/^data: /gm, '');
+/** Every JSON-RPC message of the body (every SSE event), or undefined when the body is not JSON-RPC. */
+const messagesOf = (res: RawResponse): JsonRpcMessage[] | undefined => {
   try {
-    const parsed = JSON.parse(text.trim()) as { error?: { code?: number } };
-    return parsed.error !== undefined && (code === undefined || parsed.error.code === code);
+    return mcpMessages(res.headers['content-type'], res.body);
   } catch {
-    return res.status >= 400;
+    return undefined;
   }
+};
+/** Some message is a JSON-RPC error (with `code`, if given); a body that is no JSON-RPC counts when the status is 4xx/5xx. */
+export const jsonRpcError = (code?: number): Judge => (res) => {
+  if (!noCors(res)) return false;
+  const messages = messagesOf(res);
+  if (messages === undefined) return res.status >= 400;
+  return messages.some((m) => m.error !== undefined && (code === undefined || m.error.code === code));
+};
+/** The response to request `id` is a JSON-RPC error (with `code`, if given), or the whole request was refused. */
+export const errorFor = (id: number, code?: number): Judge => (res) => {
+  if (!noCors(res)) return false;
+  if (res.status >= 400) return true;
+  const error = responseTo(messagesOf(res) ?? [], id)?.error;
+  return error !== undefined && (code === undefined || error.code === code);
 };
 
 /**
@@ -199,19 +229,17 @@ export async function runAttackMatrix(target: AttackTarget): Promise<MatrixFigur
   const session = await openSession(url, token);
   const inSession = (body: string) => () => raw(url, { headers: { ...auth, 'mcp-session-id': session ?? 'none', 'mcp-protocol-version': '2025-06-18' }, body });
   await attempt('unknown method', 'JSON-RPC -32601', jsonRpcError(-32601), inSession(JSON.stringify({ jsonrpc: '2.0', id: 3, method: 'secrets/dump', params: {} })));
-  await attempt('batch of requests', 'refused or JSON-RPC error', (r) => r.status >= 400 || jsonRpcError()(r), inSession(JSON.stringify([{ jsonrpc: '2.0', id: 4, method: 'tools/list' }, { jsonrpc: '2.0', id: 5, method: 'secrets/dump' }])));
+  await attempt('batch of requests', 'refused, or secrets/dump answered -32601', errorFor(5, -32601), inSession(JSON.stringify([{ jsonrpc: '2.0', id: 4, method: 'tools/list' }, { jsonrpc: '2.0', id: 5, method: 'secrets/dump' }])));
   await attempt("another client's token on this session", '404', status(404), () =>
     raw(url, { headers: { authorization: `Bearer ${target.otherToken}`, 'mcp-session-id': session ?? 'none' }, body: JSON.stringify({ jsonrpc: '2.0', id: 6, method: 'tools/list' }) }));
   const toolCall = (id: number, name: string, args: unknown): string => JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } });
-  const toolRefused: Judge = (r) => {
+  const toolRefused = (id: number): Judge => (r) => {
     if (!noCors(r)) return false;
-    const text = r.body.replace(/^(event|id): .*$/gm, '').replace(/^data: /gm, '').trim();
-    try {
-      const parsed = JSON.parse(text) as { error?: unknown; result?: { isError?: boolean; structuredContent?: { status?: string } } };
-      return parsed.error !== undefined || parsed.result?.isError === true || (parsed.result?.structuredContent?.status !== undefined && parsed.result.structuredContent.status !== 'approved');
-    } catch {
-      return r.status >= 400;
-    }
+    const messages = messagesOf(r);
+    if (messages === undefined) return r.status >= 400;
+    const answer = responseTo(messages, id) as { error?: unknown; result?: { isError?: boolean; structuredContent?: { status?: string } } } | undefined;
+    if (answer === undefined) return r.status >= 400;
+    return answer.error !== undefined || answer.result?.isError === true || (answer.result?.structuredContent?.status !== undefined && answer.result.structuredContent.status !== 'approved');
   };
   const cases: Array<[string, string, unknown]> = [
     ['tool args: wrong types', 'request_access', { credentials: 'DEPLOY_TOKEN', command: 42, reason: null }],
@@ -229,7 +257,10 @@ export async function runAttackMatrix(target: AttackTarget): Promise<MatrixFigur
     ['unknown tool', 'get_secret_value', { name: 'DEPLOY_TOKEN' }],
   ];
   let id = 10;
-  for (const [name, tool, args] of cases) await attempt(name, 'isError result or JSON-RPC error', toolRefused, inSession(toolCall(id++, tool, args)));
+  for (const [name, tool, args] of cases) {
+    const callId = id++;
+    await attempt(name, 'isError result or JSON-RPC error', toolRefused(callId), inSession(toolCall(callId, tool, args)));
+  }
   if (session !== undefined) await closeSession(url, token, session);
 
   // ── many sessions ──

@@ -24,7 +24,7 @@ describe('endpoint attack matrix (plain Node, real SDK transport)', function () 
   const limits = { maxSessions: 8, bodyTimeoutMs: 1_500 };
 
   before(async () => {
-    const denied = { status: 'denied' as const, code: 'unknown-credential', message: 'Unknown credential.' };
+    const denied = { status: 'denied' as const, code: 'unknown-credential' as const, message: 'Unknown credential.' };
     endpoint = await startMcpHttpServer({
       tools: () => [
         listCredentialsTool({ credentials: () => [], activeGrants: () => [] }),

@@ -3,7 +3,7 @@
 // closing with requests pending; shutdown in the middle of a run (the child's process group is killed, the
 // audit records the run as incomplete); an audit log that cannot be written (runs refused, not unaudited).
 import { strict as assert } from 'node:assert';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AuditFile } from '../../../src/adapters/node/auditFile';
@@ -34,6 +34,11 @@ const folder = mkdtempSync(join(tmpdir(), 'airlock-faults-'));
 const signal = new AbortController().signal;
 const noProgress = (): void => undefined;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits for `done()`, checking every 20 ms; `hangGuardMs` only stops a hang (the caller's assertion judges). */
+const until = async (done: () => boolean, hangGuardMs = 20_000): Promise<void> => {
+  const deadline = Date.now() + hangGuardMs;
+  while (!done() && Date.now() < deadline) await sleep(20);
+};
 const figures = { faults: 0, handled: 0 };
 const handled = (ok: boolean): void => {
   figures.faults++;
@@ -92,12 +97,11 @@ function service(options: { store: SecretStore; audit: AuditSink; consent?: Cons
     consent: options.consent ?? { ask: () => Promise.resolve({ decision: 'denied', reason: 'person', blockClient: false }) },
     log: silentLog,
     credentials: () => policy.credentials,
-    decide: (request) => evaluate(request, policy, Date.now()),
+    decide: (request) => evaluate(request, policy),
     limits: () => policy.limits,
     stores: router,
-    storeLabel: () => 'Test store',
     workspace: { trusted: () => true, folders: () => [folder], realpath: (cwd) => Promise.resolve(cwd.startsWith('/') ? cwd : join(folder, cwd)) },
-    redaction: { minSecretLength: 8, create: (s) => createRedactor(s) },
+    redaction: { create: (s) => createRedactor(s) },
     live: { add: () => ({ dispose() {} }) },
     runner: spawnRunner(options.pids ?? []),
   };
@@ -130,7 +134,8 @@ describe('faults (real components in plain Node)', function () {
     const outcome = await s.run(codex, { command: 'echo ok', credentials: ['DEPLOY_TOKEN'] }, noProgress, signal);
     const ms = Date.now() - started;
     s.dispose();
-    const ok = outcome.status === 'refused' && ms < 5_000 && /did not answer|timeout/i.test(outcome.message + (outcome.status === 'refused' ? outcome.code : ''));
+    // The verdict is the refusal and its reason; 30 s only says "did not hang" on a loaded machine.
+    const ok = outcome.status === 'refused' && ms < 30_000 && /did not answer|timeout/i.test(outcome.message + (outcome.status === 'refused' ? outcome.code : ''));
     handled(ok);
     assert.ok(ok, `${ms} ms: ${JSON.stringify(outcome)}`);
   });
@@ -153,12 +158,12 @@ describe('faults (real components in plain Node)', function () {
     const pids: number[] = [];
     const s = service({ store: storeThat('value'), audit, pids });
     const running = s.run(codex, { command: 'sleep 30', credentials: ['DEPLOY_TOKEN'] }, noProgress, signal);
-    for (let i = 0; i < 100 && pids.length === 0; i++) await sleep(20);
+    await until(() => pids.length > 0);
     assert.equal(pids.length, 1, 'the child started');
     s.dispose();
-    const outcome = await Promise.race([running, sleep(10_000).then(() => 'hang' as const)]);
-    await sleep(200);
+    const outcome = await Promise.race([running, sleep(30_000).then(() => 'hang' as const)]);
     const pid = pids[0]!;
+    await until(() => !isAlive(pid));
     const ok = outcome !== 'hang' && !isAlive(pid) && audit.events.some((e) => e.type === 'run-incomplete');
     handled(ok);
     assert.ok(ok, `outcome ${JSON.stringify(outcome)}, child alive ${isAlive(pid)}, audit ${audit.events.map((e) => e.type).join(',')}`);
@@ -185,8 +190,9 @@ describe('faults (real components in plain Node)', function () {
     const outcome = await s.run(codex, { command: 'echo ok', credentials: ['DEPLOY_TOKEN'] }, noProgress, signal);
     s.dispose();
     assert.equal(outcome.status, 'finished', JSON.stringify(outcome));
-    await sleep(100);
-    const text = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n');
+    const read = (): string => (existsSync(dir) ? readdirSync(dir).map((f) => readFileSync(join(dir, f), 'utf8')).join('\n') : '');
+    await until(() => read().includes('run-finished'));
+    const text = read();
     assert.ok(text.includes('run-finished'), text.slice(0, 300));
     assert.deepEqual(findLeaks(text, [canary]), []);
   });

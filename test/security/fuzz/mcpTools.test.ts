@@ -25,7 +25,7 @@ import type { AnyToolDefinition, ToolCallContext } from '../../../src/core/mcp/t
 import { evaluate } from '../../../src/core/policy/evaluate';
 import { parsePolicy } from '../../../src/core/policy/parse';
 import { LiveSecrets } from '../../../src/core/redaction/liveSecrets';
-import { createRedactor, MIN_SECRET_LENGTH } from '../../../src/core/redaction/redactor';
+import { createRedactor } from '../../../src/core/redaction/redactor';
 import type { RunResult, RunSpec } from '../../../src/core/runner/runSpec';
 import { revealSecret, SecretValue } from '../../../src/core/secrets/secretValue';
 import type { ResolveOutcome } from '../../../src/core/secrets/store';
@@ -95,7 +95,7 @@ function world(answers: () => ConsentAnswer, surfaces: Surfaces) {
     log,
     newId,
     credentials: () => policy.credentials,
-    decide: (request) => evaluate(request, policy, clock.now()),
+    decide: (request) => evaluate(request, policy),
     limits: () => policy.limits,
     stores: {
       resolveAll: (refs) => {
@@ -107,13 +107,12 @@ function world(answers: () => ConsentAnswer, surfaces: Surfaces) {
         return Promise.resolve(map);
       },
     },
-    storeLabel: () => 'VS Code SecretStorage',
     workspace: {
       trusted: () => true,
       folders: () => [ROOT],
       realpath: (cwd) => Promise.resolve(cwd.startsWith('/') ? (cwd.includes('\0') ? undefined : cwd) : `${ROOT}/${cwd}`),
     },
-    redaction: { minSecretLength: MIN_SECRET_LENGTH, create: (secrets) => createRedactor(secrets) },
+    redaction: { create: (secrets) => createRedactor(secrets) },
     live: { add: (secrets) => live.add(secrets) },
     runner,
   };
@@ -125,7 +124,7 @@ function world(answers: () => ConsentAnswer, surfaces: Surfaces) {
     awaitAccessTool({ awaitAccess: (c, r, p, s) => service.awaitAccess(c, r, p, s) }),
     runTool({ run: (c, i, p, s) => service.run(c, i, p, s) }),
     revokeTool({ revoke: (c, g) => service.revoke(c, g) }),
-    requestSecretEntryTool({ entry: { ask: () => Promise.resolve('declined') }, log }),
+    requestSecretEntryTool({ entry: { exists: () => Promise.resolve(false), ask: () => Promise.resolve('declined') }, log }),
   ];
   return { tools, service, live };
 }
@@ -257,7 +256,7 @@ describe('fuzz: MCP tool inputs and handlers (never throw, never leak a canary)'
             service.dispose();
           }
         }),
-        { numRuns: fuzzRuns(), seed: Number(process.env['AIRLOCK_FUZZ_SEED'] ?? Date.now() % 2 ** 31) },
+        { numRuns: fuzzRuns() },
       );
     } finally {
       recordFigures('fuzz/mcp-tools', { cases, calls, argumentsAccepted: parsed, runsFinished, crashes, leaks, ms: Date.now() - started });

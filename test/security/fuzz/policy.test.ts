@@ -194,10 +194,10 @@ describe('fuzz: policy parser (never throws, never looser than user settings)', 
           assertNoLooser(full, userOnly);
           for (const req of requests) {
             decisions++;
-            assertDecisionNoLooser(evaluate(req, full, 0), evaluate(req, userOnly, 0), full, req);
+            assertDecisionNoLooser(evaluate(req, full), evaluate(req, userOnly), full, req);
           }
         }),
-        { numRuns: fuzzRuns(), seed: Number(process.env['AIRLOCK_FUZZ_SEED'] ?? Date.now() % 2 ** 31) },
+        { numRuns: fuzzRuns() },
       );
     } finally {
       recordFigures('fuzz/policy-parser', { cases, crashes, decisions, ms: Date.now() - started });
@@ -216,12 +216,13 @@ describe('fuzz: policy parser (never throws, never looser than user settings)', 
       const workspace = { 'airlock.policy.rules': [{ command: '*a'.repeat(30) + '*b', decision: 'deny' }] };
       const { policy } = parsePolicy({ trusted: true, user, workspace, folders: [] });
       const started = Date.now();
-      evaluate({ client: 'codex', credentials: ['DEPLOY_TOKEN'], command: 'a'.repeat(200), cwd: '/w', workspaceFolders: ['/w'] }, policy, 0);
+      evaluate({ client: 'codex', credentials: ['DEPLOY_TOKEN'], command: 'a'.repeat(200), cwd: '/w', workspaceFolders: ['/w'] }, policy);
       process.stdout.write(String(Date.now() - started));
     `;
-    const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { timeout: 10_000, encoding: 'utf8' });
+    // 60 s is a hang line (backtracking takes hours), far above tsx start-up on a loaded 2-core machine.
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { timeout: 60_000, encoding: 'utf8' });
     const hung = result.signal !== null || result.status !== 0;
     recordFigures('fuzz/policy-redos', { attempts: 1, hangs: hung ? 1 : 0 });
-    assert.ok(!hung, `evaluate did not finish within 10 s for a 61-star workspace glob and a 200-character command (${result.signal ?? result.stderr.slice(0, 300)})`);
+    assert.ok(!hung, `evaluate did not finish within 60 s for a 61-star workspace glob and a 200-character command (${result.signal ?? result.stderr.slice(0, 300)})`);
   });
 });

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectMcpClient } from '../../support/mcpClient';
 import * as vscode from 'vscode';
-import type { AirlockTestApi } from '../../../src/shared/testApi';
+import type { AirlockTestApi } from '../../../src/testFacet/api';
 
 const LEAK = 'node scripts/leak.js';
 

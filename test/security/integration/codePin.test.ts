@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { AirlockTestApi } from '../../../src/shared/testApi';
+import type { AirlockTestApi } from '../../../src/testFacet/api';
 import { findLeaks } from '../../support/canary';
 import { connectMcpClient } from '../../support/mcpClient';
 

@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import * as vscode from 'vscode';
 import type { ConsentAnswer, ConsentRequest } from '../../../src/core/consent/consent';
-import type { AirlockTestApi } from '../../../src/shared/testApi';
+import type { AirlockTestApi } from '../../../src/testFacet/api';
 import { recordFigures } from '../support/figures';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -44,17 +44,23 @@ describe('security (real extension host): no command approves a consent request'
       [{ type: 'decide', requestId: request.id, decision: 'approve' }],
     ];
     let attempts = 0;
+    const runs: Promise<unknown>[] = [];
     for (const command of commands) {
       for (const args of approving) {
         attempts++;
-        // A command may open a prompt or a dialog and wait for the person: do not wait for it.
+        // A command may open a prompt or a dialog and wait for the person: give it a moment (pacing only),
+        // close any prompt, and collect it — every command is awaited below before the verdict.
         const run = Promise.resolve(vscode.commands.executeCommand(command, ...args)).catch(() => undefined);
+        runs.push(run);
         await Promise.race([run, sleep(400)]);
         await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
         if (answer !== undefined) break;
       }
       if (answer !== undefined) break;
     }
+    // The verdict waits for every command to finish (an approval landing late counts too); the 30 s
+    // only stops a command that waits on a dialog forever.
+    await Promise.race([Promise.all(runs), sleep(30_000)]);
     const stillPending = airlock.consent.pending().some((p) => p.id === request.id);
     recordFigures('consent integrity: commands', { commands: commands.length, attempts, approved: answer?.decision === 'approved' ? 1 : 0, answeredWithoutClick: answer === undefined ? 0 : 1 });
     console.log(`consent integrity: ${commands.length} commands × ${approving.length} argument shapes = ${attempts} attempts; answered: ${answer === undefined ? 'no' : JSON.stringify(answer)}`);

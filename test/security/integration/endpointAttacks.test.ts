@@ -4,7 +4,7 @@
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as vscode from 'vscode';
-import type { AirlockTestApi } from '../../../src/shared/testApi';
+import type { AirlockTestApi } from '../../../src/testFacet/api';
 import { formatMatrix, runAttackMatrix } from '../endpoint/attackMatrix';
 import { recordFigures } from '../support/figures';
 

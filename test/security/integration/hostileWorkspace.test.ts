@@ -6,7 +6,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { evaluate } from '../../../src/core/policy/evaluate';
-import type { AirlockTestApi } from '../../../src/shared/testApi';
+import type { AirlockTestApi } from '../../../src/testFacet/api';
 import { recordFigures } from '../support/figures';
 
 /** The person's user settings for the security launches (mirrored in test/security/run.ts). */
@@ -29,7 +29,7 @@ describe(`security (real extension host): hostile workspace, ${vscode.workspace.
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '/';
     const deploy = policy.credentials.find((c) => c.name === 'DEPLOY_TOKEN');
     const decide = (credentials: string[], command: string) =>
-      evaluate({ client: 'codex', credentials, command, cwd: folder, workspaceFolders: [folder] }, policy, Date.now());
+      evaluate({ client: 'codex', credentials, command, cwd: folder, workspaceFolders: [folder] }, policy);
     const auditLines = (): number => {
       const dir = airlock.auditDir;
       if (dir === undefined || !existsSync(dir)) return 0;
@@ -67,9 +67,11 @@ describe(`security (real extension host): hostile workspace, ${vscode.workspace.
       ['audit log switched off', () => vscode.workspace.isTrusted && auditLines() === 0],
       ['untrusted workspace values applied', () => !vscode.workspace.isTrusted && (policy.trusted || policy.credentials.some((c) => c.origin === 'workspace') || policy.ruleLayers.length > 1)],
       ['backtracking glob hangs evaluation', () => {
+        // Catastrophic backtracking here takes hours; a linear matcher microseconds. 20 s is a hang line
+        // no loaded machine reaches by accident, not a stopwatch.
         const started = Date.now();
         decide(['DEPLOY_TOKEN'], 'a'.repeat(400));
-        return Date.now() - started > 2_000;
+        return Date.now() - started > 20_000;
       }],
     ];
     const succeeded = checks.filter(([, escalated]) => escalated()).map(([name]) => name);

@@ -1,5 +1,6 @@
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { propertyRuns } from '../../support/fastCheck';
 
 /**
  * Figures the security suites measure (cases, crashes, attempts, refused, bytes found…), one JSON file per
@@ -31,8 +32,11 @@ export function readAllFigures(dir = figuresDir()): Array<{ name: string } & Fig
     .sort((a, b) => a.name.localeCompare(b.name));
 }
 
-/** How many generated cases each fuzz target runs: ≥ 10,000 by default (CI); AIRLOCK_FUZZ_RUNS overrides. */
+/**
+ * How many generated cases each fuzz target runs: 10,000 by default (CI), times FC_RUNS_FACTOR
+ * (test:fuzz); AIRLOCK_FUZZ_RUNS overrides. The seed is fast-check's global one (test/support/fastCheck.ts).
+ */
 export const fuzzRuns = (defaultRuns = 10_000): number => {
   const fromEnv = Number(process.env['AIRLOCK_FUZZ_RUNS']);
-  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : defaultRuns;
+  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : propertyRuns(defaultRuns);
 };

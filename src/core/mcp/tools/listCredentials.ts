@@ -3,6 +3,7 @@ import type { Credential } from '../../credentials';
 import type { ClientId } from '../../clients';
 import type { Grant } from '../../grants/grant';
 import { evaluate } from '../../policy/evaluate';
+import { STORE_LABELS } from '../../secrets/reference';
 import type { Policy } from '../../policy/policy';
 import { tool, type AnyToolDefinition } from '../toolDefinition';
 
@@ -20,17 +21,11 @@ export interface ListCredentialsDeps {
  * names, run at the first workspace folder: a preview for the agent, never a decision (request_access
  * evaluates the real request). No workspace folder → `deny` (nothing can run outside one).
  */
-export function previewPolicy(policy: Policy, credential: string, client: ClientId, workspaceFolders: readonly string[], now: number): PolicyPreview {
+export function previewPolicy(policy: Policy, credential: string, client: ClientId, workspaceFolders: readonly string[]): PolicyPreview {
   const cwd = workspaceFolders[0];
   if (cwd === undefined) return 'deny';
-  return evaluate({ client, credentials: [credential], command: '', cwd, workspaceFolders }, policy, now).kind;
+  return evaluate({ client, credentials: [credential], command: '', cwd, workspaceFolders }, policy).kind;
 }
-
-const STORE_LABELS: Readonly<Record<Credential['source']['kind'], string>> = {
-  secret: 'VS Code SecretStorage',
-  op: '1Password',
-  'op-env': '1Password Environment',
-};
 
 const credentialSummary = z.object({
   name: z.string().describe('What to pass in `credentials` when calling request_access.'),
@@ -38,7 +33,7 @@ const credentialSummary = z.object({
   env: z.string().describe('The environment variable the approved command will see.'),
   store: z.enum(['secret', 'op', 'op-env']),
   storeLabel: z.string(),
-  definedIn: z.enum(['user', 'workspace']),
+  definedIn: z.enum(['user', 'remote', 'workspace']),
   policy: z.enum(['ask', 'allow', 'deny']).describe('ask: the person is asked; allow: granted without asking; deny: refused.'),
   activeGrants: z.array(z.object({ grantId: z.string(), command: z.string(), cwd: z.string(), expiresAt: z.string() })),
 });
@@ -78,7 +73,7 @@ export function listCredentialsTool(deps: ListCredentialsDeps): AnyToolDefinitio
           .map((grant) => ({ grantId: grant.id, command: grant.command, cwd: grant.cwd, expiresAt: new Date(grant.expiresAt).toISOString() })),
       }));
       const text = credentials.length === 0
-        ? 'No credentials are configured. Ask the person to add one ("Airlock: Add Credential" or the "airlock.credentials" setting).'
+        ? 'No credentials are configured. Ask the person to add one ("Airlock: Add Secret" or the "airlock.credentials" setting).'
         : [
             `${credentials.length} credential(s) available (values are never shown):`,
             ...credentials.map((c) =>

@@ -1,22 +1,11 @@
 import { z } from 'zod';
-import { summariseGrant, type Grant } from '../../grants/grant';
+import { grantSummarySchema, summariseGrant, type Grant } from '../../grants/grant';
 import { tool, type AnyToolDefinition } from '../toolDefinition';
 
 export interface ListGrantsDeps {
   /** Live grants; the tool shows the caller only its own client's (another agent's grants are not its business). */
   activeGrants(): readonly Grant[];
 }
-
-const grantSummary = z.object({
-  grantId: z.string().describe('Pass this to run (or revoke).'),
-  client: z.string(),
-  credentials: z.array(z.string()).readonly(),
-  command: z.string().describe('The only command this grant runs.'),
-  commandMatch: z.enum(['exact', 'prefix']),
-  cwd: z.string(),
-  expiresAt: z.string().describe('ISO 8601.'),
-  runsLeft: z.number().nullable().describe('null: unlimited until it expires.'),
-});
 
 /** `list_grants`: the grants currently in force (empty until grants exist). Never a value. */
 export function listGrantsTool(deps: ListGrantsDeps): AnyToolDefinition {
@@ -29,7 +18,7 @@ export function listGrantsTool(deps: ListGrantsDeps): AnyToolDefinition {
       'contains or reveals a secret value. Without a suitable grant, call request_access first.',
     ].join(' '),
     inputSchema: z.object({}).strict(),
-    outputSchema: z.object({ grants: z.array(grantSummary) }),
+    outputSchema: z.object({ grants: z.array(grantSummarySchema) }),
     annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
     async handler(_args, context) {
       const grants = deps.activeGrants().filter((grant) => grant.client === context.caller.id).map(summariseGrant);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AccessOutcome, AccessRequestInput, Progress } from '../../access/accessService';
 import { accessOutput, accessToolResult, commandInput, credentialNames, cwdInput, reasonInput } from '../../access/inputSchemas';
 import type { ClientIdentity } from '../../clients';
+import { Settings } from '../../../shared/ids';
 import { tool, type AnyToolDefinition } from '../toolDefinition';
 
 export interface RequestAccessDeps {
@@ -19,8 +20,9 @@ export function requestAccessTool(deps: RequestAccessDeps): AnyToolDefinition {
       'and gives you the exit code and scrubbed output.',
       'The grant is bound to the exact command string, the working folder, your client, a duration and a run count;',
       'any other command (e.g. printenv) is refused under it.',
-      'Results: approved (grantId, binding, expiry, runs left); pending (the person has not answered within about',
-      '45 seconds — call await_access with requestId); or an error result when denied (do not retry unless asked).',
+      'Results: approved (grantId, binding, expiry, runs left); pending (the person has not answered within the wait',
+      `set by ${Settings.agentWaitSeconds} — call await_access with requestId); or an error result when denied`,
+      '(do not retry unless asked).',
     ].join(' '),
     inputSchema: z
       .object({

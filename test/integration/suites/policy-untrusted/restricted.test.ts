@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { evaluate, type PolicyDecision } from '../../../../src/core/policy/evaluate';
 import type { Policy } from '../../../../src/core/policy/policy';
 import { EXTENSION_ID } from '../../../../src/shared/ids';
-import type { AirlockTestApi } from '../../../../src/shared/testApi';
+import type { AirlockTestApi } from '../../../../src/testFacet/api';
 
 // test/fixtures/policy in Restricted Mode (workspace trust ON, folder not trusted). The same user settings
 // as the `policy` launch; every value in the repository's .vscode/settings.json must count for nothing.
@@ -15,7 +15,7 @@ async function api(): Promise<AirlockTestApi> {
 function decide(current: Policy, command: string, credentials = ['DEPLOY_TOKEN']): PolicyDecision {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   assert.ok(folder);
-  return evaluate({ client: 'codex', credentials, command, cwd: folder, workspaceFolders: [folder] }, current, Date.now());
+  return evaluate({ client: 'codex', credentials, command, cwd: folder, workspaceFolders: [folder] }, current);
 }
 
 describe('policy in an untrusted workspace ignores every workspace value (real extension host)', () => {

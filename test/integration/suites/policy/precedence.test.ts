@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { evaluate, type PolicyDecision } from '../../../../src/core/policy/evaluate';
 import type { Policy } from '../../../../src/core/policy/policy';
 import { EXTENSION_ID } from '../../../../src/shared/ids';
-import type { AirlockTestApi } from '../../../../src/shared/testApi';
+import type { AirlockTestApi } from '../../../../src/testFacet/api';
 
 // test/fixtures/policy, trusted. User settings (launches.json): DEPLOY_TOKEN from secret:DEPLOY_TOKEN,
 // allowWithoutConsent, allow DEPLOY_TOKEN for `npm run *` up to 1800 s. The repository's settings tighten
@@ -19,7 +19,7 @@ async function policy(): Promise<{ api: AirlockTestApi; current: Policy }> {
 function decide(current: Policy, command: string, credentials = ['DEPLOY_TOKEN']): PolicyDecision {
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
   assert.ok(folder);
-  return evaluate({ client: 'codex', credentials, command, cwd: folder, workspaceFolders: [folder] }, current, Date.now());
+  return evaluate({ client: 'codex', credentials, command, cwd: folder, workspaceFolders: [folder] }, current);
 }
 
 describe('policy precedence: trusted repository settings tighten, never loosen (real extension host)', () => {

@@ -6,7 +6,7 @@ import * as vscode from 'vscode';
 import { TaskRunner } from '../../../../src/adapters/vscode/taskRunner';
 import { createRedactor } from '../../../../src/core/redaction/redactor';
 import { Commands, EXTENSION_ID } from '../../../../src/shared/ids';
-import type { AirlockGrantsTestApi, AirlockTestApi } from '../../../../src/shared/testApi';
+import type { AirlockGrantsTestApi, AirlockTestApi } from '../../../../src/testFacet/api';
 import { findLeaks, makeCanary } from '../../../support/canary';
 import { connectMcpClient } from '../../../support/mcpClient';
 import { isAlive } from '../../../support/process';
@@ -233,7 +233,8 @@ describe('grants & runner (real extension host, canary secrets)', function () {
     const config = vscode.workspace.getConfiguration('airlock');
     await config.update('grants.killOnExpiry', true, vscode.ConfigurationTarget.Global);
     try {
-      await sleep(500); // the policy re-reads settings on change
+      // The policy re-reads settings on change: wait for it to hold the value, not for a fixed time.
+      await until('the policy to read killOnExpiry', () => api.policy?.current().limits.killOnExpiry === true);
       const codex = api.grants.as('codex');
       const approved = await codex.requestAccess({ credentials: ['CANARY_TOKEN'], command: SLEEP, reason: 'kill on expiry', durationSeconds: 3 });
       assert.ok(approved.status === 'approved');
@@ -244,6 +245,7 @@ describe('grants & runner (real extension host, canary secrets)', function () {
       await until('the child to be gone', () => !isAlive(pid), 5_000);
     } finally {
       await config.update('grants.killOnExpiry', undefined, vscode.ConfigurationTarget.Global);
+      await until('the policy to drop killOnExpiry', () => api.policy?.current().limits.killOnExpiry === false);
     }
   });
 
@@ -346,12 +348,19 @@ describe('grants & runner (real extension host, canary secrets)', function () {
   });
 
   it('nothing on disk holds the canary: output channel log, audit log, global/workspace state, workspace', async () => {
-    await sleep(1500); // let the log channel and state flush
+    // The scan is not vacuous: it reads the output channel's log and the audit log, which hold this run.
+    // They are flushed asynchronously: wait until both are on disk (the deadline only stops a hang).
+    const written = (scanned: readonly string[]) => ({
+      outputLog: scanned.find((f) => f.endsWith('/Airlock.log') && readFileSync(f, 'utf8').includes('Airlock activated')),
+      auditLog: scanned.find((f) => /audit/.test(f) && readFileSync(f, 'utf8').includes('"run-started"')),
+    });
+    await until('the output channel log and the audit log on disk', () => {
+      const w = written(diskLeaks().scanned);
+      return w.outputLog !== undefined && w.auditLog !== undefined;
+    }, 30_000).catch(() => undefined);
     const { scanned, leaks } = diskLeaks();
-    // The scan is not vacuous: it read the output channel's log and the audit log, which hold this run.
-    const outputLog = scanned.find((f) => f.endsWith('/Airlock.log') && readFileSync(f, 'utf8').includes('Airlock activated'));
+    const { outputLog, auditLog } = written(scanned);
     assert.ok(outputLog, 'the Airlock output channel log was not among the scanned files');
-    const auditLog = scanned.find((f) => /audit/.test(f) && readFileSync(f, 'utf8').includes('"run-started"'));
     assert.ok(auditLog, `no audit file with run-started lines among the scanned files`);
     assert.match(readFileSync(auditLog, 'utf8'), /CANARY_TOKEN/, 'the audit log names the credential');
     assert.deepEqual(leaks, [], `canary found on disk:\n${JSON.stringify(leaks, null, 2)}`);

@@ -9,7 +9,7 @@ import type { ClientId } from '../../../../src/core/clients';
 import { findLeaks, makeCanary } from '../../../support/canary';
 
 const client = 'claude-code' as ClientId;
-const event = (k: number): AuditEvent => ({ type: 'run-refused', client, command: `npm run step-${k}`, cwd: '/work', code: 'command-mismatch' });
+const event = (k: number): AuditEvent => ({ type: 'run-refused', client, command: `npm run step-${k}`, cwd: '/work', code: 'command-not-covered' });
 
 describe('AuditFile (node fs, temp dir)', () => {
   let root: string;
@@ -70,7 +70,7 @@ describe('AuditFile (node fs, temp dir)', () => {
     const files = await audit.files();
     const target = files[1]!;
     const lines = (await fs.readFile(target, 'utf8')).split('\n');
-    lines[0] = lines[0]!.replace('command-mismatch', 'allowed');
+    lines[0] = lines[0]!.replace('command-not-covered', 'allowed');
     await fs.writeFile(target, lines.join('\n'));
     const verified = await audit.verify();
     assert.equal(verified.ok, false);

@@ -3,6 +3,7 @@ import { strict as assert } from 'node:assert';
 import { request } from 'node:http';
 import type { Client } from '@modelcontextprotocol/client';
 import { connectEndingSessionOnClose, connectMcpClient, type McpTestClient } from '../../../support/mcpClient';
+import { mcpMessages } from '../../../support/mcpResponse';
 import { systemClock } from '../../../../src/core/clock';
 import { silentLog } from '../../../../src/core/log';
 import { generateClientToken, TokenRegistry } from '../../../../src/core/mcp/tokens';
@@ -136,7 +137,7 @@ describe('mcpHttpServer (plain Node, real SDK client)', function () {
       assert.ok(!response.body.includes(codexToken), c.name);
     }
     const parse = await rawRequest(endpoint.url, { headers: auth(), body: 'not json' });
-    assert.equal((JSON.parse(parse.body) as { error: { code: number } }).error.code, -32700);
+    assert.deepEqual(mcpMessages(parse.headers['content-type'], parse.body).map((m) => m.error?.code), [-32700]);
   });
 
   it('times out a trickling body with 408', async () => {
@@ -229,14 +230,33 @@ describe('mcpHttpServer sessions (fake clock)', function () {
   });
 
   it('when full, evicts the idlest session if it has been idle long enough, else answers 503', async () => {
+    // Requests seen per session: after connect() the SDK client still sends its standalone-stream GET,
+    // which marks the session used; time may only move once it has arrived (waited for, not slept for).
+    const requests = new Map<string, number>();
+    const waiters = new Set<() => void>();
     const small = await startMcpHttpServer({
       tools: () => [], tokens, isTrusted: () => true, scrub: (t) => t, log: silentLog, clock,
       serverInfo: { name: 'airlock-test', version: '0' }, limits: { maxSessions: 2, evictIdleAfterMs: 10_000, sessionIdleMs: 3_600_000 },
+      onActivity: (event) => {
+        if (event.kind !== 'request') return;
+        requests.set(event.session.id, (requests.get(event.session.id) ?? 0) + 1);
+        for (const wake of [...waiters]) wake();
+      },
     });
+    const seen = (id: string, count: number): Promise<void> =>
+      new Promise((resolve) => {
+        const check = (): void => {
+          if ((requests.get(id) ?? 0) < count) return;
+          waiters.delete(check);
+          resolve();
+        };
+        waiters.add(check);
+        check();
+      });
     try {
       const open = async () => {
-        const { client } = await connectMcpClient(small.url, codex, 'evict');
-        await new Promise((resolve) => setTimeout(resolve, 100)); // let the client's follow-up GET arrive before time moves
+        const { client, transport } = await connectMcpClient(small.url, codex, 'evict');
+        await seen(transport.sessionId ?? '', 2); // notifications/initialized, then the GET
         return client;
       };
       const first = await open();
@@ -361,10 +381,11 @@ describe('mcpHttpServer requests in flight (plain Node, real SDK clients)', func
       assert.equal(raw.status, 503);
       assert.equal(raw.headers['retry-after'], '5');
       assert.equal(raw.headers['content-type'], 'application/json');
-      const error = (JSON.parse(raw.body) as { jsonrpc: string; error: { code: number; message: string } });
-      assert.equal(error.jsonrpc, '2.0');
-      assert.equal(error.error.code, -32000);
-      assert.match(error.error.message, /Too many requests in flight \(5 requests in flight on this endpoint\)/);
+      const [error, ...more] = mcpMessages(raw.headers['content-type'], raw.body);
+      assert.equal(more.length, 0);
+      assert.equal(error?.jsonrpc, '2.0');
+      assert.equal(error.error?.code, -32000);
+      assert.match(error.error?.message ?? '', /Too many requests in flight \(5 requests in flight on this endpoint\)/);
       assert.deepEqual([...arrivals.values()].flat().sort(), ['a0', 'a1', 'a2', 'b0', 'b1'], 'a refused call reached the tool');
       release();
       const results = await Promise.all(admitted);

@@ -11,6 +11,7 @@ import {
 } from '../../../../src/adapters/stores/onePasswordStore';
 import type { Log } from '../../../../src/core/log';
 import type { SecretReference } from '../../../../src/core/secrets/reference';
+import { SecretValue } from '../../../../src/core/secrets/secretValue';
 import type { ResolveOutcome } from '../../../../src/core/secrets/store';
 import { StoreRouter } from '../../../../src/core/secrets/storeRouter';
 import { findLeaks, makeCanary } from '../../../support/canary';
@@ -101,7 +102,7 @@ function recordingLog(): Log & { lines: string[] } {
   return { lines, debug: push, info: push, warn: push, error: push };
 }
 
-function makeStore(sdk: FakeSdk, auth: OnePasswordAuth | 'not-connected' = { kind: 'service-account', token: 'ops_test-token-value' }, log = recordingLog()) {
+function makeStore(sdk: FakeSdk, auth: OnePasswordAuth | 'not-connected' = { kind: 'service-account', token: new SecretValue('ops_test-token-value') }, log = recordingLog()) {
   let loads = 0;
   const clock = new FakeClock();
   const store = new OnePasswordStore({
@@ -295,7 +296,7 @@ describe('OnePasswordStore (fake createClient at the SDK boundary)', () => {
   it('never puts the service-account token in an outcome or the log', async () => {
     const token = `ops_${makeCanary('token')}`;
     const sdk = new FakeSdk({ createClient: () => Promise.reject(new Error(SDK_MESSAGES.malformedToken)) });
-    const { store, log } = makeStore(sdk, { kind: 'service-account', token });
+    const { store, log } = makeStore(sdk, { kind: 'service-account', token: new SecretValue(token) });
     const results = await store.resolveAll([op('V/I/f')], signal());
     assert.deepEqual(findLeaks(inspect(results, { depth: 5 }) + log.lines.join('\n'), [token]), []);
   });
@@ -303,9 +304,9 @@ describe('OnePasswordStore (fake createClient at the SDK boundary)', () => {
   it('keeps a token the SDK might quote out of the log and out of the Connect message', async () => {
     const token = `ops_${makeCanary('quoted').replace(/-/g, '')}`;
     const sdk = new FakeSdk({ createClient: () => Promise.reject(new Error(`cannot use ${token}: invalid format`)) });
-    const { store, log } = makeStore(sdk, { kind: 'service-account', token });
+    const { store, log } = makeStore(sdk, { kind: 'service-account', token: new SecretValue(token) });
     await store.resolveAll([op('V/I/f')], signal());
-    const outcome = await store.verify({ kind: 'service-account', token }, 30_000);
+    const outcome = await store.verify({ kind: 'service-account', token: new SecretValue(token) }, 30_000);
     assert.ok(!outcome.ok);
     assert.match(outcome.sdkMessage ?? '', /ops_\[token\]: invalid format/);
     assert.deepEqual(findLeaks(log.lines.join('\n') + (outcome.sdkMessage ?? ''), [token]), []);
@@ -340,7 +341,7 @@ describe('OnePasswordStore (fake createClient at the SDK boundary)', () => {
   describe('verify (Airlock: Connect 1Password)', () => {
     it("returns the SDK's own words for a malformed token, for the person", async () => {
       const sdk = new FakeSdk({ createClient: () => Promise.reject(new Error(SDK_MESSAGES.malformedToken)) });
-      const outcome = await makeStore(sdk).store.verify({ kind: 'service-account', token: 'not-a-token' }, 30_000);
+      const outcome = await makeStore(sdk).store.verify({ kind: 'service-account', token: new SecretValue('not-a-token') }, 30_000);
       assert.ok(!outcome.ok);
       assert.equal(outcome.code, 'not-configured');
       assert.match(outcome.sdkMessage ?? '', /invalid format/);

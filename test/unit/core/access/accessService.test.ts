@@ -8,7 +8,7 @@ import { LeaseManager } from '../../../../src/core/grants/leaseManager';
 import type { Log } from '../../../../src/core/log';
 import type { PolicyDecision, PolicyRequest } from '../../../../src/core/policy/evaluate';
 import type { PolicyLimits } from '../../../../src/core/policy/policy';
-import { createRedactor, MIN_SECRET_LENGTH } from '../../../../src/core/redaction/redactor';
+import { createRedactor } from '../../../../src/core/redaction/redactor';
 import type { Runner, RunResult, RunSpec } from '../../../../src/core/runner/runSpec';
 import type { SecretReference } from '../../../../src/core/secrets/reference';
 import { revealSecret, SecretValue } from '../../../../src/core/secrets/secretValue';
@@ -30,6 +30,7 @@ const policyLimits: PolicyLimits = {
   killOnExpiry: false,
   outputLimitKiB: 64,
   maxRunTimeoutSeconds: 600,
+  allowPrefix: true,
 };
 const deploy: Credential = { name: 'DEPLOY_TOKEN', description: 'deploys', env: 'DEPLOY_TOKEN', origin: 'user', source: { kind: 'secret', raw: 'secret:DEPLOY_TOKEN', name: 'DEPLOY_TOKEN' } };
 const short: Credential = { name: 'PIN', description: 'too short', env: 'PIN', origin: 'user', source: { kind: 'secret', raw: 'secret:PIN', name: 'PIN' } };
@@ -150,13 +151,12 @@ function setup(options: Options = {}) {
         return Promise.resolve(map);
       },
     },
-    storeLabel: () => 'VS Code SecretStorage',
     workspace: {
       trusted: () => options.trusted ?? true,
       folders: () => [ROOT],
       realpath: (cwd) => Promise.resolve(cwd.startsWith('/') ? cwd.replace(/\/link$/, '/real') : `${ROOT}/${cwd}`),
     },
-    redaction: { minSecretLength: MIN_SECRET_LENGTH, create: createRedactor },
+    redaction: { create: createRedactor },
     live: {
       add: (secrets) => {
         liveAdds.push(secrets.map((s) => s.name));

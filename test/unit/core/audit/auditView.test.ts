@@ -12,7 +12,7 @@ const events: AuditEvent[] = [
   { type: 'grant-issued', grantId: 'g1', requestId: 'r1', client: codex, credentials: ['DEPLOY_TOKEN'], command: 'npm run deploy', commandMatch: 'exact', cwd: '/w', expiresAt: '2026-01-01T00:10:00.000Z', maxRuns: 3 },
   { type: 'run-started', runId: 'u1', grantId: 'g1', client: codex, credentials: ['DEPLOY_TOKEN'], command: 'npm run deploy', cwd: '/w' },
   { type: 'run-finished', runId: 'u1', grantId: 'g1', exitCode: 0, signal: null, durationMs: 1234, timedOut: false },
-  { type: 'run-refused', client: codex, command: 'printenv', cwd: '/w', code: 'command-mismatch', grantId: 'g1' },
+  { type: 'run-refused', client: codex, command: 'printenv', cwd: '/w', code: 'command-not-covered', grantId: 'g1' },
   { type: 'grant-revoked', grantId: 'g1', by: 'person' },
   { type: 'request', requestId: 'r2', client: claude, credentials: ['NPM_TOKEN'], command: 'npm publish', cwd: '/w', reason: 'release' },
   { type: 'decision', requestId: 'r2', client: claude, decision: 'denied', by: 'person' },
@@ -56,7 +56,7 @@ describe('audit view', () => {
     assert.equal(text.includes('\x1b'), false);
     assert.equal(text.includes('\u202e'), false);
     assert.match(text, /run "u1" ended: exit 0 after 1234 ms/);
-    assert.match(text, /REFUSED "printenv" in "\/w" for "codex": "command-mismatch"/);
+    assert.match(text, /REFUSED "printenv" in "\/w" for "codex": "command-not-covered"/);
     const empty = renderAuditView([], { filter: { client: 'x' }, total: 10, unreadable: 2, chain: 'intact', files: 2 });
     assert.match(empty, /\(no events match\)/);
     assert.match(empty, /2 line\(s\) could not be read/);

@@ -34,6 +34,13 @@ describe('endpoint discovery and launcher (pure)', () => {
     assert.equal(selectEndpoint([], '/work'), undefined);
   });
 
+  it('a bridge started in a child folder named "..cache" finds its window', () => {
+    const app = record('http://127.0.0.1:3/mcp', '/work/app');
+    assert.equal(selectEndpoint([app], '/work/app/..cache'), app);
+    assert.equal(selectEndpoint([app], '/work/app/..cache/tool'), app);
+    assert.equal(selectEndpoint([app], '/work/app/../app2'), undefined);
+  });
+
   it('quotes for sh', () => {
     assert.equal(shellQuote("it's"), `'it'\\''s'`);
   });

@@ -37,6 +37,13 @@ describe('command insight', () => {
     ['npm run deploy && printenv', undefined],
     ['npm run $(whoami)', undefined],
     ['./deploy.sh', undefined],
+    // What the shell sees is what the card describes: no character is stripped to make a look-alike resolve
+    // (npm would run script "deploy\u00a0", not "deploy"). Only the shell's own blanks at the ends are ignored.
+    ['npm run deploy\u00a0', undefined],
+    ['\ufeffnpm run deploy', undefined],
+    ['npm run deploy\u3000', undefined],
+    ['make deploy\u2028', undefined],
+    [' npm run deploy\t', { kind: 'package-script', runner: 'npm', script: 'deploy', file: 'package.json' }],
   ];
   for (const [command, expected] of targets) {
     it(`target of ${JSON.stringify(command)}`, () => assert.deepEqual(insightTarget(command), expected));

@@ -38,6 +38,11 @@ describe('code pin (core)', () => {
     ['mocha', []],
     ['echo hi > out.txt', []],
     ['/usr/bin/node x.js', ['/usr/bin/node', 'x.js']],
+    // Words split where the shell splits them (space, tab): a no-break space is part of the word, so the
+    // file that runs is "deploy.js\u00a0", not "deploy.js" (the MCP boundary refuses such a command anyway).
+    ['node deploy.js\u00a0', []],
+    ['node\u00a0deploy.js', []],
+    ['node\tdeploy.js', ['deploy.js']],
   ];
   for (const [command, files] of named) {
     it(`names the files of ${JSON.stringify(command)}`, () => assert.deepEqual(namedFiles(command), files));

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
+import { propertyRuns } from '../../../support/fastCheck';
 import type { PolicyDecision } from '../../../../src/core/policy/evaluate';
 import { parsePolicy, type SettingValues } from '../../../../src/core/policy/parse';
 import { decide, DEPLOY, layers, NPM } from './fixtures';
@@ -67,6 +68,22 @@ const notLooser = (before: PolicyDecision, after: PolicyDecision): boolean => {
   );
 };
 
+/**
+ * Counterexamples the property found, replayed first on every run. Seed 942267528 (CI): a workspace
+ * `allowWithoutConsent: false` turns the user's `allow` into an `ask` whose maxRuns is unbounded (the person
+ * chooses) — stricter, though a naive limits comparison called it looser.
+ */
+type Request = typeof requestArb extends fc.Arbitrary<infer T> ? T : never;
+const FOUND: [SettingValues, SettingValues, SettingValues, boolean, Request][] = [
+  [
+    { 'airlock.credentials': [DEPLOY, NPM], 'airlock.policy.rules': [{ decision: 'allow' }], 'airlock.policy.allowWithoutConsent': true },
+    {},
+    { 'airlock.policy.allowWithoutConsent': false },
+    true,
+    { client: 'codex', credentials: ['NPM_TOKEN'], command: 'npm run deploy', cwd: '/work/app', requestedMaxRuns: 1 },
+  ],
+];
+
 describe('property: adding any workspace value never makes a decision more permissive', () => {
   it('for user-defined credentials, in trusted and untrusted workspaces (1,000 cases)', function () {
     this.timeout(120_000);
@@ -82,7 +99,7 @@ describe('property: adding any workspace value never makes a decision more permi
         assert.ok(limits.maxDurationSeconds <= baseLimits.maxDurationSeconds);
         assert.ok(limits.allowWithoutConsent <= baseLimits.allowWithoutConsent);
       }),
-      { numRuns: 1000 },
+      { numRuns: propertyRuns(1000), examples: FOUND },
     );
   });
 
@@ -95,7 +112,7 @@ describe('property: adding any workspace value never makes a decision more permi
         if (workspaceOnly.length === 0) return;
         assert.notEqual(decide(layers(user, workspace), { ...request, credentials: workspaceOnly }).kind, 'allow');
       }),
-      { numRuns: 1000 },
+      { numRuns: propertyRuns(1000) },
     );
   });
 });

@@ -1,7 +1,7 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
+import { propertyRuns } from '../../../support/fastCheck';
 import {
-  checkAllRedactable,
   checkRedactable,
   createRedactor,
   MIN_SECRET_LENGTH,
@@ -249,7 +249,6 @@ describe('redactor', () => {
         assert.equal(outcome.message.includes('1234567'), false);
       }
       assert.ok(checkRedactable(secret('OK', '12345678')).ok);
-      assert.equal(checkAllRedactable([secret('OK', '12345678'), short]).ok, false);
     });
     it('refuses a disposed secret', () => {
       const gone = secret('GONE', 'long-enough-value');
@@ -306,7 +305,7 @@ describe('redactor', () => {
             assert.equal(streamed(redactor, text, sizes), expected);
           },
         ),
-        { numRuns: 300 },
+        { numRuns: propertyRuns(300) },
       );
     });
 
@@ -332,7 +331,8 @@ describe('redactor', () => {
             }
           },
         ),
-        { numRuns: 300 },
+        // Found by the reference property: two base64 forms of one secret sharing a character.
+        { numRuns: propertyRuns(300), examples: [[['aaaaaaa6'], ['YWFhYWFhYT', 'YWFhYWFhYTY'], [1]], [['aaaaaaa6'], ['YWFhYWFhYT', 'YWFhYWFhYTY'], [50]]] },
       );
     });
 
@@ -359,7 +359,7 @@ describe('redactor', () => {
             assert.equal(streamed(redactor, text, sizes), expected);
           },
         ),
-        { numRuns: 400 },
+        { numRuns: propertyRuns(400) },
       );
     });
 
@@ -390,7 +390,7 @@ describe('redactor', () => {
             assert.equal(out + stream.flush(), text);
           },
         ),
-        { numRuns: 300 },
+        { numRuns: propertyRuns(300) },
       );
     });
 
@@ -407,7 +407,7 @@ describe('redactor', () => {
             assert.equal(streamed(redactor, text, sizes), redactor.scrub(text));
           },
         ),
-        { numRuns: 500 },
+        { numRuns: propertyRuns(500) },
       );
     });
   });

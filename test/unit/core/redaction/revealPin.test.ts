@@ -2,9 +2,17 @@ import { strict as assert } from 'node:assert';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
-/** The raw value of a secret is read in two places only: the process spawn and the redactor. */
+/**
+ * The raw value of a grant's secret is read in three places only: the process spawns (plain and sealed — the sealed one also hands host-bound
+ * values to the sandbox engine's in-memory map) and the redactor.
+ * Airlock's own credentials (client bearer tokens, the 1Password service-account token) are SecretValues
+ * too, so the one adapter that hands each to its API reads it: clientTokens.ts (SecretStorage, the
+ * bridge's token file, VS Code's MCP header) and onePasswordStore.ts (the SDK). The test facet hands a
+ * test its client's token; it is compiled into the test build only. A value read from a file (.env
+ * import, Move into Airlock) is revealed once, to be written to SecretStorage (secretStorageStore.ts).
+ */
 describe('revealSecret call sites', () => {
-  it('appear (by name, anywhere) only in src/core/redaction/* and src/adapters/node/spawn*.ts (plus the definition)', () => {
+  it('appear (by name, anywhere) only in the redactor, the spawn, the two own-credential adapters, the SecretStorage write and the test facet', () => {
     const root = join(__dirname, '../../../../src');
     const files: string[] = [];
     const walk = (dir: string): void => {
@@ -15,7 +23,16 @@ describe('revealSecret call sites', () => {
       }
     };
     walk(root);
-    const allowed = [/^core\/redaction\/[^/]+\.ts$/, /^adapters\/node\/spawn[^/]*\.ts$/, /^core\/secrets\/secretValue\.ts$/];
+    const allowed = [
+      /^core\/redaction\/[^/]+\.ts$/,
+      /^adapters\/node\/spawnWithSecrets\.ts$/,
+      /^adapters\/node\/spawnSealed\.ts$/,
+      /^core\/secrets\/secretValue\.ts$/,
+      /^adapters\/vscode\/clientTokens\.ts$/,
+      /^adapters\/stores\/onePasswordStore\.ts$/,
+      /^adapters\/stores\/secretStorageStore\.ts$/,
+      /^testFacet\/facets\.ts$/,
+    ];
     const offenders = files
       .map((path) => relative(root, path).split('\\').join('/'))
       // Any mention at all (a call, an import, `const r = revealSecret`, `sv.revealSecret`): not only calls.

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
+import { propertyRuns } from '../../../support/fastCheck';
 import { OutputBuffer } from '../../../../src/core/runner/outputBuffer';
 import { runTitle } from '../../../../src/core/runner/runSpec';
 
@@ -46,6 +47,7 @@ describe('OutputBuffer', () => {
         assert.equal(buffer.truncated, bytes(all) > limit);
         if (/^[\x20-\x7e]*$/.test(all)) assert.equal(buffer.text(), all.slice(-limit));
       }),
+      { numRuns: propertyRuns(100) },
     );
   });
 });

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { Secrets } from '@1password/sdk';
 import fc from 'fast-check';
+import { propertyRuns } from '../../../support/fastCheck';
 import { parseReference, REFERENCE_EXAMPLES } from '../../../../src/core/secrets/referenceParser';
 
 describe('parseReference', () => {
@@ -105,7 +106,7 @@ describe('parseReference', () => {
         assert.equal(outcome.value.raw, raw);
         if (outcome.value.kind === 'op') Secrets.validateSecretReference(raw);
       }),
-      { numRuns: 3000 },
+      { numRuns: propertyRuns(3000) },
     );
   });
 });

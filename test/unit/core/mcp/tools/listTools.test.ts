@@ -1,4 +1,6 @@
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ClientId } from '../../../../../src/core/clients';
 import type { Grant } from '../../../../../src/core/grants/grant';
 import type { ToolCallContext } from '../../../../../src/core/mcp/toolDefinition';
@@ -33,7 +35,7 @@ describe('list_credentials and list_grants', () => {
   const policy = parsePolicy(settings).policy;
   const grants = [grant('g-codex', 'codex'), grant('g-cursor', 'cursor')];
   const listCredentials = listCredentialsTool({
-    credentials: (client) => policy.credentials.map((credential) => ({ credential, preview: previewPolicy(policy, credential.name, client, ['/work/app'], 0) })),
+    credentials: (client) => policy.credentials.map((credential) => ({ credential, preview: previewPolicy(policy, credential.name, client, ['/work/app']) })),
     activeGrants: () => grants,
   });
 
@@ -60,7 +62,7 @@ describe('list_credentials and list_grants', () => {
   });
 
   it('previews deny when no workspace folder is open', () => {
-    assert.equal(previewPolicy(policy, 'DEPLOY_TOKEN', 'codex', [], 0), 'deny');
+    assert.equal(previewPolicy(policy, 'DEPLOY_TOKEN', 'codex', []), 'deny');
   });
 
   it('explains what to do when nothing is configured', async () => {
@@ -68,6 +70,19 @@ describe('list_credentials and list_grants', () => {
     const result = await empty.handler({}, context('codex'));
     assert.ok(result.ok);
     assert.match(result.text, /No credentials are configured/);
+  });
+
+  it('names only commands Airlock contributes when it tells the agent what the person can run', async () => {
+    const empty = listCredentialsTool({ credentials: () => [], activeGrants: () => [] });
+    const result = await empty.handler({}, context('codex'));
+    assert.ok(result.ok);
+    const manifest = JSON.parse(readFileSync(join(__dirname, '../../../../../package.json'), 'utf8')) as {
+      contributes: { commands: { title: string; category?: string }[] };
+    };
+    const titles = new Set(manifest.contributes.commands.map((c) => `${c.category ?? 'Airlock'}: ${c.title}`));
+    const named = [...result.text.matchAll(/"(Airlock: [^"]+)"/g)].map((m) => m[1] ?? '');
+    assert.ok(named.length > 0);
+    for (const title of named) assert.ok(titles.has(title), `"${title}" is not a command in package.json`);
   });
 
   it('list_grants shows the caller\'s grants with runs left, and is empty otherwise', async () => {

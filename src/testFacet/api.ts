@@ -10,6 +10,7 @@ import type { Log } from '../core/log';
 import type { Policy, PolicyProblem } from '../core/policy/policy';
 import type { AnyToolDefinition } from '../core/mcp/toolDefinition';
 import type { StoreRouter } from '../core/secrets/storeRouter';
+import type { SecretValue } from '../core/secrets/secretValue';
 
 /**
  * What `activate()` returns, and only when VS Code runs the extension in Test mode (integration tests
@@ -58,6 +59,8 @@ export interface AirlockStoresTestApi {
   /** The quick input Airlock shows right now: tests fill it, then run `workbench.action.acceptSelectedQuickOpenItem`. */
   readonly prompts: PromptTracker;
   readonly secretEntryTool: AnyToolDefinition;
+  /** A service-account token as the extension holds one (its own SecretValue, scrubbed while held). */
+  serviceAccountToken(raw: string): SecretValue;
 }
 
 /**

@@ -1,0 +1,105 @@
+import type { AuditEvent, AuditSink } from '../audit/events';
+import type { ClientId, ClientIdentity } from '../clients';
+import type { ConsentAnswer } from '../consent/consent';
+import type { AccessDenialCode, RunRefusalCode } from '../errorCodes';
+import type { Grant } from '../grants/grant';
+import type { LeaseEvent } from '../grants/leaseManager';
+import type { Log } from '../log';
+import type { RunResult } from '../runner/runSpec';
+
+type ApprovedAnswer = Extract<ConsentAnswer, { decision: 'approved' }>;
+type DecisionBy = Extract<AuditEvent, { type: 'decision' }>['by'];
+type IncompleteWhy = Extract<AuditEvent, { type: 'run-incomplete' }>['why'];
+
+/**
+ * Every audit event the access flow writes, each built in exactly one place. Each method resolves true
+ * when the line was written, false (with a log line, never a value) when it could not: callers decide
+ * whether that refuses what they were about to do.
+ */
+export class AuditTrail {
+  constructor(
+    private readonly sink: AuditSink,
+    private readonly log: Log,
+  ) {}
+
+  request(requestId: string, caller: ClientIdentity, credentials: readonly string[], command: string, cwd: string, reason: string): Promise<boolean> {
+    return this.append({
+      type: 'request',
+      requestId,
+      client: caller.id,
+      ...(caller.claimedName === undefined ? {} : { claimedClient: caller.claimedName }),
+      credentials,
+      command,
+      cwd,
+      reason,
+    });
+  }
+
+  /** A denial; `detail` is the code the agent was given, when `by` alone does not say it. */
+  denied(requestId: string, client: ClientId, by: DecisionBy, detail?: AccessDenialCode): Promise<boolean> {
+    return this.append({ type: 'decision', requestId, client, decision: 'denied', by, ...(detail === undefined ? {} : { detail }) });
+  }
+
+  approved(requestId: string, client: ClientId, by: 'person' | 'policy', answer: ApprovedAnswer): Promise<boolean> {
+    const { durationSeconds, maxRuns, commandMatch } = answer;
+    return this.append({ type: 'decision', requestId, client, decision: 'approved', by, durationSeconds, maxRuns, commandMatch });
+  }
+
+  grantIssued(grant: Grant): Promise<boolean> {
+    return this.append({
+      type: 'grant-issued',
+      grantId: grant.id,
+      requestId: grant.requestId,
+      client: grant.client,
+      credentials: grant.credentials,
+      command: grant.command,
+      commandMatch: grant.commandMatch,
+      cwd: grant.cwd,
+      expiresAt: new Date(grant.expiresAt).toISOString(),
+      maxRuns: grant.maxRuns,
+    });
+  }
+
+  runStarted(runId: string, grant: Grant, client: ClientId, command: string, cwd: string): Promise<boolean> {
+    return this.append({ type: 'run-started', runId, grantId: grant.id, client, credentials: grant.credentials, command, cwd });
+  }
+
+  /** `reaped`: processes the run left behind that the runner killed (a count; absent when none). */
+  runFinished(runId: string, grantId: string, result: RunResult, timedOut: boolean): Promise<boolean> {
+    const { exitCode, signal, durationMs } = result;
+    return this.append({ type: 'run-finished', runId, grantId, exitCode, signal, durationMs, timedOut, ...reapedOf(result.reaped) });
+  }
+
+  runIncomplete(runId: string, grantId: string, why: IncompleteWhy, reaped?: number): Promise<boolean> {
+    return this.append({ type: 'run-incomplete', runId, grantId, why, ...reapedOf(reaped) });
+  }
+
+  runRefused(client: ClientId, command: string, cwd: string, code: RunRefusalCode, grantId?: string): Promise<boolean> {
+    return this.append({ type: 'run-refused', client, command, cwd, code, ...(grantId === undefined ? {} : { grantId }) });
+  }
+
+  /** A grant's end (expiry or revoke); other lease events are not audited here. */
+  leaseEvent(event: LeaseEvent): Promise<boolean> | undefined {
+    if (event.type === 'expired') return this.append({ type: 'grant-expired', grantId: event.grant.id, why: event.why });
+    // A code-changed revoke is audited with what changed, by codeChanged().
+    if (event.type === 'revoked' && event.by !== 'code-changed') return this.append({ type: 'grant-revoked', grantId: event.grant.id, by: event.by });
+    return undefined;
+  }
+
+  /** A grant revoked because what its command runs changed since approval; `detail` names the changed paths (never contents). */
+  codeChanged(grantId: string, detail: string): Promise<boolean> {
+    return this.append({ type: 'grant-revoked', grantId, by: 'code-changed', detail });
+  }
+
+  private async append(event: AuditEvent): Promise<boolean> {
+    try {
+      await this.sink.append(event);
+      return true;
+    } catch (error) {
+      this.log.error(`Audit append failed for a ${event.type} event: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    }
+  }
+}
+
+const reapedOf = (count: number | undefined): { reaped?: number } => (count === undefined || count === 0 ? {} : { reaped: count });

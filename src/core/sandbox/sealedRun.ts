@@ -1,0 +1,295 @@
+import { fail, ok, type Outcome } from '../outcome';
+
+/**
+ * Sealed runs, the pure part: what a sealed run asks for, whether it is well formed, whether it can be
+ * sealed on this machine, and the sandbox-engine policy it maps to. No fs, no child_process, no vscode:
+ * the Node adapter (src/adapters/node/spawnSealed.ts) probes the machine and drives the engine.
+ */
+
+/** `airlock.run.sandbox`. A workspace may only raise it to `required` (the settings layer enforces that). */
+export type SandboxMode = 'required' | 'whenAvailable' | 'off';
+
+/** One credential of a sealed run, as its definition says it travels. */
+export interface SealedCredential {
+  /** Credential name, for messages and `[redacted:NAME]`. */
+  readonly name: string;
+  /** Environment variable the command reads. */
+  readonly env: string;
+  /**
+   * Hosts the value is for. Present and non-empty: delivered masked — the command sees a placeholder and
+   * the engine's proxy swaps in the value only on requests to these hosts, over TLS it terminates.
+   * Absent: the value is in the command's environment (inside the sandbox).
+   */
+  readonly hosts?: readonly string[];
+  /** Host-bound only: swap the placeholder in request bodies as well as headers. Default: headers only. */
+  readonly bodies?: boolean;
+}
+
+export interface SealedRunRequest {
+  /** Absolute path of the workspace folder the command runs in. */
+  readonly folder: string;
+  /** Absolute paths inside `folder` the command may write (default none). */
+  readonly writes: readonly string[];
+  /** Hosts the request names (beyond its credentials' hosts). */
+  readonly network: readonly string[];
+  readonly credentials: readonly SealedCredential[];
+}
+
+export type SealedRunInvalid = 'invalid-host' | 'write-outside-folder' | 'invalid-path' | 'duplicate-env';
+
+/** How a credential travels, for the consent card and the audit. */
+export type Delivery = { readonly kind: 'host-bound'; readonly hosts: readonly string[]; readonly bodies: boolean } | { readonly kind: 'env' };
+
+export const deliveryOf = (credential: SealedCredential): Delivery =>
+  credential.hosts !== undefined && credential.hosts.length > 0
+    ? { kind: 'host-bound', hosts: credential.hosts, bodies: credential.bodies === true }
+    : { kind: 'env' };
+
+/** The card's line for a credential: how it travels, in the person's words. */
+export function deliveryText(credential: SealedCredential): string {
+  const delivery = deliveryOf(credential);
+  if (delivery.kind === 'env') return 'in the command’s environment';
+  const where = delivery.hosts.join(', ');
+  return `sent only to ${where}${delivery.bodies ? ' (headers and bodies)' : ''} — the command sees a placeholder`;
+}
+
+const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+
+/**
+ * A host a sealed run may name: a DNS name (letters, digits, hyphens; dot-separated labels), or one
+ * leading `*.` wildcard over at least two labels. Never an IP literal — the engine refuses them as inject
+ * hosts, and an allowlisted literal would bypass its resolved-address guard — nor a port, path or scheme.
+ */
+export function isDomainName(host: string): boolean {
+  if (host.length === 0 || host.length > 253 || host !== host.toLowerCase()) return false;
+  const bare = host.startsWith('*.') ? host.slice(2) : host;
+  const labels = bare.split('.');
+  if (!labels.every((label) => LABEL.test(label))) return false;
+  if (host.startsWith('*.') && labels.length < 2) return false;
+  // All-numeric last label: an IPv4 literal or something that would be read as one.
+  return !/^[0-9]+$/.test(labels[labels.length - 1] ?? '');
+}
+
+// TODO(merge): the core path-inside rule is being consolidated elsewhere; fold this into it.
+/** Whether `path` is `folder` or below it. Both absolute, already normalised (no `.`/`..` segments). */
+export function isInsideFolder(folder: string, path: string): boolean {
+  const f = folder.replace(/[\\/]+$/, '');
+  return path === f || path.startsWith(`${f}/`) || path.startsWith(`${f}\\`);
+}
+
+const isAbsoluteNormal = (path: string): boolean =>
+  /^(\/|[A-Za-z]:[\\/])/.test(path) && !path.split(/[\\/]/).some((segment) => segment === '.' || segment === '..') && !path.includes('\0');
+
+/** Checks a request; every refusal says what to change. */
+export function validateSealedRunRequest(request: SealedRunRequest): Outcome<SealedRunRequest, SealedRunInvalid> {
+  if (!isAbsoluteNormal(request.folder)) return fail('invalid-path', `The folder must be an absolute path without "." or ".." segments.`);
+  for (const host of [...request.network, ...request.credentials.flatMap((c) => c.hosts ?? [])]) {
+    if (!isDomainName(host)) {
+      return fail('invalid-host', `"${host}" is not a domain name. Name hosts as lowercase domain names (api.example.com, *.example.com): no IP addresses, ports, schemes or paths.`);
+    }
+  }
+  for (const path of request.writes) {
+    if (!isAbsoluteNormal(path)) return fail('invalid-path', `Write path "${path}" must be absolute, without "." or ".." segments.`);
+    if (!isInsideFolder(request.folder, path)) return fail('write-outside-folder', `Write path "${path}" is outside the workspace folder ${request.folder}.`);
+  }
+  const seen = new Set<string>();
+  for (const credential of request.credentials) {
+    if (seen.has(credential.env)) return fail('duplicate-env', `Two credentials use the environment variable ${credential.env}.`);
+    seen.add(credential.env);
+  }
+  return ok(request);
+}
+
+/** The hosts a run may reach: its credentials' hosts and the hosts it names, nothing else. */
+export function networkAllowlist(request: SealedRunRequest): string[] {
+  return [...new Set([...request.credentials.flatMap((c) => c.hosts ?? []), ...request.network])].sort();
+}
+
+// ── availability ───────────────────────────────────────────────────────────────────────────────────
+
+export type Platform = 'linux' | 'darwin' | 'win32' | 'other';
+
+/** What the probe found. `missing` names executables; `reason` is the engine's own words otherwise. */
+export type SandboxAvailability =
+  | { readonly available: true }
+  | { readonly available: false; readonly platform: Platform; readonly missing: readonly string[]; readonly reason?: string };
+
+/** The package that provides each executable the engine needs, per platform family. */
+const LINUX_PACKAGES: Readonly<Record<string, string>> = { bwrap: 'bubblewrap', socat: 'socat', rg: 'ripgrep' };
+
+/** The one command that fixes a missing sandbox, when there is one. */
+export function fixCommand(availability: SandboxAvailability): string | undefined {
+  if (availability.available) return undefined;
+  if (availability.platform === 'linux' && availability.missing.length > 0) {
+    return `sudo apt install ${availability.missing.map((m) => LINUX_PACKAGES[m] ?? m).join(' ')}`;
+  }
+  if (availability.platform === 'darwin' && availability.missing.includes('rg')) return 'brew install ripgrep';
+  return undefined;
+}
+
+export function unavailableReason(availability: SandboxAvailability): string {
+  if (availability.available) return '';
+  if (availability.missing.length > 0) return `the sandbox needs ${availability.missing.join(', ')}, which ${availability.missing.length === 1 ? 'is' : 'are'} not installed`;
+  if (availability.platform === 'win32') return availability.reason ?? 'the Windows sandbox (alpha) is not set up on this machine';
+  if (availability.platform === 'other') return 'this platform has no supported sandbox';
+  return availability.reason ?? 'the sandbox engine cannot run here';
+}
+
+export type SealDecision =
+  | { readonly kind: 'sealed' }
+  | { readonly kind: 'unsealed'; readonly reason: string; readonly fix?: string }
+  | { readonly kind: 'refused'; readonly reason: string; readonly fix?: string };
+
+/** `airlock.run.sandbox` × what the machine has → how this run goes. */
+export function decideSeal(mode: SandboxMode, availability: SandboxAvailability): SealDecision {
+  if (mode === 'off') return { kind: 'unsealed', reason: 'sandboxing is off (airlock.run.sandbox: "off")' };
+  if (availability.available) return { kind: 'sealed' };
+  const reason = unavailableReason(availability);
+  const fix = fixCommand(availability);
+  const withFix = fix === undefined ? {} : { fix };
+  if (mode === 'required') return { kind: 'refused', reason: `Runs must be sealed (airlock.run.sandbox: "required"), but ${reason}.`, ...withFix };
+  return { kind: 'unsealed', reason: `Not sealed: ${reason}.`, ...withFix };
+}
+
+/** The card's line for the seal. */
+export function sealText(decision: SealDecision): string {
+  switch (decision.kind) {
+    case 'sealed':
+      return 'Sealed: read-only workspace except the write paths, network only to the hosts listed, its own process namespace.';
+    case 'unsealed':
+    case 'refused':
+      return decision.fix === undefined ? decision.reason : `${decision.reason} Fix: ${decision.fix}`;
+  }
+}
+
+// ── engine policy ──────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * Credential stores a sealed command may not read, relative to the home folder, plus absolute ones.
+ * `~/.airlock` and VS Code's user data (globalStorage holds SecretStorage's encrypted blobs and state).
+ */
+export const DENIED_HOME_READS: readonly string[] = [
+  '.ssh',
+  '.aws',
+  '.azure',
+  '.kube',
+  '.gnupg',
+  '.config/gcloud',
+  '.config/gh',
+  '.config/op',
+  '.docker/config.json',
+  '.netrc',
+  '.npmrc',
+  '.pypirc',
+  '.git-credentials',
+  '.password-store',
+  '.local/share/keyrings',
+  'Library/Keychains',
+  '.airlock',
+  '.config/Code',
+  '.config/Code - Insiders',
+  '.config/VSCodium',
+  '.config/code-server',
+  '.local/share/code-server',
+  'Library/Application Support/Code',
+  'Library/Application Support/Code - Insiders',
+  'Library/Application Support/VSCodium',
+  'AppData/Roaming/Code',
+  'AppData/Roaming/Code - Insiders',
+  '.vscode-server',
+  '.vscode-server-insiders',
+];
+
+/** Resolved-address ranges an allowed name may not resolve to, beyond the engine's default (loopback, link-local, metadata). */
+export const DENIED_RESOLVED_ADDRESSES: readonly string[] = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '100.64.0.0/10', 'fc00::/7'];
+
+/** A literal path entry for the engine (never read as a glob: names may hold `[`, `*`, spaces). */
+export interface LiteralPath {
+  readonly path: string;
+  readonly literal: true;
+}
+const literal = (path: string): LiteralPath => ({ path, literal: true });
+
+/** Session-wide engine settings: started once, shared by every grant's session. */
+export interface EngineSessionPolicy {
+  readonly network: {
+    readonly allowedDomains: readonly string[];
+    readonly deniedDomains: readonly string[];
+    readonly deniedResolvedAddresses: readonly string[];
+    readonly tlsTerminate: { readonly extraCaCertPaths?: readonly string[] };
+  };
+  readonly filesystem: { readonly denyRead: readonly LiteralPath[]; readonly allowWrite: readonly LiteralPath[]; readonly denyWrite: readonly LiteralPath[] };
+  readonly credentials: { readonly envVars: readonly [] };
+}
+
+/**
+ * The session policy: nothing allowed by default (each run brings its own allowlist), private ranges
+ * refused after resolution, TLS terminated with the engine's per-session CA, and a `credentials` block
+ * so the engine wires its substitution seam (the values are registered per grant, never in config).
+ */
+export function engineSessionPolicy(extraCaCertPaths: readonly string[] = []): EngineSessionPolicy {
+  return {
+    network: {
+      allowedDomains: [],
+      deniedDomains: [],
+      deniedResolvedAddresses: DENIED_RESOLVED_ADDRESSES,
+      tlsTerminate: extraCaCertPaths.length > 0 ? { extraCaCertPaths } : {},
+    },
+    filesystem: { denyRead: [], allowWrite: [], denyWrite: [] },
+    credentials: { envVars: [] },
+  };
+}
+
+/** The engine's default TMPDIR (writable in every sandbox it makes). */
+export const ENGINE_SHARED_TMP = '/tmp/claude';
+
+const shellQuote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
+
+/**
+ * The command as the sandbox runs it: the engine sets TMPDIR to its shared folder, so the private one
+ * is exported first (temp-file writers land where the run may write and no other run may read).
+ */
+export function sealedCommand(command: string, privateTmp: string): string {
+  const tmp = shellQuote(privateTmp);
+  return `TMPDIR=${tmp} TMP=${tmp} TEMP=${tmp}; export TMPDIR TMP TEMP; ${command}`;
+}
+
+/** Per-run filesystem policy (the engine's `customConfig.filesystem`). */
+export interface RunFilesystemPolicy {
+  readonly denyRead: readonly LiteralPath[];
+  readonly allowRead: readonly LiteralPath[];
+  readonly allowWrite: readonly LiteralPath[];
+  readonly denyWrite: readonly LiteralPath[];
+}
+
+export interface RunPolicyInput {
+  readonly request: SealedRunRequest;
+  readonly home: string;
+  /** This run's private temporary folder (readable and writable). */
+  readonly privateTmp: string;
+  /** The parent of every run's private temporary folder: unreadable, so runs cannot read each other's. */
+  readonly privateTmpRoot: string;
+  /** The engine CA's private key: must never be readable inside the sandbox. */
+  readonly caKeyPath?: string;
+}
+
+/**
+ * The filesystem side of a run: everything read-only (the engine's default) except the declared write
+ * paths and the private temporary folder; credential stores, other runs' temporary folders and the CA
+ * key unreadable. The workspace itself stays readable.
+ */
+export function runFilesystemPolicy(input: RunPolicyInput): RunFilesystemPolicy {
+  const home = input.home.replace(/[\\/]+$/, '');
+  return {
+    denyRead: [
+      ...DENIED_HOME_READS.map((relative) => literal(`${home}/${relative}`)),
+      literal(input.privateTmpRoot),
+      ...(input.caKeyPath === undefined ? [] : [literal(input.caKeyPath)]),
+    ],
+    allowRead: [literal(input.privateTmp)],
+    allowWrite: [...input.request.writes.map(literal), literal(input.privateTmp)],
+    // The engine's own temp folder is writable in every sandbox and outlives runs: a value one run
+    // leaves there another grant's run could read. The private folder replaces it (see sealedCommand).
+    denyWrite: [literal(ENGINE_SHARED_TMP)],
+  };
+}

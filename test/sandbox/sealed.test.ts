@@ -1,0 +1,269 @@
+import { strict as assert } from 'node:assert';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openSealedSession, type SealedChild, type SealedSecret, type SealedSession } from '../../src/adapters/node/spawnSealed';
+import { scanWrites } from '../../src/adapters/node/sealedWriteScan';
+import { encodedForms } from '../../src/core/redaction/encodings';
+import { createRedactor } from '../../src/core/redaction/redactor';
+import { SecretValue } from '../../src/core/secrets/secretValue';
+
+/**
+ * Sealed runs for real: bubblewrap, socat and the engine's terminating proxy, a local HTTPS server on
+ * `localhost` with a test CA (test/sandbox/run.ts makes it and sets NODE_EXTRA_CA_CERTS). Every wait is
+ * on an event the command or the server produces, never on time.
+ */
+const tls = process.env['AIRLOCK_TEST_TLS_DIR'];
+if (tls === undefined) throw new Error('Run through `npm run test:sandbox` (it makes the test CA).');
+
+interface Received {
+  readonly authorization: string | undefined;
+  readonly body: string;
+}
+
+async function startServer(): Promise<{ server: Server; port: number; received: Received[] }> {
+  const received: Received[] = [];
+  const server = createServer({ key: readFileSync(join(tls!, 'leaf.key')), cert: readFileSync(join(tls!, 'leaf.crt')) }, (req, res) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => (body += chunk));
+    req.on('end', () => {
+      received.push({ authorization: req.headers.authorization, body });
+      res.end('ok\n');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '::', resolve));
+  return { server, port: (server.address() as AddressInfo).port, received };
+}
+
+interface Finished {
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly code: number | null;
+}
+
+/** Collects output; `onLine` sees each stdout line as it arrives (to act while the command waits). */
+async function finish(run: SealedChild, onLine?: (line: string) => void | Promise<void>): Promise<Finished> {
+  let stdout = '';
+  let stderr = '';
+  let partial = '';
+  run.child.stdout.setEncoding('utf8');
+  run.child.stderr.setEncoding('utf8');
+  run.child.stderr.on('data', (chunk: string) => (stderr += chunk));
+  const actions: Promise<void>[] = [];
+  run.child.stdout.on('data', (chunk: string) => {
+    stdout += chunk;
+    partial += chunk;
+    const lines = partial.split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) if (onLine) actions.push(Promise.resolve(onLine(line)));
+  });
+  if (!onLine) run.child.stdin.end();
+  const { code } = await run.exited;
+  await Promise.all(actions);
+  return { stdout, stderr, code };
+}
+
+const curl = (port: number, host: string, header: string, data?: string): string =>
+  `curl -fsS --noproxy '' --max-time 20 https://${host}:${port}/ -H "${header}"${data === undefined ? '' : ` --data "${data}"`}`;
+
+/** Every form the redactor knows, plus the reversed value: none may appear. */
+const formsOf = (value: string): string[] => [...encodedForms(value), [...value].reverse().join('')];
+
+describe('sealed runs (real sandbox)', function () {
+  this.timeout(120_000);
+  let folder: string;
+  let server: Awaited<ReturnType<typeof startServer>>;
+  const sessions: SealedSession[] = [];
+  const open = async (secrets: SealedSecret[]): Promise<SealedSession> => {
+    const session = await openSealedSession(secrets);
+    sessions.push(session);
+    return session;
+  };
+  const base = () => ({ folder, shell: '/bin/bash', writes: [] as string[], network: [] as string[] });
+
+  before(async () => {
+    server = await startServer();
+  });
+  after(() => server.server.close());
+  beforeEach(() => {
+    folder = mkdtempSync(join(tmpdir(), 'airlock-sealed-ws-'));
+    server.received.length = 0;
+  });
+  afterEach(async () => {
+    for (const session of sessions.splice(0)) await session.close();
+    rmSync(folder, { recursive: true, force: true });
+  });
+
+  it('host-bound: the server gets the value; the command’s printout (raw, reversed, base64) shows only the placeholder', async () => {
+    const real = `tok-${randomBytes(18).toString('hex')}`;
+    const session = await open([{ name: 'API', env: 'TOKEN', hosts: ['localhost'], value: new SecretValue(real) }]);
+    const run = await session.run({
+      ...base(),
+      command: `printf 'raw=%s\\n' "$TOKEN"; printf '%s' "$TOKEN" | rev; echo; printf '%s' "$TOKEN" | base64 -w0; echo; ${curl(server.port, 'localhost', 'Authorization: Bearer $TOKEN')}`,
+    });
+    assert.ok(run.ok, run.ok ? '' : run.message);
+    const out = await finish(run.value);
+    assert.equal(out.code, 0, out.stderr);
+    assert.deepEqual(server.received.map((r) => r.authorization), [`Bearer ${real}`]);
+    assert.match(out.stdout, /^raw=fake_value_[0-9a-f-]+/m);
+    for (const form of formsOf(real)) assert.ok(!(out.stdout + out.stderr).includes(form), `output holds a form of the value: ${form.length} chars`);
+  });
+
+  it('host-bound: no /proc/*/environ on the machine holds any form of the value while the command runs', async () => {
+    const real = `tok-${randomBytes(18).toString('hex')}`;
+    const session = await open([{ name: 'API', env: 'TOKEN', hosts: ['localhost'], value: new SecretValue(real) }]);
+    const run = await session.run({ ...base(), command: `echo ready; read -r _; ${curl(server.port, 'localhost', 'Authorization: Bearer $TOKEN')}` });
+    assert.ok(run.ok);
+    let scanned = 0;
+    let placeholderSeen = false;
+    const hits: string[] = [];
+    const out = await finish(run.value, (line) => {
+      if (line !== 'ready') return;
+      const forms = formsOf(real).map((form) => Buffer.from(form));
+      for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+        let environ: Buffer;
+        try {
+          environ = readFileSync(`/proc/${pid}/environ`);
+        } catch {
+          continue; // Exited meanwhile, or a kernel thread.
+        }
+        scanned++;
+        if (environ.includes('TOKEN=fake_value_')) placeholderSeen = true;
+        if (forms.some((form) => environ.includes(form))) hits.push(pid);
+      }
+      run.value.child.stdin.end('go\n');
+    });
+    assert.equal(out.code, 0, out.stderr);
+    assert.ok(scanned > 5 && placeholderSeen, 'the scan saw the sandboxed command (its placeholder)');
+    assert.deepEqual(hits, []);
+    assert.deepEqual(server.received.map((r) => r.authorization), [`Bearer ${real}`]);
+  });
+
+  it('host-bound: credential A’s placeholder sent to credential B’s host arrives unswapped', async () => {
+    // A is for another host (never dialled: it need not resolve); B is for localhost, where the server is.
+    const realA = `tokA-${randomBytes(18).toString('hex')}`;
+    const realB = `tokB-${randomBytes(18).toString('hex')}`;
+    const session = await open([
+      { name: 'A', env: 'TOKEN_A', hosts: ['a.example.com'], value: new SecretValue(realA) },
+      { name: 'B', env: 'TOKEN_B', hosts: ['localhost'], value: new SecretValue(realB) },
+    ]);
+    const run = await session.run({ ...base(), command: `echo "A=$TOKEN_A"; ${curl(server.port, 'localhost', 'Authorization: Bearer $TOKEN_A $TOKEN_B')}` });
+    assert.ok(run.ok);
+    const out = await finish(run.value);
+    assert.equal(out.code, 0, out.stderr);
+    const placeholder = /^A=(fake_value_\S+)$/m.exec(out.stdout)?.[1];
+    assert.ok(placeholder !== undefined);
+    assert.deepEqual(server.received.map((r) => r.authorization), [`Bearer ${placeholder} ${realB}`]);
+  });
+
+  it('host-bound: swapped in request bodies only when the credential asks for bodies', async () => {
+    const headersOnly = `tokH-${randomBytes(18).toString('hex')}`;
+    const withBodies = `tokW-${randomBytes(18).toString('hex')}`;
+    const session = await open([
+      { name: 'H', env: 'TOKEN_H', hosts: ['localhost'], value: new SecretValue(headersOnly) },
+      { name: 'W', env: 'TOKEN_W', hosts: ['localhost'], bodies: true, value: new SecretValue(withBodies) },
+    ]);
+    const run = await session.run({
+      ...base(),
+      command: `${curl(server.port, 'localhost', 'X-Note: none', 'h=$TOKEN_H')}; ${curl(server.port, 'localhost', 'X-Note: none', 'w=$TOKEN_W')}`,
+    });
+    assert.ok(run.ok);
+    const out = await finish(run.value);
+    assert.equal(out.code, 0, out.stderr);
+    const bodies = server.received.map((r) => r.body);
+    assert.equal(bodies.length, 2);
+    assert.match(bodies[0] ?? '', /^h=fake_value_/);
+    assert.equal(bodies[1], `w=${withBodies}`);
+  });
+
+  it('sealed: a host not allowed is unreachable from inside', async () => {
+    const session = await open([]);
+    // The server is up on localhost, but this run names another host only.
+    const run = await session.run({ ...base(), network: ['api.example.com'], command: `${curl(server.port, 'localhost', 'X-Note: none')}; echo "rc=$?"` });
+    assert.ok(run.ok);
+    const out = await finish(run.value);
+    assert.match(out.stdout, /rc=(?!0\b)\d+/);
+    assert.equal(server.received.length, 0);
+  });
+
+  it('sealed: the workspace is read-only outside the declared write paths; the CA key and credential stores are unreadable', async () => {
+    mkdirSync(join(folder, 'out'));
+    writeFileSync(join(folder, 'readme.txt'), 'hello\n');
+    // The engine's shared temp folder: present, so a write there is refused by policy, not by absence.
+    mkdirSync('/tmp/claude', { recursive: true });
+    const session = await open([]);
+    const run = await session.run({
+      ...base(),
+      writes: [join(folder, 'out')],
+      command: [
+        `cat readme.txt`,
+        `touch ${folder}/evil && echo evil-written`,
+        `touch ${folder}/out/ok && echo ok-written`,
+        `touch "$TMPDIR/t" && echo tmp-written`,
+        `touch /tmp/claude/t 2>/dev/null && echo shared-tmp-written`,
+        `ls "$HOME/.airlock" >/dev/null 2>&1 && echo airlock-listed`,
+        `for key in /tmp/srt-ca-*/ca.key; do cat "$key" >/dev/null 2>&1 && echo key-read; done`,
+        'true',
+      ].join('; '),
+    });
+    assert.ok(run.ok);
+    const out = await finish(run.value);
+    assert.match(out.stdout, /^hello$/m);
+    assert.doesNotMatch(out.stdout, /evil-written/);
+    assert.match(out.stdout, /ok-written/);
+    assert.match(out.stdout, /^tmp-written$/m);
+    assert.doesNotMatch(out.stdout, /shared-tmp-written/);
+    assert.doesNotMatch(out.stdout, /key-read/);
+    assert.doesNotMatch(out.stdout, /airlock-listed/);
+    assert.deepEqual(readdirSync(folder).sort(), ['out', 'readme.txt']);
+  });
+
+  it('sealed: a setsid grandchild is gone when the run ends', async () => {
+    const tag = `airlock-gc-${randomBytes(6).toString('hex')}`;
+    const session = await open([]);
+    const run = await session.run({
+      ...base(),
+      command: `setsid bash -c 'exec -a ${tag} sleep 600' </dev/null >/dev/null 2>&1 & until pgrep -f ${tag} >/dev/null; do :; done; echo started`,
+    });
+    assert.ok(run.ok);
+    const withTag = (): string[] =>
+      readdirSync('/proc')
+        .filter((name) => /^\d+$/.test(name))
+        .filter((pid) => {
+          try {
+            return readFileSync(`/proc/${pid}/cmdline`, 'utf8').startsWith(tag);
+          } catch {
+            return false;
+          }
+        });
+    let seenRunning: string[] = [];
+    const out = await finish(run.value, (line) => {
+      if (line === 'started') seenRunning = withTag();
+    });
+    assert.equal(out.code, 0, out.stderr);
+    assert.equal(seenRunning.length, 1, 'the grandchild was running (seen from the host)');
+    assert.deepEqual(withTag(), []);
+  });
+
+  it('write scan: a secret written into a declared write path is caught; clean files are not', async () => {
+    mkdirSync(join(folder, 'out'));
+    const real = `sec-${randomBytes(18).toString('hex')}`;
+    const secret = new SecretValue(real);
+    const session = await open([{ name: 'DEPLOY', env: 'DEPLOY_TOKEN', value: secret }]);
+    const run = await session.run({
+      ...base(),
+      writes: [join(folder, 'out')],
+      command: `printf 'x=%s' "$DEPLOY_TOKEN" | base64 > out/leak.txt; echo fine > out/clean.txt`,
+    });
+    assert.ok(run.ok);
+    const out = await finish(run.value);
+    assert.equal(out.code, 0, out.stderr);
+    const result = await scanWrites(run.value.writes, run.value.startedAt, createRedactor([{ name: 'DEPLOY', value: secret }]));
+    assert.deepEqual(result, { clean: false, files: 2, findings: [{ kind: 'secret', path: join(folder, 'out', 'leak.txt'), credential: 'DEPLOY' }] });
+    assert.ok(!JSON.stringify(result).includes(real));
+  });
+});
