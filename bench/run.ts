@@ -20,6 +20,7 @@ const benches: Bench[] = [
   { name: 'pending-200', target: '≤ 50 MB', run: async () => (await import('./pending')).benchPending() },
   { name: 'activation', target: '≤ 30 ms (load + activate)', run: async () => (await import('./host')).benchActivation() },
   { name: 'consent-card', target: '≤ 300 ms', run: async () => (await import('./host')).benchConsentCard() },
+  { name: 'code-pin', target: '≤ 150 ms', run: async () => (await import('./codePin')).benchCodePin() },
   { name: 'sealed', target: '≤ +60 ms overhead, ≥ 0.5× upload', run: async () => (await import('./sealed')).benchSealed() },
   { name: 'vsix-size', target: '≤ 5 MiB', run: async () => (await import('./vsix')).benchVsixSize(root) },
 ];

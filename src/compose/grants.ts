@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import * as vscode from 'vscode';
+import { NodeCodePins } from '../adapters/node/codePin';
 import { registerGrantsStatusBar } from '../adapters/vscode/grantsStatusBar';
 import { TaskRunner, type TerminalTap } from '../adapters/vscode/taskRunner';
 import { SandboxAvailabilityCache, vscodeRipgrep } from '../adapters/vscode/sandboxAvailability';
@@ -12,6 +13,7 @@ import { AccessService } from '../core/access/accessService';
 import type { AuditSink } from '../core/audit/events';
 import type { Clock } from '../core/clock';
 import type { CommandInsight, Consent } from '../core/consent/consent';
+import type { CodePins } from '../core/pin/pin';
 import { LeaseManager } from '../core/grants/leaseManager';
 import type { Log } from '../core/log';
 import { awaitAccessTool } from '../core/mcp/tools/awaitAccess';
@@ -36,7 +38,7 @@ export interface GrantsFeature extends Contribution {
   readonly runner: TaskRunner;
 }
 
-/** What the access service is built from (the same dependencies it has always taken). */
+/** What the access service is built from. */
 export interface AccessServiceDeps {
   readonly log: Log;
   readonly clock: Clock;
@@ -46,6 +48,8 @@ export interface AccessServiceDeps {
   readonly stores: Pick<SecretStore, 'resolveAll'>;
   readonly live: LiveSecrets;
   readonly insight?: (command: string, cwd: string) => Promise<CommandInsight | undefined>;
+  /** Code pins: fingerprint what a command runs at consent, check it before every run. */
+  readonly pins?: CodePins;
   readonly leases: LeaseManager;
   readonly runner: TaskRunner;
   readonly sandbox?: SandboxPort;
@@ -76,6 +80,7 @@ export function createAccessService(deps: AccessServiceDeps): AccessService {
     limits: () => deps.policy.current().limits,
     stores: deps.stores,
     ...(deps.insight === undefined ? {} : { insight: deps.insight }),
+    ...(deps.pins === undefined ? {} : { pins: deps.pins }),
     workspace: {
       // The endpoint refuses untrusted workspaces already; this is the second wall.
       trusted: () => vscode.workspace.isTrusted,
@@ -123,7 +128,7 @@ export function composeGrants(
     if (event.type === 'expired' || event.type === 'revoked') void sessions.ended(event.grant.id);
   });
   const runner = new TaskRunner(log, undefined, tap, new RunReaper(), sessions);
-  const access = createAccessService({ log, clock, audit, consent, policy, stores, live, insight, leases, runner, sandbox });
+  const access = createAccessService({ log, clock, audit, consent, policy, stores, live, insight, pins: new NodeCodePins(), leases, runner, sandbox });
   const statusBar = registerGrantsStatusBar(leases, clock);
   return {
     leases,

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { registerCodeChanges } from '../adapters/vscode/codeChanges';
 import { readCommandInsight } from '../adapters/vscode/commandInsight';
 import { ConsentPanel } from '../adapters/vscode/consentPanel';
 import { createPolicySettings, type PolicySettings } from '../adapters/vscode/settings';
@@ -25,13 +26,15 @@ export interface PolicyFeature extends Contribution {
 export function composePolicy(base: Base): PolicyFeature {
   const problems = new vscode.EventEmitter<readonly PolicyProblem[]>();
   const policy = createPolicySettings(base.log, () => base.channel.show(true), (list) => problems.fire(list));
-  const consent = new ConsentPanel(base.context.extensionUri, base.clock, base.log);
+  // "Open changes in diff editor" on a card: the uncommitted changes the command would run.
+  const codeChanges = registerCodeChanges(base.log);
+  const consent = new ConsentPanel(base.context.extensionUri, base.clock, base.log, (request) => codeChanges.show(request));
   return {
     policy,
     onProblems: problems.event,
     consent,
     insight: readCommandInsight,
-    disposables: [problems, policy, consent],
+    disposables: [problems, policy, consent, codeChanges],
     status: [
       () => {
         const current = policy.current();

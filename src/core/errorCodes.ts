@@ -41,12 +41,19 @@ export type CredentialRefusal = 'unknown-credential' | 'env-conflict';
 /** How a consent request ended without an approval (the consent answer's reason, `person` renamed). */
 export type ConsentDenial = 'denied-by-person' | 'timeout' | 'panel-closed' | 'client-blocked' | 'cancelled';
 
+/**
+ * Why a code pin (src/core/pin) refuses: what the command runs changed between the card and the approval,
+ * or between the approval and a run; or it could not be fingerprinted at all.
+ */
+export type CodePinRefusal = 'code-changed' | 'code-unpinnable';
+
 /** Why request_access / await_access (or the asking half of run) ended denied. */
 export type AccessDenialCode =
   | WorkspaceRefusal
   | PolicyDenyCode
   | CredentialRefusal
   | ConsentDenial
+  | CodePinRefusal
   | 'unknown-request' //     await_access for a request this client does not hold
   | 'sandbox-unavailable' // airlock.run.sandbox is "required" and this machine cannot seal a run
   | 'audit-unavailable'; //  the audit log could not be written: nothing is granted unaudited
@@ -83,6 +90,7 @@ export const MESSAGES = {
   'no-grant':
     'No grant covers this command. Name the credentials it needs (run with "credentials", or request_access first); list_credentials shows them.',
   'run-failed': 'The command could not be started. The Airlock output channel has details for the person.',
+  'code-unpinnable': 'Airlock could not fingerprint what this command runs, so it grants nothing for it. The Airlock output channel has details for the person.',
 } as const satisfies Partial<Record<ToolErrorCode, string>>;
 
 const DO_NOT_RETRY = 'Do not retry the same request unless the person asks you to.';

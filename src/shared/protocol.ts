@@ -40,7 +40,10 @@ export const decideMessage = z.strictObject({
   blockClient: z.boolean(),
 });
 
-export const webviewMessage = z.discriminatedUnion('type', [readyMessage, decideMessage]);
+/** "Open the uncommitted changes in the diff editor" for a card the host still holds (opens files, decides nothing). */
+export const showChangesMessage = z.strictObject({ type: z.literal('show-changes'), requestId: id, nonce: id });
+
+export const webviewMessage = z.discriminatedUnion('type', [readyMessage, decideMessage, showChangesMessage]);
 export type WebviewMessage = z.output<typeof webviewMessage>;
 export type DecideMessage = z.output<typeof decideMessage>;
 
@@ -86,7 +89,20 @@ export const card = z.strictObject({
   requestedDurationSeconds: seconds.optional(),
   requestedMaxRuns: z.int().min(1).optional(),
   insight: z
-    .strictObject({ source: text(200), body: text(8192), uncommittedChanges: z.boolean(), file: text(4096).optional() })
+    .strictObject({
+      source: text(200),
+      body: text(8192),
+      uncommittedChanges: z.boolean(),
+      file: text(4096).optional(),
+      /** Shown loudly: Airlock cannot fully tell what runs. */
+      warnings: z.array(text(1000)).max(32).optional(),
+      /** "Runs committed code at …" / "Runs N uncommitted changes …". */
+      code: text(500).optional(),
+      changedFiles: z.array(text(4096)).max(200).optional(),
+      sections: z.array(z.strictObject({ title: text(300), body: text(8192) })).max(16).optional(),
+      /** A re-ask: what changed since the person approved this command. */
+      changedSinceApproval: z.array(text(4096)).max(200).optional(),
+    })
     .optional(),
   /** The network allowlist (sealed runs). */
   network: z.array(text(253)).max(256).optional(),

@@ -5,7 +5,7 @@
  * everything those windows wrote, then one figures summary.
  *
  *   npm run test:security [-- --unit-only | --real-host-only] [-- --no-e2e] [-- --keep]
- *   AIRLOCK_SECURITY_LAUNCHES=security-canary npm run test:security -- --real-host-only
+ *   AIRLOCK_SECURITY_LAUNCHES=security-canary npm run test:security -- --real-host-only --no-e2e
  *
  * Env: AIRLOCK_FUZZ_RUNS (default 10000 per target), FC_SEED (the fuzz targets run on fast-check's fixed
  * seed unless FC_SEED=<n> or random: test/support/fastCheck.ts), AIRLOCK_LEAK_SCAN_ROOTS (extra
@@ -73,6 +73,15 @@ const PERSON_SETTINGS = {
   'airlock.run.maxTimeoutSeconds': 120,
 };
 
+/** Allow rules for the commands the code-pin attacks run, so the agent gets grants without a click. */
+const CODE_PIN_SETTINGS = {
+  'airlock.credentials': [{ name: 'CANARY_TOKEN', description: 'Canary for code-pin attacks', source: 'secret:CANARY_TOKEN' }],
+  'airlock.policy.allowWithoutConsent': true,
+  'airlock.policy.rules': ['node scripts/deploy.js', 'npm run deploy', 'git commit -q --allow-empty -m pinned'].map((command) => ({ credentials: 'CANARY_TOKEN', command, decision: 'allow' })),
+  'airlock.consent.agentWaitSeconds': 5,
+  'airlock.run.maxTimeoutSeconds': 120,
+};
+
 /** The binding attacks: the person allows exactly `npm run deploy` without consent (test/fixtures/binding). */
 const BINDING_SETTINGS = {
   'airlock.credentials': [{ name: 'DEPLOY_TOKEN', description: 'The person\'s deploy token (canary)', source: 'secret:DEPLOY_TOKEN' }],
@@ -101,6 +110,7 @@ const LAUNCHES = (): SecurityLaunch[] => [
   { name: 'security-trusted', fixture: 'hostile', trusted: true, userSettings: PERSON_SETTINGS, files: ['consentIntegrity.test.ts', 'endpointAttacks.test.ts', 'hostileWorkspace.test.ts'] },
   { name: 'security-untrusted', fixture: 'hostile', trusted: false, userSettings: PERSON_SETTINGS, files: ['hostileWorkspace.test.ts'] },
   { name: 'security-canary', fixture: 'runner', trusted: true, userSettings: runnerSettings(), files: ['canaryFlow.test.ts'] },
+  { name: 'security-code-pin', fixture: 'runner', trusted: true, userSettings: CODE_PIN_SETTINGS, files: ['codePin.test.ts'] },
   { name: 'security-reaper', fixture: 'runner', trusted: true, userSettings: { ...runnerSettings(), 'airlock.grants.killOnExpiry': true, 'airlock.run.sandbox': 'off' }, files: ['reaper.test.ts'] },
   // The reaper is for unsealed runs (a sealed run's PID namespace dies with it): security-reaper runs them.
   // Sealed runs for real (bubblewrap + socat): a test CA the extension host trusts (the engine's proxy
@@ -134,12 +144,14 @@ function testTls(root: string): Record<string, string> {
   return { NODE_EXTRA_CA_CERTS: join(dir, 'ca.crt'), AIRLOCK_TEST_TLS_DIR: dir };
 }
 
+/** The launches named in `AIRLOCK_SECURITY_LAUNCHES` (empty: all). */
+const only = (): string[] => (process.env['AIRLOCK_SECURITY_LAUNCHES'] ?? '').split(',').filter((n) => n !== '');
+
 async function realHost(canaries: Record<string, string>): Promise<SandboxDirs[]> {
   process.stdout.write('\n── security: real extension host (code-server) ──\n');
   buildExtension();
   const sandboxes: SandboxDirs[] = [];
-  const only = (process.env['AIRLOCK_SECURITY_LAUNCHES'] ?? '').split(',').filter((n) => n !== '');
-  for (const launch of LAUNCHES().filter((l) => only.length === 0 || only.includes(l.name))) {
+  for (const launch of LAUNCHES().filter((l) => only().length === 0 || only().includes(l.name))) {
     const outdir = join(repoRoot, 'out/test/security', launch.name);
     rmSync(outdir, { recursive: true, force: true });
     const entryPoints: Record<string, string> = { index: join(repoRoot, 'test/integration/index.ts') };

@@ -126,16 +126,7 @@ function renderCard(card: Card): { element: HTMLElement; countdown: HTMLElement 
     ...row('Policy limits', el('span', { text: limitsText(card) })),
   );
 
-  const insight = el('section', { attrs: { 'aria-label': 'What this really runs' } }, el('h3', { text: 'What this really runs' }));
-  if (card.insight === undefined) {
-    insight.append(el('div', { className: 'muted', text: 'Not resolvable: the command above runs as written.' }));
-  } else {
-    const source = el('div', { text: card.insight.source });
-    if (card.insight.uncommittedChanges) {
-      source.append(el('span', { className: 'warning', text: `uncommitted changes${card.insight.file === undefined ? '' : ` in ${card.insight.file}`}`, attrs: { role: 'note' } }));
-    }
-    insight.append(source, el('pre', { text: card.insight.body }));
-  }
+  const insight = whatRuns(card);
 
   // Choices.
   const presets = presetsFor(card);
@@ -282,3 +273,40 @@ window.addEventListener('message', (event: MessageEvent<unknown>) => {
 });
 setInterval(tick, 1000);
 vscode.postMessage({ type: 'ready' });
+
+/** The "what this really runs" section: changes since approval and warnings loudly, then the code. */
+function whatRuns(card: Card): HTMLElement {
+  const section = el('section', { attrs: { 'aria-label': 'What this really runs' } }, el('h3', { text: 'What this really runs' }));
+  const info = card.insight;
+  const alert = (title: string, lines: readonly string[]): HTMLElement => {
+    const list = el('ul', {});
+    for (const line of lines) list.append(el('li', { text: line }));
+    return el('div', { className: 'alert', attrs: { role: 'alert' } }, el('strong', { text: title }), list);
+  };
+  if (info === undefined) {
+    section.append(alert('Airlock cannot tell what this command runs.', ['Only the command line above is known. Approve only if you know what it does.']));
+    return section;
+  }
+  if (info.changedSinceApproval !== undefined && info.changedSinceApproval.length > 0) {
+    section.append(alert('Changed since you approved this command — the run was refused:', info.changedSinceApproval));
+  }
+  if (info.warnings !== undefined && info.warnings.length > 0) section.append(alert('Airlock cannot fully tell what runs:', info.warnings));
+  if (info.code !== undefined) {
+    const code = el('div', { className: info.changedFiles !== undefined && info.changedFiles.length > 0 ? 'code-state changed' : 'code-state', text: info.code });
+    section.append(code);
+    if (info.changedFiles !== undefined && info.changedFiles.length > 0) {
+      const list = el('ul', { className: 'mono', attrs: { 'aria-label': 'Uncommitted changes' } });
+      for (const file of info.changedFiles) list.append(el('li', { text: file }));
+      const open = custom<Button>('vscode-button', { 'aria-label': 'Open the uncommitted changes in the diff editor', secondary: '' }, 'Open changes in diff editor');
+      open.addEventListener('click', () => vscode.postMessage({ type: 'show-changes', requestId: card.requestId, nonce }));
+      section.append(list, open);
+    }
+  }
+  if (info.body !== '' || info.file !== undefined) {
+    const source = el('div', { text: info.source });
+    if (info.uncommittedChanges && info.file !== undefined) source.append(el('span', { className: 'warning', text: 'uncommitted changes in this repository', attrs: { role: 'note' } }));
+    section.append(source, el('pre', { text: info.body }));
+  }
+  for (const extra of info.sections ?? []) section.append(el('div', { text: extra.title }), el('pre', { text: extra.body }));
+  return section;
+}

@@ -32,6 +32,8 @@ export class ConsentPanel implements Consent, vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     private readonly clock: Clock,
     private readonly log: Log,
+    /** Opens a request's uncommitted changes in the diff editor (src/adapters/vscode/codeChanges.ts). */
+    private readonly showChanges?: (request: ConsentRequest) => void,
   ) {
     this.queue = new ConsentQueue(clock, log);
     this.unsubscribe = this.queue.onDidChange(() => this.post());
@@ -115,6 +117,11 @@ export class ConsentPanel implements Consent, vscode.Disposable {
     }
     if (message.nonce !== this.panelNonce) {
       this.log.warn(`Consent panel: ignored a decision for ${message.requestId} with a stale or forged nonce.`);
+      return;
+    }
+    if (message.type === 'show-changes') {
+      const request = this.queue.pending().find((pending) => pending.id === message.requestId);
+      if (request !== undefined) this.showChanges?.(request);
       return;
     }
     const result = this.queue.decide(message);

@@ -9,11 +9,13 @@ import { summariseGrant, type Grant, type GrantSummary } from '../grants/grant';
 import type { LeaseManager, RunScope } from '../grants/leaseManager';
 import type { Log } from '../log';
 import type { PolicyDecision, PolicyRequest } from '../policy/evaluate';
+import { describeChange, type CodePins, type PinChange } from '../pin/pin';
 import type { PolicyLimits } from '../policy/policy';
 import type { RunRedactor, Runner } from '../runner/runSpec';
 import type { SecretReference } from '../secrets/reference';
 import type { ResolveOutcome } from '../secrets/store';
 import { AuditTrail } from './auditTrail';
+import { GrantPins } from './grantPins';
 import { Requests } from './requests';
 import { Runs } from './runs';
 import type { AccessOutcome, AccessRequestInput, NamedSecret, Progress, RunInput, RunOutcome } from './types';
@@ -49,11 +51,14 @@ export interface AccessDeps {
   readonly sandbox?: SandboxPort;
   /** Tells the person something they must act on (a sealed run wrote a credential into a file). */
   readonly warn?: (message: string) => void;
+  /** Code pins: what the command can run is fingerprinted when the person is asked and checked before every run. */
+  readonly pins?: CodePins;
 }
 
 /**
  * The heart of Airlock: requests → policy → consent → grants → runs. A short orchestrator over its parts:
- * WorkspaceScope (trust, cwd), Requests (consent flow), Runs (running under a grant), AuditTrail.
+ * WorkspaceScope (trust, cwd), Requests (consent flow), Runs (running under a grant), GrantPins (code pins
+ * of live grants), AuditTrail.
  *
  * Guarantees: every request, decision, grant, run, refusal, expiry and revoke is audited; a run is refused
  * when its run-started line cannot be written; secret values are resolved at the moment of use, live only
@@ -63,6 +68,8 @@ export class AccessService {
   private readonly scope: WorkspaceScope;
   private readonly requests: Requests;
   private readonly runs: Runs;
+  private readonly pins: GrantPins;
+  private readonly trail: AuditTrail;
   private readonly subscription: { dispose(): void };
   private disposed = false;
 
@@ -70,9 +77,12 @@ export class AccessService {
     const newId = deps.newId ?? randomUUID;
     const trail = new AuditTrail(deps.audit, deps.log);
     const scope = new WorkspaceScope(deps.workspace);
+    const pins = new GrantPins(deps.pins, deps.log);
     this.scope = scope;
     const sandbox = deps.sandbox ?? NO_SANDBOX;
     const seal = async (credentials: readonly Credential[]) => sealFor(deps.limits().sandbox, await sandbox.availability(), credentials);
+    this.trail = trail;
+    this.pins = pins;
     this.requests = new Requests({
       clock: deps.clock,
       trail,
@@ -83,6 +93,7 @@ export class AccessService {
       limits: () => deps.limits(),
       folders: () => scope.folders(),
       ...(deps.insight === undefined ? {} : { insight: (command: string, cwd: string) => deps.insight?.(command, cwd) ?? Promise.resolve(undefined) }),
+      pins,
       newId,
       seal,
     });
@@ -97,12 +108,15 @@ export class AccessService {
       redactor: (secrets) => deps.redaction.create(secrets),
       live: deps.live,
       runner: deps.runner,
+      pins,
+      codeChanged: (caller, grant, scope, change) => this.refuseChanged(caller, grant, scope, change),
       newId,
       seal,
       folderOf: (cwd) => scope.folderOf(cwd),
       ...(deps.warn === undefined ? {} : { warn: deps.warn }),
     });
     this.subscription = deps.leases.onEvent((event) => {
+      if (event.type === 'expired' || event.type === 'revoked') pins.forget(event.grant.id);
       void trail.leaseEvent(event);
       this.runs.onLeaseEvent(event);
     });
@@ -190,6 +204,31 @@ export class AccessService {
     this.runs.dispose();
     this.requests.dispose();
     this.deps.leases.forgetAll();
+    this.pins.dispose();
     this.subscription.dispose();
+  }
+
+  /**
+   * ── code pin: what a grant's command runs changed since approval. Ends the grant (audited with what
+   * changed), refuses the run naming the paths, and asks the person again with the change on the card.
+   */
+  private async refuseChanged(caller: ClientIdentity, grant: Grant, scope: RunScope, change: PinChange): Promise<RunOutcome> {
+    const what = describeChange(change);
+    this.deps.leases.revoke(grant.id, 'code-changed');
+    await this.trail.codeChanged(grant.id, what);
+    const asked = await this.requests.ask(
+      caller,
+      { credentials: grant.credentials, command: scope.command, cwd: scope.cwd, reason: 'Changed since your approval — re-approve only if you expected these changes.', codeChange: change },
+      () => undefined,
+      AbortSignal.abort(),
+    );
+    const next =
+      asked.status === 'pending'
+        ? ` The person has been asked again (requestId "${asked.requestId}"): call await_access with it, then run with the new grantId.`
+        : asked.status === 'approved'
+          ? ` Policy issued a new grant "${asked.grant.grantId}" for the current code.`
+          : ` Asking again was refused (${asked.code}).`;
+    const message = `What this command runs changed since the person approved it: ${what}. The grant "${grant.id}" has ended and the command did not run.${next}`;
+    return this.runs.refuse(caller, scope.command, scope.cwd, 'code-changed', message, grant.id);
   }
 }

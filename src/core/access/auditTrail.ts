@@ -94,8 +94,14 @@ export class AuditTrail {
   /** A grant's end (expiry or revoke); other lease events are not audited here. */
   leaseEvent(event: LeaseEvent): Promise<boolean> | undefined {
     if (event.type === 'expired') return this.append({ type: 'grant-expired', grantId: event.grant.id, why: event.why });
-    if (event.type === 'revoked') return this.append({ type: 'grant-revoked', grantId: event.grant.id, by: event.by });
+    // A code-changed revoke is audited with what changed, by codeChanged().
+    if (event.type === 'revoked' && event.by !== 'code-changed') return this.append({ type: 'grant-revoked', grantId: event.grant.id, by: event.by });
     return undefined;
+  }
+
+  /** A grant revoked because what its command runs changed since approval; `detail` names the changed paths (never contents). */
+  codeChanged(grantId: string, detail: string): Promise<boolean> {
+    return this.append({ type: 'grant-revoked', grantId, by: 'code-changed', detail });
   }
 
   private async append(event: AuditEvent): Promise<boolean> {

@@ -7,12 +7,14 @@ import { CONSENT_DENIAL_MESSAGES, MESSAGES, type AccessDenialCode, type ConsentD
 import { summariseGrant } from '../grants/grant';
 import type { LeaseManager } from '../grants/leaseManager';
 import type { PolicyDecision, PolicyRequest } from '../policy/evaluate';
+import { describeChange, type CodePin, type PinChange } from '../pin/pin';
 import type { PolicyLimits } from '../policy/policy';
 import { STORE_LABELS } from '../secrets/reference';
 import { sealText, type SealDecision } from '../sandbox/sealedRun';
 import type { AuditTrail } from './auditTrail';
 import { allowlistFor, deliveryFor, sealRefusalMessage } from './seal';
 import { lookupCredentials } from './credentialLookup';
+import type { GrantPins } from './grantPins';
 import type { AccessOutcome, AccessRequestInput, Progress } from './types';
 
 /** What the consent flow needs, and nothing else. */
@@ -30,6 +32,8 @@ export interface RequestsDeps {
   folders(): readonly string[];
   /** What the command really runs (package.json script, make recipe), when known. */
   insight?(command: string, cwd: string): Promise<CommandInsight | undefined>;
+  /** Code pins: taken before the card or policy, re-checked before an approval counts, kept by the grant. */
+  readonly pins: Pick<GrantPins, 'take' | 'recheck' | 'keep'>;
   newId(): string;
   /** Whether runs with these credentials are sealed here, or why not (see seal.ts). */
   seal(credentials: readonly Credential[]): Promise<SealDecision>;
@@ -37,6 +41,9 @@ export interface RequestsDeps {
 
 /** A request whose `cwd` is already resolved to a realpath inside the workspace, and `writes` to realpaths inside its folder. */
 export type ScopedRequest = AccessRequestInput & { readonly cwd: string };
+
+/** A request to ask about: `codeChange` when it re-asks after a run was refused because the code changed. */
+export type AskRequest = ScopedRequest & { readonly codeChange?: PinChange };
 
 interface PendingRequest {
   readonly client: ClientId;
@@ -77,7 +84,7 @@ export class Requests {
   }
 
   /** Asks for a grant: policy decides, or the person does; waits up to `agentWaitSeconds` for the answer. */
-  async ask(caller: ClientIdentity, input: ScopedRequest, progress: Progress, signal: AbortSignal): Promise<AccessOutcome> {
+  async ask(caller: ClientIdentity, input: AskRequest, progress: Progress, signal: AbortSignal): Promise<AccessOutcome> {
     const names = [...new Set(input.credentials)];
     const requestId = this.deps.newId();
     const reason = reasonOf(input);
@@ -99,10 +106,13 @@ export class Requests {
     // credential, on a machine that cannot seal.
     const seal = await this.deps.seal(credentials.value);
     if (seal.kind === 'refused') return this.deny(requestId, caller.id, 'sandbox-unavailable', sealRefusalMessage(seal));
+    // ── code pin: taken before the person sees the card (or policy approves), kept by the grant ──
+    const pin = await this.deps.pins.take(input.command, input.cwd);
+    if (!pin.ok) return this.deny(requestId, caller.id, pin.code, pin.message);
     if (decision.kind === 'allow') {
       const { defaultDurationSeconds, maxRuns } = decision.limits;
       const answer: ConsentAnswer = { decision: 'approved', durationSeconds: defaultDurationSeconds, maxRuns, commandMatch: 'exact' };
-      return this.settle(requestId, caller.id, names, input, decision.limits, answer, 'policy');
+      return this.settle(requestId, caller.id, names, input, decision.limits, pin.value, answer, 'policy');
     }
 
     const now = this.deps.clock.now();
@@ -126,7 +136,7 @@ export class Requests {
       limits: decision.limits,
       ...(input.durationSeconds === undefined ? {} : { requestedDurationSeconds: input.durationSeconds }),
       ...(input.maxRuns === undefined ? {} : { requestedMaxRuns: input.maxRuns }),
-      ...(insight === undefined ? {} : { insight }),
+      ...withCodeChange(insight, input.codeChange),
       network: allowlistFor(credentials.value, input.network ?? []),
       writes: [...(input.writes ?? [])],
       seal: { sealed: seal.kind === 'sealed', text: sealText(seal) },
@@ -137,7 +147,7 @@ export class Requests {
     const answer = this.deps.consent
       .ask(request, cancel.signal)
       .catch((): ConsentAnswer => ({ decision: 'denied', reason: 'cancelled', blockClient: false }))
-      .then((a) => this.settle(requestId, caller.id, names, input, decision.limits, a, 'person'));
+      .then((a) => this.settle(requestId, caller.id, names, input, decision.limits, pin.value, a, 'person'));
     const entry: PendingRequest = { client: caller.id, answer, cancel };
     this.pending.set(requestId, entry);
     void answer.then((outcome) => {
@@ -181,9 +191,22 @@ export class Requests {
     credentials: readonly string[],
     input: ScopedRequest,
     limits: ConsentLimits,
+    pin: CodePin | undefined,
     answer: ConsentAnswer,
     approver: 'person' | 'policy',
   ): Promise<AccessOutcome> {
+    // ── code pin: what runs must still be what the card showed when the person approved ──
+    const changed = answer.decision === 'approved' ? await this.deps.pins.recheck(pin) : undefined;
+    if (changed !== undefined || answer.decision === 'denied') pin?.dispose();
+    if (changed !== undefined) {
+      await this.deps.trail.denied(requestId, client, 'policy', 'code-changed');
+      return {
+        status: 'denied',
+        requestId,
+        code: 'code-changed',
+        message: `What this command runs changed while the person was being asked (${describeChange(changed)}), so the approval does not count. Ask again; the person will see the current code.`,
+      };
+    }
     if (answer.decision === 'denied') {
       const code = consentDenial(answer.reason);
       await this.deps.trail.denied(requestId, client, answer.reason);
@@ -192,7 +215,10 @@ export class Requests {
     // The panel keeps choices within limits; clamp again so no answer can widen them.
     const approved = clampApproval(limits, answer);
     if (approved.decision !== 'approved') throw new Error('unreachable: clampApproval approves');
-    if (!(await this.deps.trail.approved(requestId, client, approver, approved))) return auditDown(requestId);
+    if (!(await this.deps.trail.approved(requestId, client, approver, approved))) {
+      pin?.dispose();
+      return auditDown(requestId);
+    }
     const { durationSeconds, maxRuns, commandMatch } = approved;
     const grant = this.deps.leases.issue({
       requestId,
@@ -206,6 +232,8 @@ export class Requests {
       ...(input.network === undefined ? {} : { network: input.network }),
       ...(input.writes === undefined ? {} : { writes: input.writes }),
     });
+    // Kept before any await, so the grant's end (a lease event) always finds and disposes it.
+    this.deps.pins.keep(grant.id, pin);
     if (!(await this.deps.trail.grantIssued(grant))) {
       this.deps.leases.revoke(grant.id, 'shutdown');
       return auditDown(requestId);
@@ -256,6 +284,13 @@ export class Requests {
     });
   }
 }
+
+/** The card's insight, with what changed since the last approval when this is a re-ask after a refused run. */
+const withCodeChange = (insight: CommandInsight | undefined, change: PinChange | undefined): { insight?: CommandInsight } => {
+  if (change === undefined) return insight === undefined ? {} : { insight };
+  const base: CommandInsight = insight ?? { source: 'Not resolvable', body: '', uncommittedChanges: false };
+  return { insight: { ...base, changedSinceApproval: change.paths } };
+};
 
 const reasonOf = (input: AccessRequestInput): string => (input.reason.trim() === '' ? NO_REASON : input.reason);
 

@@ -5,6 +5,7 @@ import { MESSAGES, type RunRefusalCode } from '../errorCodes';
 import { runsLeft, type Grant } from '../grants/grant';
 import type { LeaseEvent, LeaseManager, RunScope } from '../grants/leaseManager';
 import type { Log } from '../log';
+import type { PinChange } from '../pin/pin';
 import type { PolicyLimits } from '../policy/policy';
 import { checkRedactable } from '../redaction/redactor';
 import { runTitle, type RunRedactor, type Runner, type SealedRunSpec, type SecretEnv } from '../runner/runSpec';
@@ -16,6 +17,7 @@ import type { SealDecision } from '../sandbox/sealedRun';
 import type { AuditTrail } from './auditTrail';
 import { sealedCredentialOf, sealRefusalMessage } from './seal';
 import { lookupCredentials } from './credentialLookup';
+import type { GrantPins } from './grantPins';
 import type { NamedSecret, RunOutcome, StopReason } from './types';
 
 /** What running needs, and nothing else. */
@@ -33,6 +35,10 @@ export interface RunsDeps {
   /** The live scrubber over every secret in use (log channel, MCP results). */
   readonly live: { add(secrets: readonly NamedSecret[]): { dispose(): void } };
   readonly runner: Runner;
+  /** Code pins: checked before every run, quiet while the grant's own run is in progress. */
+  readonly pins: Pick<GrantPins, 'check' | 'during'>;
+  /** What runs changed since approval: ends the grant, refuses the run and asks the person again. */
+  codeChanged(caller: ClientIdentity, grant: Grant, scope: RunScope, change: PinChange): Promise<RunOutcome>;
   newId(): string;
   /** Whether runs with these credentials are sealed here, or why not (see seal.ts). */
   seal(credentials: readonly Credential[]): Promise<SealDecision>;
@@ -100,6 +106,13 @@ export class Runs {
       secrets.push({ credential: credential.name, env: credential.env, value: outcome.value });
     }
 
+    // ── code pin: refuse (and ask the person again) when what runs changed since approval. Checked after the
+    // stores answered (which may take seconds), so little time is left between the check and the spawn. ──
+    const changed = await this.deps.pins.check(grant.id);
+    if (changed !== undefined) {
+      disposeAll();
+      return this.deps.codeChanged(caller, grant, scope, changed);
+    }
     const consumed = this.deps.leases.consumeRun(grant.id, scope);
     if (!consumed.ok) {
       disposeAll();
@@ -123,19 +136,22 @@ export class Runs {
     if (signal.aborted) stop.abort('cancelled');
     const redactor = this.deps.redactor(named);
     try {
-      const result = await this.deps.runner.run(
-        {
-          runId,
-          grantId: grant.id,
-          command: scope.command,
-          cwd: scope.cwd,
-          title: runTitle(scope.command, CLIENT_LABELS[caller.id], secrets.length, grant.expiresAt),
-          secrets,
-          redactor,
-          outputLimitBytes: limits.outputLimitKiB * 1024,
-          ...(sealed === undefined ? {} : { sealed }),
-        },
-        stop.signal,
+      // ── code pin: what the grant's own run changes does not count ──
+      const result = await this.deps.pins.during(grant.id, () =>
+        this.deps.runner.run(
+          {
+            runId,
+            grantId: grant.id,
+            command: scope.command,
+            cwd: scope.cwd,
+            title: runTitle(scope.command, CLIENT_LABELS[caller.id], secrets.length, grant.expiresAt),
+            secrets,
+            redactor,
+            outputLimitBytes: limits.outputLimitKiB * 1024,
+            ...(sealed === undefined ? {} : { sealed }),
+          },
+          stop.signal,
+        ),
       );
       const stoppedBy = stop.signal.aborted ? (stop.signal.reason as StopReason) : null;
       if (stoppedBy === 'shutdown') {

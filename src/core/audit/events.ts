@@ -16,7 +16,7 @@ export type AuditEvent =
   | { readonly type: 'run-incomplete'; readonly runId: string; readonly grantId: string; readonly why: 'shutdown' | 'killed-on-expiry' | 'error'; readonly reaped?: number }
   | { readonly type: 'run-refused'; readonly client: ClientId; readonly command: string; readonly cwd: string; readonly code: RunRefusalCode; readonly grantId?: string }
   | { readonly type: 'grant-expired'; readonly grantId: string; readonly why: 'time' | 'runs' }
-  | { readonly type: 'grant-revoked'; readonly grantId: string; readonly by: 'person' | 'agent' | 'shutdown' }
+  | { readonly type: 'grant-revoked'; readonly grantId: string; readonly by: 'person' | 'agent' | 'shutdown' | 'code-changed'; readonly detail?: string }
   | { readonly type: 'secret-entry'; readonly name: string; readonly client?: ClientId; readonly outcome: 'stored' | 'declined' | 'updated' | 'removed' }
   | { readonly type: 'settings-ignored'; readonly setting: string; readonly why: string };
 

@@ -18,6 +18,10 @@ function whole(text: string, max: number, what: string): string {
   return shown;
 }
 
+/** At most 200 paths (file names from the workspace: untrusted); a longer list ends with how many more there are. */
+const paths = (list: readonly string[]): string[] =>
+  list.length > 200 ? [...list.slice(0, 199).map((p) => cap(p, 4096)), `… and ${list.length - 199} more`] : list.map((p) => cap(p, 4096));
+
 /**
  * The card the webview renders for a request: names, references, the command and the agent's untrusted
  * text with invisible characters revealed and lengths capped. Never a value (a request carries none).
@@ -56,6 +60,13 @@ export function toCard(request: ConsentRequest): Card {
             body: cap(request.insight.body, 8192, true),
             uncommittedChanges: request.insight.uncommittedChanges,
             ...(request.insight.file === undefined ? {} : { file: cap(request.insight.file, 4096) }),
+            ...(request.insight.warnings === undefined ? {} : { warnings: request.insight.warnings.slice(0, 32).map((w) => cap(w, 1000)) }),
+            ...(request.insight.code === undefined ? {} : { code: cap(request.insight.code, 500) }),
+            ...(request.insight.changedFiles === undefined ? {} : { changedFiles: paths(request.insight.changedFiles) }),
+            ...(request.insight.sections === undefined
+              ? {}
+              : { sections: request.insight.sections.slice(0, 16).map((s) => ({ title: cap(s.title, 300), body: cap(s.body, 8192, true) })) }),
+            ...(request.insight.changedSinceApproval === undefined ? {} : { changedSinceApproval: paths(request.insight.changedSinceApproval) }),
           },
         }),
     // Where the command may connect and write is shown whole, like the command: never cut, never sliced

@@ -1,3 +1,6 @@
+import { namedFiles } from '../pin/pin';
+import type { CommandInsight } from './consent';
+
 /**
  * "What this really runs": the script or recipe behind a package-manager or make command, resolved from
  * the files in its cwd, so an agent that edited `package.json` and then asks for `npm run deploy` is
@@ -11,6 +14,8 @@ export type InsightTarget =
 export interface ResolvedInsight {
   readonly source: string;
   readonly body: string;
+  /** Shown loudly on the card. */
+  readonly warnings?: readonly string[];
 }
 
 // Only simple commands: words of safe characters. Anything with shell syntax gets no insight (the card
@@ -22,7 +27,8 @@ export const MAKEFILES = ['GNUmakefile', 'makefile', 'Makefile'] as const;
 
 /** Which file and entry `command` would run, or undefined when it is not a recognised simple form. */
 export function insightTarget(command: string): InsightTarget | undefined {
-  const trimmed = command.trim();
+  // Not String#trim: it strips U+00A0, U+FEFF, U+3000 … which the shell keeps (a look-alike script name).
+  const trimmed = command.replace(/^[ \t]+|[ \t]+$/g, '');
   if (trimmed.length > 1000 || !SIMPLE.test(trimmed)) return undefined;
   const [tool, first, second] = trimmed.split(/ +/);
   if (tool === undefined) return undefined;
@@ -48,7 +54,8 @@ export function insightTarget(command: string): InsightTarget | undefined {
 export function resolvePackageScript(target: Extract<InsightTarget, { kind: 'package-script' }>, packageJson: string): ResolvedInsight | undefined {
   let scripts: unknown;
   try {
-    scripts = (JSON.parse(packageJson) as { scripts?: unknown } | null)?.scripts;
+    // npm strips a leading byte-order mark; so does the card.
+    scripts = (JSON.parse(packageJson.replace(/^\uFEFF/, '')) as { scripts?: unknown } | null)?.scripts;
   } catch {
     return undefined;
   }
@@ -65,29 +72,138 @@ export function resolvePackageScript(target: Extract<InsightTarget, { kind: 'pac
   return { source: `package.json script "${target.script}"`, body: lines.length === 1 ? body : lines.join('\n') };
 }
 
-/** The recipe of `target` (or the default goal) from Makefile text; undefined when not resolvable. */
+/**
+ * The recipe make really uses for `target` (or the default goal) from Makefile text: for ordinary rules the
+ * last recipe wins (GNU make overrides earlier ones, with only a warning on stderr), prerequisites add up;
+ * `::` rules all run. Undefined when not resolvable.
+ */
 export function resolveMakeRecipe(target: string | undefined, makefile: string): ResolvedInsight | undefined {
-  const lines = makefile.split(/\r?\n/);
+  const lines = makefile.replace(/^\uFEFF/, '').split(/\r?\n/);
+  interface Rule { readonly prerequisites: string; readonly recipe: string[]; readonly double: boolean }
+  const rules: Rule[] = [];
+  let name = target;
   for (let index = 0; index < lines.length; index++) {
     const line = lines[index] ?? '';
     if (line.startsWith('\t') || line.trimStart().startsWith('#')) continue;
     // A rule line: "targets: prerequisites [; recipe]", not a variable assignment (":=", "::=").
-    const rule = /^([^:#=\s][^:#=]*?)\s*::?(?![=])\s*([^;]*?)\s*(?:;\s*(.*))?$/.exec(line);
+    const rule = /^([^:#=\s][^:#=]*?)\s*(::?)(?![=])\s*([^;]*?)\s*(?:;\s*(.*))?$/.exec(line);
     if (rule === null) continue;
     const targets = (rule[1] ?? '').split(/\s+/);
-    const matches = target === undefined ? !(targets[0] ?? '.').startsWith('.') && !(targets[0] ?? '').includes('%') : targets.includes(target);
-    if (!matches) continue;
+    if (name === undefined) {
+      // The default goal: the first target that is not special (".PHONY") or a pattern.
+      if ((targets[0] ?? '.').startsWith('.') || (targets[0] ?? '').includes('%')) continue;
+      name = targets[0];
+    }
+    if (name === undefined || !targets.includes(name)) continue;
     const recipe: string[] = [];
-    if (rule[2]) recipe.push(`# prerequisites: ${rule[2]}`);
-    if (rule[3]) recipe.push(rule[3]);
+    if (rule[4]) recipe.push(rule[4]);
     for (let next = index + 1; next < lines.length; next++) {
       const body = lines[next] ?? '';
       if (body.startsWith('\t')) recipe.push(body.slice(1));
       else if (body.trim() === '' || body.trimStart().startsWith('#')) continue;
       else break;
     }
-    const name = target ?? targets[0] ?? '';
-    return { source: `Makefile target "${name}"`, body: recipe.join('\n') };
+    rules.push({ prerequisites: rule[3] ?? '', recipe, double: rule[2] === '::' });
   }
-  return undefined;
+  if (rules.length === 0 || name === undefined) return undefined;
+  const withRecipe = rules.filter((r) => r.recipe.length > 0);
+  const used = rules.some((r) => r.double) ? withRecipe : withRecipe.slice(-1);
+  const prerequisites = rules.map((r) => r.prerequisites).filter((p) => p !== '').join(' ');
+  const body = [...(prerequisites === '' ? [] : [`# prerequisites: ${prerequisites}`]), ...used.flatMap((r) => r.recipe)];
+  const warnings = !rules.some((r) => r.double) && withRecipe.length > 1 ? [`The target "${name}" is defined ${withRecipe.length} times; make runs the last recipe, shown here.`] : [];
+  return { source: `Makefile target "${name}"`, body: body.join('\n'), ...(warnings.length === 0 ? {} : { warnings }) };
+}
+
+/** Settings of a project `.npmrc` that make npm run other code than the script line shows. */
+export function npmrcWarnings(npmrc: string): string[] {
+  const warnings: string[] = [];
+  for (const line of npmrc.replace(/^\uFEFF/, '').split(/\r?\n/)) {
+    const key = /^\s*([\w.-]+)\s*=/.exec(line)?.[1]?.toLowerCase();
+    if (key === 'script-shell' || key === 'node-options' || key === 'shell' || key === 'onload-script' || key === 'ignore-scripts' || key === 'init-module' || key === 'globalconfig' || key === 'userconfig') {
+      warnings.push(`The project .npmrc sets "${key}": npm may run other code than the script line shown.`);
+    }
+  }
+  return warnings;
+}
+
+/** A file as the insight reads it: its text, or why there is none. */
+export type InsightRead = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly why: 'missing' | 'too-large' };
+
+const HEAD_LINES = 40;
+const head = (text: string): string => {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
+  return lines.length > HEAD_LINES ? `${lines.slice(0, HEAD_LINES).join('\n')}\n… (${lines.length - HEAD_LINES} more lines)` : lines.join('\n');
+};
+const PACKAGE_CONFIG = ['.npmrc', '.yarnrc', '.yarnrc.yml', '.pnpmfile.cjs'] as const;
+
+/**
+ * "What this really runs" for a consent card: the script or recipe (package.json with a BOM stripped;
+ * Makefile, last recipe wins), project npm/yarn/pnpm config, the head of every file the command or script
+ * names, and the git state. Whenever Airlock cannot tell — an unrecognised command, a file over 1 MiB, a
+ * missing script, a config that runs other code — a warning says so (shown loudly). `read` takes a path
+ * relative to the command's folder (or absolute) and refuses files over 1 MiB.
+ */
+export async function describeWhatRuns(
+  command: string,
+  read: (path: string) => Promise<InsightRead>,
+  git: (() => Promise<{ readonly text: string; readonly changed: readonly string[]; readonly root: string | undefined }>) | undefined,
+): Promise<CommandInsight> {
+  const target = insightTarget(command);
+  const warnings: string[] = [];
+  const sections: { title: string; body: string }[] = [];
+  let resolved: ResolvedInsight | undefined;
+  let file: string | undefined;
+  if (target?.kind === 'package-script') {
+    file = target.file;
+    const text = await read(target.file);
+    if (!text.ok && text.why === 'too-large') warnings.push('package.json is larger than 1 MiB: Airlock does not show its scripts; the script that runs is unknown.');
+    resolved = text.ok ? resolvePackageScript(target, text.text) : undefined;
+    if (resolved === undefined && text.ok) warnings.push(`Airlock cannot find script "${target.script}" in package.json; ${target.runner} may still run something (a built-in or a workspace's script).`);
+    if (!text.ok && text.why === 'missing') warnings.push(`There is no package.json here: Airlock cannot tell what ${target.runner} runs.`);
+    for (const name of PACKAGE_CONFIG) {
+      const config = await read(name);
+      if (!config.ok) {
+        if (config.why === 'too-large') warnings.push(`The project ${name} is larger than 1 MiB and is not shown.`);
+        continue;
+      }
+      sections.push({ title: `Project ${name}`, body: head(config.text) });
+      if (name === '.npmrc') warnings.push(...npmrcWarnings(config.text));
+      else if (name === '.pnpmfile.cjs') warnings.push('The project has a .pnpmfile.cjs: pnpm runs it.');
+      else if (/(yarnPath|plugins|script-shell|scriptShell)/.test(config.text)) warnings.push(`The project ${name} sets a yarn path, plugins or a script shell: yarn may run other code than the script line shown.`);
+    }
+  } else if (target?.kind === 'make') {
+    for (const name of target.files) {
+      const text = await read(name);
+      if (!text.ok && text.why === 'missing') continue;
+      file = name;
+      if (!text.ok) {
+        warnings.push(`${name} is larger than 1 MiB: Airlock does not show it; the recipe that runs is unknown.`);
+        break;
+      }
+      resolved = resolveMakeRecipe(target.target, text.text);
+      if (resolved === undefined) warnings.push(`Airlock cannot find the target${target.target === undefined ? '' : ` "${target.target}"`} in ${name}; make may still build it from an implicit rule or an included file.`);
+      if (/^\s*(-|s)?include\s/m.test(text.text)) warnings.push(`${name} includes other files: their rules may change the recipe shown.`);
+      break;
+    }
+  }
+  if (resolved !== undefined) warnings.push(...(resolved.warnings ?? []));
+  // The head of every file the command (or the resolved script) names: node x.js, bash deploy.sh, ./run.
+  for (const named of new Set([...namedFiles(command), ...(resolved === undefined ? [] : namedFiles(resolved.body))])) {
+    const text = await read(named);
+    if (text.ok) sections.push({ title: `Head of ${named}`, body: head(text.text) });
+    else warnings.push(text.why === 'too-large' ? `${named} is larger than 1 MiB and is not shown.` : `${named} does not exist (yet): Airlock cannot show what it runs.`);
+  }
+  if (resolved === undefined && sections.length === 0) {
+    warnings.unshift('Airlock cannot tell what this command runs: only the command line above is known. Approve only if you know what it does.');
+  }
+  const state = git === undefined ? undefined : await git();
+  return {
+    source: resolved?.source ?? (sections.length > 0 ? 'The files the command names' : 'Not resolvable'),
+    body: resolved?.body ?? '',
+    uncommittedChanges: state !== undefined && state.changed.length > 0,
+    ...(file === undefined ? {} : { file }),
+    ...(warnings.length === 0 ? {} : { warnings }),
+    ...(sections.length === 0 ? {} : { sections }),
+    ...(state === undefined ? {} : { code: state.text, changedFiles: state.changed, ...(state.root === undefined ? {} : { repositoryRoot: state.root }) }),
+  };
 }

@@ -25,6 +25,18 @@ export interface CommandInsight {
   /** The file that defines it has uncommitted changes (git): an agent may have just edited it. */
   readonly uncommittedChanges: boolean;
   readonly file?: string;
+  /** Why Airlock cannot fully tell what runs (unresolvable command, oversized file, a config that runs other code): shown loudly. */
+  readonly warnings?: readonly string[];
+  /** The git state of the code: "Runs committed code at 1a2b3c4" or "Runs 3 uncommitted changes: …". */
+  readonly code?: string;
+  /** Paths of uncommitted changes (relative to `repositoryRoot`), for the diff editor. */
+  readonly changedFiles?: readonly string[];
+  /** Host side only (not on the card): the repository the changed files are in. */
+  readonly repositoryRoot?: string;
+  /** More of what runs: project .npmrc / yarn config, the head of each file the command names. */
+  readonly sections?: readonly { readonly title: string; readonly body: string }[];
+  /** A re-ask after a refused run: the paths that changed since the person last approved this command. */
+  readonly changedSinceApproval?: readonly string[];
 }
 
 /** Limits the policy puts on what the person may approve. */

@@ -6,7 +6,8 @@ import { checkBinding, describeBinding } from './commandBinding';
 import { runsLeft, type Grant } from './grant';
 import type { GrantRefusal } from '../errorCodes';
 
-export type RevokedBy = 'person' | 'agent' | 'shutdown';
+/** `code-changed`: what the command runs changed since approval (src/core/pin). */
+export type RevokedBy = 'person' | 'agent' | 'shutdown' | 'code-changed';
 
 /** What happens to grants; audit and the status bar listen. */
 export type LeaseEvent =

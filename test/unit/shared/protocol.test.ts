@@ -14,6 +14,12 @@ describe('host⇄webview protocol', () => {
     assert.ok(webviewMessage.safeParse({ type: 'ready' }).success);
     assert.ok(webviewMessage.safeParse(decide).success);
     assert.ok(webviewMessage.safeParse({ ...decide, maxRuns: null }).success);
+    assert.ok(webviewMessage.safeParse({ type: 'show-changes', requestId: 'r1', nonce: 'n1' }).success);
+  });
+
+  it('show-changes carries nothing but a request id and the nonce (it can decide nothing)', () => {
+    assert.equal(webviewMessage.safeParse({ type: 'show-changes', requestId: 'r1', nonce: 'n1', decision: 'approve' }).success, false);
+    assert.equal(webviewMessage.safeParse({ type: 'show-changes', requestId: 'r1' }).success, false);
   });
 
   const invalid: [string, unknown][] = [
@@ -59,6 +65,27 @@ describe('toCard', () => {
   it('keeps newlines and tabs in the insight body', () => {
     const card = toCard(consentRequest(clock, { insight: { source: 's', body: 'a\n\tb\u0007', uncommittedChanges: false } }));
     assert.equal(card.insight?.body, 'a\n\tb⟨U+0007⟩');
+  });
+  it('carries what runs: warnings, the git state, sections and what changed since approval, capped, as a valid message', () => {
+    const many = Array.from({ length: 500 }, (_, i) => `node_modules/p${i}/index.js`);
+    const card = toCard(
+      consentRequest(clock, {
+        insight: {
+          source: 'package.json script "deploy"',
+          body: 'node deploy.js',
+          uncommittedChanges: true,
+          warnings: ['The project .npmrc sets "script-shell"\u200B'],
+          code: 'Runs 2 uncommitted changes on top of 1a2b3c4d.',
+          changedFiles: ['deploy.js', 'package.json'],
+          sections: [{ title: 'Project .npmrc', body: 'script-shell=./x.sh' }],
+          changedSinceApproval: many,
+        },
+      }),
+    );
+    assert.equal(card.insight?.warnings?.[0], 'The project .npmrc sets "script-shell"⟨U+200B⟩');
+    assert.equal(card.insight?.changedSinceApproval?.length, 200);
+    assert.equal(card.insight?.changedSinceApproval?.at(-1), '… and 301 more');
+    assert.ok(hostMessage.safeParse({ type: 'state', nonce: 'n', now: clock.now(), cards: [card] }).success);
   });
 });
 

@@ -16,6 +16,7 @@ import type { SecretReference } from '../../../../src/core/secrets/reference';
 import { revealSecret, SecretValue } from '../../../../src/core/secrets/secretValue';
 import type { ResolveOutcome } from '../../../../src/core/secrets/store';
 import { FakeClock } from '../grants/fakeClock';
+import type { CodePin, CodePins, PinChange } from '../../../../src/core/pin/pin';
 
 const CANARY = 'canary-7c1e94b2d05f';
 const codex: ClientIdentity = { id: 'codex', sessionId: 's1', claimedName: 'codex-cli' };
@@ -111,6 +112,7 @@ interface Options {
   sandbox?: SandboxAvailability;
   credentials?: Credential[];
   writeScan?: WriteScanResult;
+  pins?: CodePins;
 }
 
 function setup(options: Options = {}) {
@@ -172,6 +174,7 @@ function setup(options: Options = {}) {
       },
     },
     runner,
+    ...(options.pins === undefined ? {} : { pins: options.pins }),
   };
   const service = new AccessService(deps);
   const progress: string[] = [];
@@ -613,5 +616,110 @@ describe('AccessService: sealed runs', () => {
     assert.deepEqual(leak.findings, [{ path: `${ROOT}/dist/[redacted:DEPLOY_TOKEN].txt`, credential: 'DEPLOY_TOKEN' }]);
     assert.equal(env.warnings.length, 1);
     for (const text of [ran.message, JSON.stringify(env.audit.events), env.warnings.join('\n')]) assert.ok(!text.includes(CANARY));
+  });
+});
+
+/** Pins the test changes by hand: `change(paths)` makes every live pin report them until re-taken by a run. */
+class FakePins implements CodePins {
+  readonly taken: { command: string; cwd: string; disposed: boolean; runs: number }[] = [];
+  private pending: PinChange | undefined;
+  private readonly live = new Set<{ changed: PinChange | undefined }>();
+  fail = false;
+  take(command: string, cwd: string): Promise<CodePin> {
+    if (this.fail) return Promise.reject(new Error('git exploded'));
+    const record = { command, cwd, disposed: false, runs: 0 };
+    this.taken.push(record);
+    const state: { changed: PinChange | undefined } = { changed: undefined };
+    this.live.add(state);
+    return Promise.resolve({
+      check: () => Promise.resolve(state.changed),
+      during: async <T>(run: () => Promise<T>): Promise<T> => {
+        record.runs++;
+        return run();
+      },
+      dispose: () => {
+        record.disposed = true;
+        this.live.delete(state);
+      },
+    });
+  }
+  change(paths: string[]): void {
+    this.pending = { paths };
+    for (const state of this.live) state.changed = this.pending;
+  }
+}
+
+describe('AccessService with code pins', () => {
+  it('pins what the command runs when the person is asked, runs inside the pin, and disposes it when the grant ends', async () => {
+    const pins = new FakePins();
+    const env = setup({ pins, print: 'ok' });
+    const grant = await grantFor(env);
+    assert.deepEqual(pins.taken.map((t) => [t.command, t.cwd]), [['npm run deploy', ROOT]]);
+    const ran = await env.service.run(codex, { command: 'npm run deploy', grantId: grant.grantId }, env.onProgress, env.signal);
+    assert.equal(ran.status, 'finished');
+    assert.equal(pins.taken[0]?.runs, 1, 'the run happens inside pin.during');
+    env.service.revoke(codex, grant.grantId);
+    assert.equal(pins.taken[0]?.disposed, true);
+  });
+
+  it('refuses a run when the code changed since approval: code-changed, names the paths, ends the grant, asks the person again showing the change; no secret is read', async () => {
+    const pins = new FakePins();
+    const env = setup({ pins, print: CANARY });
+    const grant = await grantFor(env);
+    pins.change(['scripts/deploy.js', 'node_modules/.bin/tool']);
+    const ran = await env.service.run(codex, { command: 'npm run deploy', grantId: grant.grantId }, env.onProgress, env.signal);
+    assert.equal(ran.status, 'refused');
+    assert.ok(ran.status === 'refused');
+    assert.equal(ran.code, 'code-changed');
+    assert.match(ran.message, /"node_modules\/\.bin\/tool", "scripts\/deploy\.js"|"scripts\/deploy\.js", "node_modules\/\.bin\/tool"/);
+    assert.match(ran.message, /await_access/);
+    assert.ok(!ran.message.includes(CANARY));
+    assert.ok(env.resolved.every((secret) => !secret.alive), 'every secret read before the check was disposed');
+    assert.equal(env.runner.specs.length, 0, 'nothing ran');
+    assert.equal(env.leases.get(grant.grantId), undefined, 'the grant ended');
+    assert.equal(pins.taken[0]?.disposed, true);
+    const again = env.consent.requests.at(-1);
+    assert.equal(env.consent.requests.length, 2, 'the person is asked again');
+    assert.deepEqual(again?.insight?.changedSinceApproval, ['scripts/deploy.js', 'node_modules/.bin/tool']);
+    assert.ok(env.audit.events.some((e) => e.type === 'grant-revoked' && e.by === 'code-changed' && e.grantId === grant.grantId));
+    assert.ok(env.audit.events.some((e) => e.type === 'run-refused' && e.code === 'code-changed'));
+    // The same grant stays refused; a run with credentials asks again rather than running.
+    const retry = await env.service.run(codex, { command: 'npm run deploy', grantId: grant.grantId }, env.onProgress, env.signal);
+    assert.ok(retry.status === 'refused' && (retry.code === 'grant-ended' || retry.code === 'grant-not-found'), JSON.stringify(retry));
+  });
+
+  it('denies an approval given after the code changed while the card was open', async () => {
+    const pins = new FakePins();
+    const env = setup({ pins });
+    const pending = env.service.requestAccess(codex, request, env.onProgress, env.signal);
+    await flush();
+    pins.change(['package.json']);
+    env.consent.answer(0, approve());
+    const outcome = await pending;
+    assert.ok(outcome.status === 'denied');
+    assert.equal(outcome.code, 'code-changed');
+    assert.match(outcome.message, /"package\.json"/);
+    assert.equal(env.leases.active().length, 0);
+    assert.equal(pins.taken[0]?.disposed, true);
+  });
+
+  it('grants nothing when what runs cannot be fingerprinted', async () => {
+    const pins = new FakePins();
+    pins.fail = true;
+    const env = setup({ pins });
+    const outcome = await env.service.requestAccess(codex, request, env.onProgress, env.signal);
+    assert.ok(outcome.status === 'denied');
+    assert.equal(outcome.code, 'code-unpinnable');
+    assert.equal(env.consent.requests.length, 0);
+  });
+
+  it('pins policy-approved grants too', async () => {
+    const pins = new FakePins();
+    const env = setup({ pins, decision: { kind: 'allow', limits }, print: 'ok' });
+    const outcome = await env.service.requestAccess(codex, request, env.onProgress, env.signal);
+    assert.ok(outcome.status === 'approved');
+    pins.change(['Makefile']);
+    const ran = await env.service.run(codex, { command: 'npm run deploy', grantId: outcome.grant.grantId }, env.onProgress, env.signal);
+    assert.ok(ran.status === 'refused' && ran.code === 'code-changed');
   });
 });

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { AuditTrail } from '../../../../src/core/access/auditTrail';
 import { lookupCredentials } from '../../../../src/core/access/credentialLookup';
+import { GrantPins } from '../../../../src/core/access/grantPins';
 import { Requests, type RequestsDeps } from '../../../../src/core/access/requests';
 import { Runs, type RunsDeps } from '../../../../src/core/access/runs';
 import { WorkspaceScope, type WorkspacePort } from '../../../../src/core/access/workspaceScope';
@@ -10,6 +11,7 @@ import type { Consent, ConsentAnswer, ConsentLimits } from '../../../../src/core
 import type { Credential } from '../../../../src/core/credentials';
 import { LeaseManager } from '../../../../src/core/grants/leaseManager';
 import type { Log } from '../../../../src/core/log';
+import type { CodePin, CodePins } from '../../../../src/core/pin/pin';
 import { createRedactor } from '../../../../src/core/redaction/redactor';
 import type { Runner } from '../../../../src/core/runner/runSpec';
 import { SecretValue } from '../../../../src/core/secrets/secretValue';
@@ -124,6 +126,7 @@ describe('access parts', () => {
         decide: () => ({ kind: 'ask', limits }),
         limits: () => ({ consentTimeoutSeconds: 120, agentWaitSeconds: 45 }),
         folders: () => ['/work/app'],
+        pins: new GrantPins(undefined, noLog),
         newId,
       };
       return { requests: new Requests(deps), leases, sink, stores };
@@ -187,6 +190,8 @@ describe('access parts', () => {
         redactor: (secrets) => createRedactor(secrets),
         live: { add: unexpected('live.add') },
         runner,
+        pins: new GrantPins(undefined, noLog),
+        codeChanged: unexpected('codeChanged'),
         newId: () => 'run1',
       };
       const grant = leases.issue({ requestId: 'r', client: 'codex', credentials: ['DEPLOY_TOKEN'], command: 'make', commandMatch: 'exact', cwd: '/w', durationSeconds: 60, maxRuns: 1 });
@@ -197,6 +202,76 @@ describe('access parts', () => {
       assert.ok(values.every((v) => !v.alive));
       assert.equal(leases.get(grant.id)?.runsUsed, 0, 'no run was taken from the grant');
       assert.deepEqual(sink.events.map((e) => (e.type === 'run-refused' ? e.code : e.type)), ['secret-too-short']);
+    });
+  });
+
+  describe('GrantPins', () => {
+    const pin = (check: () => Promise<{ paths: readonly string[] } | undefined>) => {
+      const state = { disposed: 0, during: 0 };
+      const value: CodePin = {
+        check,
+        during: (run) => {
+          state.during++;
+          return run();
+        },
+        dispose: () => void state.disposed++,
+      };
+      return { value, state };
+    };
+    const source = (taken: CodePin | Error): CodePins => ({ take: () => (taken instanceof Error ? Promise.reject(taken) : Promise.resolve(taken)) });
+
+    it('without a source nothing is pinned and nothing ever counts as changed', async () => {
+      const pins = new GrantPins(undefined, noLog);
+      assert.deepEqual(await pins.take('make', '/w'), { ok: true, value: undefined });
+      assert.equal(await pins.check('g1'), undefined);
+      assert.equal(await pins.during('g1', () => Promise.resolve(7)), 7);
+    });
+
+    it('a pin that cannot be taken refuses with code-unpinnable; a grant without a pin, or a check that fails, counts as changed', async () => {
+      const errors: string[] = [];
+      const pins = new GrantPins(source(new Error('git hung')), { ...noLog, error: (m) => void errors.push(m) });
+      const taken = await pins.take('make deploy', '/w');
+      assert.ok(!taken.ok && taken.code === 'code-unpinnable');
+      assert.match(errors[0] ?? '', /git hung/);
+      assert.deepEqual(await pins.check('unknown'), { paths: ['(no fingerprint for this grant)'] });
+      const broken = pin(() => Promise.reject(new Error('gone')));
+      pins.keep('g1', broken.value);
+      assert.deepEqual(await pins.check('g1'), { paths: ['(the fingerprint could not be re-taken)'] });
+      assert.deepEqual(await pins.recheck(broken.value), { paths: ['(the fingerprint could not be re-taken)'] });
+    });
+
+    it('the grant keeps its pin: runs happen inside it, and it is disposed once when the grant is forgotten or at shutdown', async () => {
+      const a = pin(() => Promise.resolve(undefined));
+      const b = pin(() => Promise.resolve({ paths: ['deploy.js'] }));
+      const pins = new GrantPins(source(a.value), noLog);
+      pins.keep('g1', a.value);
+      pins.keep('g2', b.value);
+      assert.equal(await pins.check('g1'), undefined);
+      assert.deepEqual(await pins.check('g2'), { paths: ['deploy.js'] });
+      assert.equal(await pins.during('g1', () => Promise.resolve('ran')), 'ran');
+      assert.equal(a.state.during, 1);
+      pins.forget('g1');
+      pins.forget('g1');
+      assert.equal(a.state.disposed, 1);
+      pins.dispose();
+      assert.equal(b.state.disposed, 1);
+    });
+  });
+
+  describe('AuditTrail', () => {
+    it('a code-changed revoke is audited once, by codeChanged, with what changed', async () => {
+      const clock = new FakeClock();
+      const leases = new LeaseManager(clock);
+      const sink = new RecordingSink();
+      const trail = new AuditTrail(sink, noLog);
+      const written: (Promise<boolean> | undefined)[] = [];
+      leases.onEvent((event) => written.push(trail.leaseEvent(event)));
+      const grant = leases.issue({ requestId: 'r', client: 'codex', credentials: ['DEPLOY_TOKEN'], command: 'make', commandMatch: 'exact', cwd: '/w', durationSeconds: 60, maxRuns: 1 });
+      leases.revoke(grant.id, 'code-changed');
+      await Promise.all(written.filter((p): p is Promise<boolean> => p !== undefined));
+      assert.equal(sink.events.length, 0, 'the lease event alone writes nothing');
+      await trail.codeChanged(grant.id, '"deploy.js"');
+      assert.deepEqual(sink.events, [{ type: 'grant-revoked', grantId: grant.id, by: 'code-changed', detail: '"deploy.js"' }]);
     });
   });
 });

