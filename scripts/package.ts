@@ -11,6 +11,7 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { minimatch } from 'minimatch';
+import { RUNTIME_FILES } from './lib/runtimeFiles';
 import { parseArgs } from 'node:util';
 import { removeOnExit, repoRoot } from './lib/sandbox';
 import { allowlistPatterns, checkVsixEntries, listVsixEntries, listVsixSizes } from './lib/vsix';
@@ -72,10 +73,7 @@ async function main(): Promise<void> {
 
   const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { main: string };
   const entries = await listVsixEntries(vsixPath);
-  // The entry plus the bundles required after it (extension.ts → features.js → endpointService.ts,
-  // onePasswordStore.ts, secretScanLoader.ts) and the bridge.
-  const lazilyLoaded = ['dist/features.js', 'dist/mcp-endpoint.js', 'dist/secret-scan.js', 'dist/onepassword-sdk.js', 'dist/core_bg.wasm', 'dist/bridge.js', 'dist/engine/dist/sandbox/index.mjs'];
-  const check = checkVsixEntries(entries, patterns, ['package.json', manifest.main, ...lazilyLoaded]);
+  const check = checkVsixEntries(entries, patterns, ['package.json', manifest.main, ...RUNTIME_FILES]);
   if (check.unexpected.length > 0 || check.missing.length > 0) {
     if (check.unexpected.length > 0) process.stderr.write(`VSIX holds files .vscodeignore does not allow:\n  ${check.unexpected.join('\n  ')}\n`);
     if (check.missing.length > 0) process.stderr.write(`VSIX lacks required files:\n  ${check.missing.join('\n  ')}\n`);

@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { minimatch } from 'minimatch';
+import { RUNTIME_FILES } from '../../../scripts/lib/runtimeFiles';
 import { allowlistPatterns, checkVsixEntries } from '../../../scripts/lib/vsix';
 
 const ignore = ['# Allowlist', '**', '!package.json', '!README.md', '!CHANGELOG.md', '!LICENSE', '!dist/extension.js', '!dist/webview/**', ''].join('\n');
@@ -30,10 +31,8 @@ describe('VSIX allowlist check (scripts/lib/vsix.ts)', () => {
 
   it("the repository's .vscodeignore ships every bundle the extension requires at run time", () => {
     const patterns = allowlistPatterns(readFileSync(join(__dirname, '../../../.vscodeignore'), 'utf8'));
-    // dist/extension.js requires dist/features.js just after activation, which requires the others lazily
-    // (endpointService.ts, onePasswordStore.ts, secretScanLoader.ts) or launches them.
-    // features.js imports the sandbox engine's bundle on the first sealed run; it finds its helpers beside it.
-    for (const file of ['dist/extension.js', 'dist/features.js', 'dist/mcp-endpoint.js', 'dist/secret-scan.js', 'dist/onepassword-sdk.js', 'dist/core_bg.wasm', 'dist/bridge.js', 'dist/engine/dist/sandbox/index.mjs', 'dist/engine/vendor/seccomp/x64/apply-seccomp', 'dist/engine/vendor/srt-win/x64/srt-win.exe']) {
+    // Everything loaded at run time (one list: scripts/lib/runtimeFiles.ts), and the engine's native helpers.
+    for (const file of ['dist/extension.js', ...RUNTIME_FILES, 'dist/engine/vendor/seccomp/x64/apply-seccomp', 'dist/engine/vendor/srt-win/x64/srt-win.exe']) {
       assert.ok(patterns.some((pattern) => minimatch(file, pattern, { dot: true })), `${file} is not allowlisted`);
     }
     // Source maps and the engine's development files never ship.
