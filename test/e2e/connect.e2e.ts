@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Client } from '@modelcontextprotocol/client';
 import { StdioClientTransport } from '@modelcontextprotocol/client/stdio';
 import { parse as parseToml } from 'smol-toml';
-import { launchSandbox, runCommand, screenshot, sleep, waitForClientToken, waitForEndpoint, waitForNotification, type Sandbox } from './harness';
+import { launchSandbox, runCommand, screenshot, waitForClientToken, waitForEndpoint, waitForNotification, type Sandbox } from './harness';
 
 const ORIGINAL = [
   '# my Codex settings: keep this comment',
@@ -64,7 +64,8 @@ describe('e2e: Airlock: Connect Codex (diff preview, modal, comment-preserving e
     const before = readFileSync(configPath, 'utf8');
     await runCommand(sandbox.page, 'Airlock: Connect Codex');
     await waitForNotification(sandbox.page, 'already connected', 30_000);
-    await sleep(500);
+    // "already connected" is the command's last step; the confirmation modal, when there is one, comes
+    // before the write and so before any report: none can appear after it.
     assert.equal(await sandbox.page.locator('.monaco-dialog-box').count(), 0);
     assert.equal(readFileSync(configPath, 'utf8'), before);
   });

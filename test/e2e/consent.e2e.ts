@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import type { Client } from '@modelcontextprotocol/client';
 import type { Frame, Page } from 'playwright-core';
-import { connectAgent, findFrame, issueCodexToken, launchSandbox, runCommand, screenshot, sleep, waitForNotification, type Agent, type Sandbox } from './harness';
+import { armedApprove, connectAgent, findFrame, issueCodexToken, launchSandbox, runCommand, screenshot, sleep, waitForNotification, type Agent, type Sandbox } from './harness';
 
 const TIMEOUT_SECONDS = 20;
 const HOSTILE_REASON = 'Deploy the fix <img src=x onerror="alert(1)"> **now**\u202E';
@@ -108,8 +108,7 @@ describe('e2e: consent panel — read the card, Approve, Deny, keyboard, countdo
     const styled = await frame.evaluate('document.querySelector("vscode-button")?.shadowRoot?.adoptedStyleSheets?.length ?? 0');
     assert.ok(Number(styled) > 0, 'vscode-button has no adopted stylesheet');
 
-    await sleep(1_000); // Approve arms shortly after the card appears.
-    await card.getByRole('button', { name: 'Approve', exact: true }).click();
+    await (await armedApprove(card)).click(); // Approve arms a moment after the card appears.
     const answer = await result;
     assert.notEqual(answer.isError, true, textOf(answer));
     const structured = answer.structuredContent as { status: string; grant?: { command: string; credentials: string[] } };
@@ -135,7 +134,7 @@ describe('e2e: consent panel — read the card, Approve, Deny, keyboard, countdo
     const { page } = sandbox;
     const result = requestAccess(client, 'npm test', 'Run the tests with the token');
     const { frame, card } = await cardFor(page, 'npm test');
-    await sleep(1_000);
+    await armedApprove(card); // a disarmed Approve is out of the tab order
     await card.locator('vscode-radio').first().focus();
     let reached = false;
     for (let i = 0; i < 30 && !reached; i++) {
@@ -183,18 +182,25 @@ describe('e2e: consent panel — read the card, Approve, Deny, keyboard, countdo
   it(`an unanswered request is denied when the countdown ends (${TIMEOUT_SECONDS} s)`, async function () {
     this.timeout(120_000);
     assert.ok(sandbox && client);
+    // The request's deadline is its creation + TIMEOUT_SECONDS, and it is created after `started`.
     const started = Date.now();
     const result = requestAccess(client, 'npm run deploy -- --later', 'Nobody answers this one');
+    let answered = false;
+    void result.then(() => (answered = true), () => (answered = true));
     const { card } = await cardFor(sandbox.page, 'npm run deploy -- --later');
     const countdown = card.locator('[role="timer"]');
     const first = await countdown.innerText();
-    await sleep(2_500);
-    const second = await countdown.innerText();
-    assert.notEqual(first, second, 'the countdown moves');
+    // The countdown moves: it ticks each second (the deadline is a hang guard, not the verdict).
+    const moveDeadline = Date.now() + 30_000;
+    while (!answered && (await countdown.innerText()) === first && Date.now() < moveDeadline) await sleep(100);
+    assert.ok(!answered, 'denied before the countdown moved');
+    assert.notEqual(await countdown.innerText(), first, 'the countdown moves');
     const answer = await result;
     assert.equal(answer.isError, true);
     assert.match(textOf(answer), /in time|no answer|timed out|timeout/i);
-    assert.ok(Date.now() - started >= (TIMEOUT_SECONDS - 2) * 1000, 'denied only at the deadline');
+    // Not before the deadline: a slow machine only adds to this span; the one second covers Node
+    // scheduling the host's timer against its loop clock (milliseconds), never load.
+    assert.ok(Date.now() - started >= (TIMEOUT_SECONDS - 1) * 1000, 'denied only at the deadline');
     await card.waitFor({ state: 'detached', timeout: 15_000 });
   });
 });

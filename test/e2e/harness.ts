@@ -17,7 +17,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
-import type { BrowserContext, Frame, Page } from 'playwright-core';
+import type { BrowserContext, Frame, Locator, Page } from 'playwright-core';
 import type { ClientId } from '../../src/core/clients';
 import { endpointRecordSchema, type EndpointRecord } from '../../src/core/connect/discoveryRecord';
 import { clientTokenPath, endpointsDir } from '../../src/core/connect/paths';
@@ -147,7 +147,7 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
   // Run it once (never retried: the command may not be idempotent). The palette closes, or the command
   // replaces it with its own quick input / input box (whose value does not start with '>').
   await row.click();
-  const closeDeadline = Date.now() + 10_000;
+  const closeDeadline = Date.now() + 30_000;
   while ((await input.isVisible()) && (await input.inputValue()).startsWith('>')) {
     if (Date.now() > closeDeadline) throw new Error(`the command palette stayed open after choosing "${title}"`);
     await sleep(100);
@@ -159,7 +159,7 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
  * loaded machine sees it, so when none shows in time the Notification Center (which keeps every
  * notification) is opened and searched before giving up.
  */
-export async function waitForNotification(page: Page, text: string | RegExp, timeoutMs = 15_000): Promise<string> {
+export async function waitForNotification(page: Page, text: string | RegExp, timeoutMs = 30_000): Promise<string> {
   const toast = page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
   try {
     await toast.waitFor({ state: 'visible', timeout: timeoutMs });
@@ -168,7 +168,7 @@ export async function waitForNotification(page: Page, text: string | RegExp, tim
     await runCommand(page, 'Notifications: Show Notifications');
     const kept = page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
     try {
-      await kept.waitFor({ state: 'visible', timeout: 5_000 });
+      await kept.waitFor({ state: 'visible', timeout: 15_000 });
       return (await kept.innerText()).trim();
     } catch {
       throw toastMissed;
@@ -182,7 +182,7 @@ export async function waitForNotification(page: Page, text: string | RegExp, tim
  * The frame (page, webview host or the webview's inner content frame) that contains `selector`.
  * Webviews are nested same-origin iframes; this searches them all until `timeoutMs`.
  */
-export async function findFrame(page: Page, selector: string, timeoutMs = 15_000): Promise<Frame> {
+export async function findFrame(page: Page, selector: string, timeoutMs = 30_000): Promise<Frame> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     for (const frame of page.frames()) {
@@ -196,6 +196,17 @@ export async function findFrame(page: Page, selector: string, timeoutMs = 15_000
     if (Date.now() > deadline) throw new Error(`no frame contains ${selector} after ${timeoutMs} ms`);
     await sleep(200);
   }
+}
+
+/**
+ * The Approve button inside `scope` (a consent webview frame or one card) once it is armed: the panel
+ * disarms it for a moment after a card appears and marks that with the `disabled` attribute, so this
+ * waits for the attribute to go instead of for time. The deadline is only a hang guard.
+ */
+export async function armedApprove(scope: { locator(selector: string): Locator }, timeoutMs = 30_000): Promise<Locator> {
+  const approve = scope.locator('vscode-button[aria-label="Approve"]:not([disabled])').last();
+  await approve.waitFor({ state: 'visible', timeout: timeoutMs });
+  return approve;
 }
 
 /** Saves a full-window screenshot to test-results/e2e/<name>.png and returns its path. */

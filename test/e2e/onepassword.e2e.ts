@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { launchSandbox, runCommand, screenshot, sleep, waitForNotification, type Sandbox } from './harness';
+import { launchSandbox, runCommand, screenshot, waitForNotification, type Sandbox } from './harness';
 
 const version = (JSON.parse(readFileSync(join(__dirname, '../../package.json'), 'utf8')) as { version: string }).version;
 
@@ -41,7 +41,8 @@ describe('e2e: 1Password SDK and WASM from the packaged VSIX', function () {
     // Step 1: the sign-in mode (a quick pick).
     await page.locator('.quick-input-widget input[placeholder*="How should Airlock sign in"]').waitFor({ state: 'visible', timeout: 15_000 });
     await input.fill('Service account token');
-    await sleep(300);
+    // Enter picks the focused row: wait until the filter has focused this one.
+    await page.locator('.quick-input-list .monaco-list-row.focused', { hasText: 'Service account token' }).waitFor({ state: 'visible', timeout: 30_000 });
     await page.keyboard.press('Enter');
     // Step 2: the masked token input.
     await page.locator('.quick-input-widget', { hasText: 'Paste the service-account token' }).waitFor({ state: 'visible', timeout: 15_000 });

@@ -7,11 +7,11 @@
 import * as assert from 'node:assert/strict';
 import { findLeaks, makeCanary } from '../support/canary';
 import {
+  armedApprove,
   findFrame,
   launchSandbox,
   runCommand,
   screenshot,
-  sleep,
   terminalText,
   connectAgent,
   issueCodexToken,
@@ -78,8 +78,7 @@ describe('e2e: agent run → consent panel → Approve → task in the terminal,
       const command = await panel.locator('[aria-label="Exact command"]').first().innerText();
       assert.equal(command.trim(), LEAK);
       await screenshot(page, 'run-consent-card');
-      await sleep(1_200);
-      await panel.locator('vscode-button[aria-label="Approve"]').first().click();
+      await (await armedApprove(panel)).click();
 
       // The task runs in the terminal panel: scrubbed text on screen, never the value.
       const screen = await waitForTerminalText(page, /leak script done/, 60_000);
@@ -135,8 +134,7 @@ describe('e2e: agent run → consent panel → Approve → task in the terminal,
       const panel = await findFrame(page, 'article.card vscode-checkbox', 60_000);
       const card = panel.locator('article.card').last();
       await card.locator('vscode-checkbox').first().click();
-      await sleep(1_200);
-      await card.locator('vscode-button[aria-label="Approve"]').click();
+      await (await armedApprove(card)).click();
       const answer = await asked;
       assert.notEqual(answer.isError, true, JSON.stringify(answer));
       const grant = (answer.structuredContent as { grant?: { grantId: string; commandMatch: string } }).grant;

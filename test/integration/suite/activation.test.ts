@@ -59,7 +59,7 @@ describe('activation (real extension host)', () => {
     const probe = `integration probe ${randomUUID()}`;
     api.log.info(probe);
     const logsRoot = join(sandbox(), 'user-data', 'logs');
-    const deadline = Date.now() + 10_000;
+    const deadline = Date.now() + 30_000; // hang guard: the log file is flushed when VS Code gets to it
     let found: string | undefined;
     while (found === undefined && Date.now() < deadline) {
       found = filesUnder(logsRoot).find((file) => basename(file) === `${OUTPUT_CHANNEL_NAME}.log` && readFileSync(file, 'utf8').includes(probe));

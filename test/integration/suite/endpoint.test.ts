@@ -16,6 +16,11 @@ const workspace = (): string => {
   return folder.uri.fsPath;
 };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Polls `done` until it holds or the hang guard passes (the caller's assertion then judges). */
+async function pollUntil(done: () => boolean | Promise<boolean>, hangGuardMs = 30_000): Promise<void> {
+  const deadline = Date.now() + hangGuardMs;
+  while (!(await done()) && Date.now() < deadline) await sleep(100);
+}
 
 describe('MCP endpoint (real extension host)', function () {
   this.timeout(60_000);
@@ -63,12 +68,11 @@ describe('MCP endpoint (real extension host)', function () {
     const client = await connectAs('codex', 'credentials-probe');
     try {
       let listed: { name: string; env: string; store: string; policy: string }[] = [];
-      for (let i = 0; i < 40; i++) {
+      await pollUntil(async () => {
         const result = await client.callTool({ name: 'list_credentials', arguments: {} });
         listed = (result.structuredContent as { credentials: typeof listed }).credentials;
-        if (listed.some((c) => c.name === 'ENDPOINT_TEST_TOKEN')) break;
-        await sleep(100);
-      }
+        return listed.some((c) => c.name === 'ENDPOINT_TEST_TOKEN');
+      });
       const entry = listed.find((c) => c.name === 'ENDPOINT_TEST_TOKEN');
       assert.deepEqual(entry && [entry.env, entry.store, entry.policy], ['ENDPOINT_TEST_TOKEN', 'secret', 'ask']);
     } finally {
@@ -166,10 +170,7 @@ describe('MCP endpoint (real extension host)', function () {
     assert.equal(info.url, url);
     assert.ok(info.clients.find((c) => c.client === 'codex')?.hasToken);
     let document: vscode.TextDocument | undefined;
-    for (let i = 0; i < 40 && !document; i++) {
-      document = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'airlock-info');
-      if (!document) await sleep(100);
-    }
+    await pollUntil(() => (document = vscode.workspace.textDocuments.find((d) => d.uri.scheme === 'airlock-info')) !== undefined);
     assert.ok(document?.getText().includes(url), 'the connection info document does not show the URL');
     const text = JSON.stringify(info) + (document?.getText() ?? '');
     for (const client of ['copilot', 'codex', 'claude-code', 'cursor', 'other'] as const) {
@@ -256,14 +257,14 @@ describe('MCP endpoint (real extension host)', function () {
     const config = vscode.workspace.getConfiguration('airlock');
     await config.update('endpoint.enabled', false, vscode.ConfigurationTarget.Global);
     try {
-      for (let i = 0; i < 40 && endpoint.url() !== undefined; i++) await sleep(100);
+      await pollUntil(() => endpoint.url() === undefined);
       assert.equal(endpoint.url(), undefined);
       assert.ok(!existsSync(file), 'the discovery file outlived the endpoint');
       await assert.rejects(rawRequest(url, { headers: jsonHeaders(await endpoint.clientToken('other')), body: initializeBody }));
     } finally {
       await config.update('endpoint.enabled', undefined, vscode.ConfigurationTarget.Global);
     }
-    for (let i = 0; i < 40 && endpoint.url() === undefined; i++) await sleep(100);
+    await pollUntil(() => endpoint.url() !== undefined);
     assert.ok(await endpoint.ready());
     assert.ok(existsSync(file));
     const client = await connectAs('other');
@@ -274,18 +275,26 @@ describe('MCP endpoint (real extension host)', function () {
   it('VS Code\'s own MCP client (Copilot) gets the definition from the provider and lists the tools', async function () {
     this.timeout(60_000);
     const { endpoint } = await liveEndpoint();
-    // Make VS Code ask the provider (resolves only when the picker closes: not awaited).
-    void vscode.commands.executeCommand('workbench.mcp.listServer');
-    await sleep(1500);
-    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
-    await vscode.commands.executeCommand('workbench.mcp.startServer', '*', { autoTrustChanges: true, waitForLiveTools: true });
-    let names: string[] = [];
-    for (let i = 0; i < 40; i++) {
-      names = vscode.lm.tools.map((t) => t.name);
-      if (names.some((n) => n.endsWith('list_credentials'))) break;
-      await sleep(250);
+    // `workbench.mcp.listServer` makes VS Code activate the MCP collections (it asks our provider) and
+    // opens a picker; it resolves only when the picker closes, so it is not awaited. `startServer('*')`
+    // starts the servers known at that moment: it is repeated until VS Code's client has connected with
+    // the Copilot token, whenever the provider's answer lands. The deadline is only a hang guard.
+    let listed = false;
+    const listing = Promise.resolve(vscode.commands.executeCommand('workbench.mcp.listServer')).finally(() => (listed = true));
+    const deadline = Date.now() + 45_000;
+    while (!endpoint.sessions().some((s) => s.client === 'copilot')) {
+      if (Date.now() > deadline) assert.fail('VS Code did not connect with the Copilot token');
+      await vscode.commands.executeCommand('workbench.mcp.startServer', '*', { autoTrustChanges: true, waitForLiveTools: true });
+      if (!endpoint.sessions().some((s) => s.client === 'copilot')) await sleep(100);
     }
+    // Close the picker (a close sent before it opened does nothing: repeat until the command returned).
+    while (!listed) {
+      if (Date.now() > deadline) assert.fail('the MCP server picker did not close');
+      await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+      await Promise.race([listing, sleep(100)]);
+    }
+    let names: string[] = [];
+    while (!(names = vscode.lm.tools.map((t) => t.name)).some((n) => n.endsWith('list_credentials')) && Date.now() < deadline) await sleep(100);
     assert.ok(names.some((n) => /airlock/i.test(n) && n.endsWith('list_credentials')), `no Airlock tool in vscode.lm.tools: ${names.join(', ')}`);
-    assert.ok(endpoint.sessions().some((s) => s.client === 'copilot'), 'VS Code did not connect with the Copilot token');
   });
 });

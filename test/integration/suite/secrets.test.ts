@@ -20,25 +20,39 @@ async function storesApi(): Promise<AirlockStoresTestApi> {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Waits until Airlock shows a prompt matching `predicate` (the real VS Code quick input). */
+/**
+ * Waits until Airlock shows a prompt matching `predicate` (the real VS Code quick input). Airlock sets
+ * `prompts.current` in the same tick as it calls `show()`, which VS Code sends to the workbench at once;
+ * every later message (the value, the accept command) is sent after it on the same ordered channel, so
+ * no render wait is needed. The deadline is only a hang guard.
+ */
 async function waitForPrompt(api: AirlockStoresTestApi, predicate: (prompt: OpenPrompt) => boolean, what: string): Promise<OpenPrompt> {
-  for (let i = 0; i < 100; i++) {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
     const current = api.prompts.current;
-    if (current !== undefined && predicate(current)) {
-      await sleep(150); // let the workbench render it before typing into it
-      return current;
-    }
-    await sleep(100);
+    if (current !== undefined && predicate(current)) return current;
+    if (Date.now() > deadline) throw new Error(`Airlock did not show the prompt: ${what} (current: ${api.prompts.current?.title ?? 'none'})`);
+    await sleep(50);
   }
-  throw new Error(`Airlock did not show the prompt: ${what} (current: ${api.prompts.current?.title ?? 'none'})`);
 }
 
-/** Types `value` into the open quick input (the pick filter, or the input box) and presses Enter. */
+/**
+ * Resolves once the extension host has sent every quick-input property change made before the call.
+ * VS Code's extension host batches them in a `setTimeout(…, 0)` (ExtHostQuickInput.update); Node runs
+ * timers of the same duration in the order they were set, so this one runs after that dispatch. A command
+ * executed afterwards reaches the workbench after the value, on the same ordered channel.
+ */
+const afterQuickInputUpdates = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/**
+ * Types `value` into the open quick input (the pick filter, or the input box) and presses Enter. When the
+ * accept command returns, the workbench has fired the accept and VS Code has delivered it to Airlock's
+ * handler (it is sent before the command's reply), so the caller can check its effect at once.
+ */
 async function answer(prompt: OpenPrompt, value: string): Promise<void> {
   prompt.setValue(value);
-  await sleep(200);
+  await afterQuickInputUpdates();
   await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-  await sleep(150);
 }
 
 const reference = (raw: string): SecretReference => {

@@ -53,76 +53,80 @@ describe('security e2e: forged, replayed, stale and double consent messages (pac
     // (Strings, not functions: this project's TypeScript has no DOM types; the code runs in the webview.)
     await inner.evaluate(`window.__states = []; window.addEventListener('message', (e) => { if (e.data && e.data.type === 'state') window.__states.push(e.data); }); 0`);
     ask('npm run build');
-    const state = async (): Promise<State> => {
-      for (let i = 0; i < 100; i++) {
-        const last = (await inner.evaluate('window.__states.at(-1)')) as State | undefined;
-        if (last && last.cards.length >= 1) return last;
+    /** Polls until `probe` returns a value; the deadline is only a hang guard. */
+    const until = async <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> => {
+      const deadline = Date.now() + 60_000;
+      for (;;) {
+        const value = await probe();
+        if (value !== undefined) return value;
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
         await sleep(100);
       }
-      throw new Error('no state message seen in the webview');
     };
-    let current = await state();
-    for (let i = 0; i < 50 && current.cards.length < 2; i++) {
-      await sleep(100);
-      current = await state();
-    }
+    const stateCount = async (): Promise<number> => Number(await inner.evaluate('window.__states.length'));
+    const lastState = async (): Promise<State | undefined> => (await inner.evaluate('window.__states.at(-1)')) as State | undefined;
+    const stateWith = (what: string, ok: (s: State) => boolean): Promise<State> => until(what, async () => {
+      const last = await lastState();
+      return last !== undefined && ok(last) ? last : undefined;
+    });
+    let current = await stateWith('both cards in the panel', (s) => s.cards.length >= 2);
     const idOf = (command: string): string => current.cards.find((c) => c.command === command)?.requestId ?? 'missing';
     const deployId = idOf('npm run deploy');
     const buildId = idOf('npm run build');
-    const post = async (message: Record<string, unknown>): Promise<void> => {
-      await outer.evaluate(`window.__vscode_post_message__('onmessage', { message: ${JSON.stringify(message)}, transfer: [] }); 0`);
-      await sleep(600);
+    const send = (message: Record<string, unknown>): Promise<unknown> =>
+      outer.evaluate(`window.__vscode_post_message__('onmessage', { message: ${JSON.stringify(message)}, transfer: [] }); 0`);
+    /**
+     * Posts `message`, then `ready` on the same ordered channel: the host answers `ready` with a state, so
+     * once that state arrives the host has handled `message` (it handles each message synchronously).
+     * Returns that state: a card the host accepted a decision for is no longer in it.
+     */
+    const post = async (message: Record<string, unknown>): Promise<State> => {
+      const before = await stateCount();
+      await send(message);
+      await send({ type: 'ready' });
+      await until('the host to answer ready', async () => ((await stateCount()) > before ? true : undefined));
+      return (await lastState())!;
     };
     const decide = (requestId: string, nonce: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
       type: 'decide', requestId, nonce, decision: 'approve', durationSeconds: 60, maxRuns: 1, commandMatch: 'exact', blockClient: false, ...extra,
     });
 
     const rows: { name: string; refused: boolean }[] = [];
-    const unchanged = async (name: string, expectGrants: number): Promise<void> => {
-      rows.push({ name, refused: (await grants()) === expectGrants });
+    /** Refused: the card is still pending (checked right after the fence), the agent has no answer, no grant appeared. */
+    const refusedFor = async (name: string, after: State, command: string | undefined, expectGrants: number): Promise<void> => {
+      const stillPending = command === undefined || after.cards.some((c) => c.command === command);
+      const unanswered = command === undefined || !settled.has(command);
+      rows.push({ name, refused: stillPending && unanswered && (await grants()) === expectGrants });
     };
-    await post(decide('forged-request-id', current.nonce));
-    await unchanged('forged request id', 0);
-    await post(decide(deployId, 'forged-nonce'));
-    await unchanged('wrong nonce', 0);
-    await post({ ...decide(deployId, current.nonce), admin: true });
-    await unchanged('extra field', 0);
-    await post(decide(deployId, current.nonce, { durationSeconds: '3600' }));
-    await unchanged('wrong type', 0);
-    await post(decide(deployId, current.nonce, { durationSeconds: 10_000_000 }));
-    await unchanged('duration beyond the schema', 0);
-    await post({ type: 'approve-all' });
-    await unchanged('unknown message type', 0);
+    await refusedFor('forged request id', await post(decide('forged-request-id', current.nonce)), 'npm run deploy', 0);
+    await refusedFor('wrong nonce', await post(decide(deployId, 'forged-nonce')), 'npm run deploy', 0);
+    await refusedFor('extra field', await post({ ...decide(deployId, current.nonce), admin: true }), 'npm run deploy', 0);
+    await refusedFor('wrong type', await post(decide(deployId, current.nonce, { durationSeconds: '3600' })), 'npm run deploy', 0);
+    await refusedFor('duration beyond the schema', await post(decide(deployId, current.nonce, { durationSeconds: 10_000_000 })), 'npm run deploy', 0);
+    await refusedFor('unknown message type', await post({ type: 'approve-all' }), 'npm run deploy', 0);
 
     // Accepted, but clamped: a week and prefix asked; the policy allows 1 h and (workspace credential) exact only.
     await post(decide(deployId, current.nonce, { durationSeconds: 604_800, maxRuns: null, commandMatch: 'prefix' }));
-    for (let i = 0; i < 50 && !settled.has('npm run deploy'); i++) await sleep(100);
-    const deploy = settled.get('npm run deploy');
-    const grant = deploy !== 'error' ? (deploy?.structuredContent as { grant?: { expiresAt: string; commandMatch?: string } } | undefined)?.grant : undefined;
+    const deploy = await until('the agent’s answer for npm run deploy', async () => settled.get('npm run deploy'));
+    const grant = deploy !== 'error' ? (deploy.structuredContent as { grant?: { expiresAt: string; commandMatch?: string } } | undefined)?.grant : undefined;
     rows.push({ name: 'widened approval is clamped', refused: grant !== undefined && Date.parse(grant.expiresAt) - Date.now() <= 3_600_000 + 60_000 && grant.commandMatch !== 'prefix' });
 
-    // Double: two approvals of the same card → one grant.
+    // Double: two approvals of the same card → one grant (the agent's answer follows the grant's issue).
     await post(decide(buildId, current.nonce));
-    await post(decide(buildId, current.nonce));
-    await unchanged('double approval', 2);
+    await until('the agent’s answer for npm run build', async () => settled.get('npm run build'));
+    await refusedFor('double approval', await post(decide(buildId, current.nonce)), undefined, 2);
     // Replay of an answered card.
-    await post(decide(deployId, current.nonce));
-    await unchanged('replayed approval', 2);
+    await refusedFor('replayed approval', await post(decide(deployId, current.nonce)), undefined, 2);
 
     // Stale: a card that timed out is answered afterwards.
     ask('npm run stale');
-    for (let i = 0; i < 50; i++) {
-      current = await state();
-      if (current.cards.some((c) => c.command === 'npm run stale')) break;
-      await sleep(100);
-    }
+    current = await stateWith('the stale card in the panel', (s) => s.cards.some((c) => c.command === 'npm run stale'));
     const staleId = idOf('npm run stale');
     const staleNonce = current.nonce;
-    for (let i = 0; i < (TIMEOUT_SECONDS + 10) * 10 && !settled.has('npm run stale'); i++) await sleep(100);
-    await post(decide(staleId, staleNonce));
-    await unchanged('approval after the request timed out', 2);
-    const stale = settled.get('npm run stale');
-    rows.push({ name: 'timed-out request answered denied', refused: stale !== undefined && stale !== 'error' && stale.isError === true });
+    // Its own deadline denies it; the wait is for that answer (hang guard: the consent timeout + 60 s).
+    const stale = await until('the stale request to time out', async () => settled.get('npm run stale'));
+    await refusedFor('approval after the request timed out', await post(decide(staleId, staleNonce)), undefined, 2);
+    rows.push({ name: 'timed-out request answered denied', refused: stale !== 'error' && stale.isError === true });
 
     const refused = rows.filter((r) => r.refused).length;
     recordFigures('consent integrity: webview messages (e2e)', { attempts: rows.length, refused, accepted: rows.length - refused });

@@ -54,6 +54,7 @@ interface RawOptions {
   /** Written then the request ends; `stallAfter` writes this much and then never ends. */
   body?: string | Buffer;
   stallAfter?: number;
+  /** Hang guard: no complete answer by then is recorded as a hang. */
   timeoutMs?: number;
 }
 
@@ -78,7 +79,7 @@ function raw(url: string, options: RawOptions): Promise<RawResponse | typeof HAN
     };
     const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...options.headers };
     const req = request({ host: target.hostname, port: target.port, path: options.path ?? target.pathname, method: options.method ?? 'POST', headers, setHost: headers['host'] === undefined });
-    const timer = setTimeout(() => done(HANG), options.timeoutMs ?? 15_000);
+    const timer = setTimeout(() => done(HANG), options.timeoutMs ?? 30_000);
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -216,7 +217,7 @@ export async function runAttackMatrix(target: AttackTarget): Promise<MatrixFigur
   await attempt('oversized body (Content-Length)', '413', status(413), () => raw(url, { headers: auth, body: bigBody }), { errorIsRefusal: true });
   await attempt('oversized body (chunked)', '413', status(413), () => raw(url, { headers: { ...auth, 'transfer-encoding': 'chunked' }, body: bigBody }), { errorIsRefusal: true });
   await attempt('slow body (stalls)', '408', status(408), () =>
-    raw(url, { headers: { ...auth, 'content-length': '500' }, body: initialize(), stallAfter: 10, timeoutMs: target.bodyTimeoutMs + 10_000 }), { errorIsRefusal: true });
+    raw(url, { headers: { ...auth, 'content-length': '500' }, body: initialize(), stallAfter: 10, timeoutMs: target.bodyTimeoutMs + 30_000 }), { errorIsRefusal: true });
   await attempt('malformed JSON', '400 -32700', (r) => status(400)(r) && jsonRpcError(-32700)(r), () => raw(url, { headers: auth, body: '{"jsonrpc":"2.0",' }));
   await attempt('deep JSON (100k levels)', '400', status(400), () => raw(url, { headers: auth, body: '['.repeat(100_000) + ']'.repeat(100_000) }));
   await attempt('huge flat JSON (≈1 MiB array)', '4xx or JSON-RPC error', (r) => r.status >= 400 || jsonRpcError()(r), () =>

@@ -143,8 +143,17 @@ describe('faults (real components in plain Node)', function () {
   it('consent panel closed with a request pending: the agent is told it was denied', async () => {
     const queue = new ConsentQueue(systemClock, silentLog);
     const s = service({ store: storeThat('value'), audit: memoryAudit(), consent: queue });
+    // Close the panel once the request is in it (the queue's own change event), not after a fixed time.
+    const inPanel = new Promise<void>((resolve) => {
+      const stop = queue.onDidChange(() => {
+        if (queue.pending().length > 0) {
+          stop();
+          resolve();
+        }
+      });
+    });
     const asked = s.requestAccess(codex, { credentials: ['DEPLOY_TOKEN'], command: 'npm run deploy', reason: 'faults' }, noProgress, signal);
-    for (let i = 0; i < 50 && queue.pending().length === 0; i++) await sleep(20);
+    await inPanel;
     queue.closeAll('panel-closed');
     const outcome = await asked;
     s.dispose();

@@ -52,8 +52,11 @@ describe('security (real extension host): canary through the whole loop', functi
       await transport.terminateSession().catch(() => undefined);
       await client.close();
     }
-    // Give the terminal a moment to render the end of the last run.
-    await new Promise((r) => setTimeout(r, 1_500));
+    // No wait for the terminal: the runner writes a run's last line ("[Airlock] exited with code …") to
+    // the terminal and its transcript before it settles the run, so every run's text is there by now.
+    const ranToEnd = captured.filter((entry) => JSON.stringify(entry).includes('"exitCode"')).length;
+    const ends = airlock.grants.terminalText().match(/\[Airlock\] (exited with code|ended by)/g) ?? [];
+    assert.ok(ranToEnd >= 1 && ends.length >= ranToEnd, `${ranToEnd} runs ended, ${ends.length} end lines in the terminal`);
     const dir = join(process.env['AIRLOCK_TEST_SANDBOX'] ?? '/tmp', 'captured');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'mcp-results.json'), JSON.stringify(captured, null, 2));

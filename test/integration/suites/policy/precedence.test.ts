@@ -98,7 +98,8 @@ describe('policy precedence: trusted repository settings tighten, never loosen (
   });
 });
 
-async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+/** Polls a state; the deadline is only a hang guard. */
+async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
   const started = Date.now();
   while (!condition()) {
     if (Date.now() - started > timeoutMs) assert.fail('condition not met in time');

@@ -143,11 +143,27 @@ describe('AuditFile (node fs, temp dir)', () => {
     await sink().append(event(1));
     await assert.rejects(fs.stat(lock), 'the lock is released after the append');
 
+    // A live lock, dated an hour ahead so it never turns stale however slowly this test runs.
     await fs.writeFile(lock, '12345');
+    const ahead = new Date(Date.now() + 3_600_000);
+    await fs.utimes(lock, ahead, ahead);
     await assert.rejects(sink({ lockWaitMs: 200 }).append(event(2)), /locked by another window/);
-    const waiting = sink({ lockWaitMs: 5_000 }).append(event(3));
-    setTimeout(() => void fs.rm(lock, { force: true }), 100);
-    await waiting;
+
+    // The lock is released only once the append has found it taken twice (it is waiting, not failing):
+    // the append's own attempts are the signal, so the outcome does not depend on when a timer fires.
+    const refused = watchLockAttempts(lock);
+    try {
+      let settled = false;
+      const waiting = sink({ lockWaitMs: 60_000 }).append(event(3)).finally(() => (settled = true));
+      await refused.count(2);
+      assert.equal(settled, false, 'the append waits while the lock is held');
+      const [file] = await sink().files();
+      assert.equal((await fs.readFile(file!, 'utf8')).split('\n').filter(Boolean).length, 1, 'nothing was written under another window’s lock');
+      await fs.rm(lock);
+      await waiting;
+    } finally {
+      refused.restore();
+    }
     const verified = await sink().verify();
     assert.ok(verified.ok && verified.count === 2);
   });
@@ -187,3 +203,31 @@ describe('AuditFile (node fs, temp dir)', () => {
     assert.ok(final.ok && final.count === 30);
   });
 });
+
+/**
+ * Counts the attempts to create `lock` that found it taken (EEXIST), by wrapping `fs.promises.open`
+ * (the adapter looks it up at each call); `count(n)` resolves at the n-th.
+ */
+function watchLockAttempts(lock: string): { count(n: number): Promise<void>; restore(): void } {
+  const original = fs.open;
+  let seen = 0;
+  const waiters: { n: number; resolve: () => void }[] = [];
+  const wrapped = async (...args: Parameters<typeof fs.open>): ReturnType<typeof fs.open> => {
+    try {
+      return await original(...args);
+    } catch (error) {
+      if (args[0] === lock && (error as NodeJS.ErrnoException).code === 'EEXIST') {
+        seen++;
+        for (const waiter of waiters.filter((w) => w.n <= seen)) waiter.resolve();
+      }
+      throw error;
+    }
+  };
+  fs.open = wrapped as typeof fs.open;
+  return {
+    count: (n) => (seen >= n ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ n, resolve }))),
+    restore: () => {
+      fs.open = original;
+    },
+  };
+}

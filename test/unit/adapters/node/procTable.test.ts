@@ -6,7 +6,8 @@ import { isGone } from '../../../support/process';
 
 const linux = process.platform === 'linux';
 
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 10_000): Promise<T> {
+/** Polls /proc; the deadline is only a hang guard (below mocha's 30 s). */
+async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = probe();
