@@ -5,8 +5,11 @@
 // the VSIX). `--test-facet` (the integration and security tiers: scripts/lib/bundleTests.ts) compiles in
 // the test facet that activate() returns in Test mode; every other build folds it away (define below).
 import * as esbuild from 'esbuild';
-import { cpSync, existsSync, mkdirSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { brotliCompressSync, constants as zlibConstants } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -40,6 +43,28 @@ const engineExternal = {
   name: 'engine-external',
   setup(build) {
     build.onResolve({ filter: /^@anthropic-ai\/sandbox-runtime$/ }, () => ({ path: `./${ENGINE_DIR}/dist/sandbox/index.mjs`, external: true }));
+  },
+};
+
+/**
+ * sdk-core reads `core_bg.wasm` from its own folder. A production build ships it brotli-compressed
+ * (`core_bg.wasm.br`, 2.7 MiB instead of 4.2 MiB deflated in the VSIX: the budget is 5 MiB per platform),
+ * so the one line that reads it is rewritten to take whichever of the two is there.
+ */
+const compressedWasmLoader = {
+  name: 'compressed-wasm-loader',
+  setup(build) {
+    build.onLoad({ filter: /sdk-core[\\/]nodejs[\\/]core\.js$/ }, async (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const read = "const path = require('path').join(__dirname, 'core_bg.wasm');\nconst bytes = require('fs').readFileSync(path);";
+      if (!source.includes(read)) throw new Error(`${args.path}: the line that reads core_bg.wasm changed; update compressedWasmLoader`);
+      const replaced = source.replace(
+        read,
+        "const path = require('path').join(__dirname, 'core_bg.wasm');\n" +
+          "const bytes = require('fs').existsSync(path) ? require('fs').readFileSync(path) : require('zlib').brotliDecompressSync(require('fs').readFileSync(path + '.br'));",
+      );
+      return { contents: replaced, loader: 'js' };
+    });
   },
 };
 
@@ -78,6 +103,7 @@ const builds = [
     // sdk-core reads core_bg.wasm from __dirname, so the wasm is copied next to it (copyOnePasswordWasm).
     ...common,
     entryPoints: { 'onepassword-sdk': join(root, 'src/adapters/stores/onePasswordSdk.ts') },
+    plugins: [compressedWasmLoader],
     outdir: dist,
     platform: 'node',
     format: 'cjs',
@@ -89,6 +115,17 @@ const builds = [
     // of what loading dist/features.js would otherwise cost. Tool schemas cross over as Standard Schema.
     ...common,
     entryPoints: { 'mcp-endpoint': join(root, 'src/adapters/node/mcpHttpServer.ts') },
+    outdir: dist,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+  },
+  {
+    // The dotenv parser and secretlint's recommended rules, required on the first .env import or secret
+    // scan only (see secretScanLoader.ts): ~80 KB that activation never evaluates.
+    ...common,
+    entryPoints: { 'secret-scan': join(root, 'src/adapters/node/secretScanner.ts') },
     outdir: dist,
     platform: 'node',
     format: 'cjs',
@@ -138,10 +175,31 @@ if (watch) {
   console.log(`[build] ${builds.map((b) => Object.keys(b.entryPoints).join()).join(', ')} → ${dist}`);
 }
 
-/** dist/core_bg.wasm beside dist/onepassword-sdk.js: the SDK's core loads it from its own directory. */
+/**
+ * The SDK's wasm beside dist/onepassword-sdk.js, where its core looks for it: as is in a development
+ * build; brotli-compressed (quality 11, ~45 s, so cached by content hash outside the repository) in a
+ * production build. Only one of the two is written.
+ */
 function copyOnePasswordWasm() {
   const wasm = join(root, 'node_modules/@1password/sdk-core/nodejs/core_bg.wasm');
-  cpSync(wasm, join(dist, 'core_bg.wasm'));
+  rmSync(join(dist, 'core_bg.wasm'), { force: true });
+  rmSync(join(dist, 'core_bg.wasm.br'), { force: true });
+  if (!production) {
+    cpSync(wasm, join(dist, 'core_bg.wasm'));
+    return;
+  }
+  const bytes = readFileSync(wasm);
+  const cacheDir = join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'airlock-build');
+  const cached = join(cacheDir, `core_bg.${createHash('sha256').update(bytes).digest('hex').slice(0, 16)}.wasm.br`);
+  if (!existsSync(cached)) {
+    const compressed = brotliCompressSync(bytes, {
+      params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 11, [zlibConstants.BROTLI_PARAM_LGWIN]: 24, [zlibConstants.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+    });
+    mkdirSync(cacheDir, { recursive: true });
+    writeFileSync(`${cached}.tmp`, compressed);
+    renameSync(`${cached}.tmp`, cached);
+  }
+  cpSync(cached, join(dist, 'core_bg.wasm.br'));
 }
 copyOnePasswordWasm();
 
@@ -158,7 +216,8 @@ function copyEngineVendor() {
   const archDir = arch === 'arm64' ? 'arm64' : 'x64';
   const wanted = [];
   if (platform === undefined || platform === 'linux') wanted.push(...(arch === undefined ? ['x64', 'arm64'] : [archDir]).map((a) => join('seccomp', a, 'apply-seccomp')));
-  if (platform === undefined || platform === 'win32') wanted.push(...(arch === undefined ? ['x64', 'arm64'] : [archDir]).map((a) => join('srt-win', a, 'srt-win.exe')));
+  // No Windows helper: the engine's Windows sandbox is alpha and needs an elevated one-time install, so
+  // Airlock does not use it (probeSandbox says so; runs there are unsealed, and refused under "required").
   // The Java proxy agent (12 KB) routes JVM tools through the proxy on every platform.
   wanted.push(join('java-proxy-agent', 'srt-proxy-agent.jar'));
   for (const file of wanted) {

@@ -3,7 +3,7 @@
  * in the order they are needed. One list: `npm run package` checks that the VSIX holds each of them, and a
  * unit test checks that `.vscodeignore` allowlists each of them.
  *   extension.js → features.js just after activation → mcp-endpoint.js when the endpoint starts;
- *   onepassword-sdk.js + core_bg.wasm on the first 1Password use; secret-scan.js on the first .env import
+ *   onepassword-sdk.js + core_bg.wasm.br (brotli: see scripts/build.mjs) on the first 1Password use; secret-scan.js on the first .env import
  *   or secret scan; the sandbox engine's bundle on the first sealed run or probe (it finds its native
  *   helpers beside it, per platform); bridge.js is launched by `airlock-mcp` as its own process.
  */
@@ -11,7 +11,7 @@ export const RUNTIME_FILES = [
   'dist/features.js',
   'dist/mcp-endpoint.js',
   'dist/onepassword-sdk.js',
-  'dist/core_bg.wasm',
+  'dist/core_bg.wasm.br',
   'dist/secret-scan.js',
   'dist/engine/dist/sandbox/index.mjs',
   'dist/bridge.js',

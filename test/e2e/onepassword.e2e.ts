@@ -7,7 +7,7 @@ const version = (JSON.parse(readFileSync(join(__dirname, '../../package.json'), 
 
 /**
  * A real 1Password account cannot be reached here. What this proves instead: the *packaged* extension
- * loads the SDK bundle (dist/onepassword-sdk.js) and runs its WASM core (dist/core_bg.wasm) from the
+ * loads the SDK bundle (dist/onepassword-sdk.js) and runs its WASM core (dist/core_bg.wasm.br, brotli-compressed, decompressed on load) from the
  * installed VSIX — the malformed-token error below is produced inside that WASM.
  */
 describe('e2e: 1Password SDK and WASM from the packaged VSIX', function () {
@@ -26,9 +26,10 @@ describe('e2e: 1Password SDK and WASM from the packaged VSIX', function () {
     assert.ok(sandbox);
     const installed = join(sandbox.dirs.extensionsDir, `airlock-dev.airlock-${version}`);
     assert.ok(existsSync(join(installed, 'dist/onepassword-sdk.js')), 'dist/onepassword-sdk.js is missing from the VSIX');
-    const wasm = join(installed, 'dist/core_bg.wasm');
-    assert.ok(existsSync(wasm), 'dist/core_bg.wasm is missing from the VSIX');
-    assert.ok(statSync(wasm).size > 1_000_000, 'core_bg.wasm is suspiciously small');
+    const wasm = join(installed, 'dist/core_bg.wasm.br');
+    assert.ok(existsSync(wasm), 'dist/core_bg.wasm.br is missing from the VSIX');
+    assert.ok(statSync(wasm).size > 1_000_000, 'core_bg.wasm.br is suspiciously small');
+    assert.ok(!existsSync(join(installed, 'dist/core_bg.wasm')), 'the uncompressed wasm ships too');
     assert.ok(!readdirSync(installed).includes('node_modules'), 'the SDK is bundled, not shipped as node_modules');
   });
 

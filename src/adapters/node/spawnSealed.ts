@@ -15,6 +15,7 @@ import {
   runFilesystemPolicy,
   sealedCommand,
   validateSealedRunRequest,
+  WINDOWS_UNSEALED,
   type Platform,
   type SandboxAvailability,
   type SealedCredential,
@@ -71,6 +72,7 @@ function onPath(command: string): boolean {
 /** Whether a sealed run can start here: the binaries the engine needs, then the engine's own check. */
 export async function probeSandbox(options: SealedEngineOptions = {}): Promise<SandboxAvailability> {
   const platform = platformOf(process.platform);
+  if (platform === 'win32') return { available: false, platform, missing: [], reason: WINDOWS_UNSEALED };
   const rg = options.ripgrep?.command ?? 'rg';
   const needs = platform === 'linux' ? ['bwrap', 'socat', rg] : platform === 'darwin' ? ['sandbox-exec', rg] : [];
   const missing = needs.filter((command) => !onPath(command)).map((command) => (command === rg ? 'rg' : command));

@@ -275,7 +275,7 @@ function groupByEnvironment(refs: readonly OnePasswordEnvironmentReference[]): [
 }
 
 /**
- * Loads dist/onepassword-sdk.js (its own esbuild entry; dist/core_bg.wasm beside it). Called on first
+ * Loads dist/onepassword-sdk.js (its own esbuild entry; dist/core_bg.wasm beside it, brotli-compressed in a production build). Called on first
  * use only: requiring the SDK costs ~130 ms and ~80 MB, which activation must not pay.
  */
 export function loadBundledOnePasswordSdk(): Promise<OnePasswordSdk> {

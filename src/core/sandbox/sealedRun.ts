@@ -127,10 +127,16 @@ export function fixCommand(availability: SandboxAvailability): string | undefine
   return undefined;
 }
 
+/**
+ * Windows: the engine's sandbox there is alpha and needs an elevated one-time install, so Airlock does not
+ * use it (and its helper is not in the Windows VSIX): runs are unsealed, and refused under "required".
+ */
+export const WINDOWS_UNSEALED = "Airlock does not use the sandbox engine's Windows support yet (it is alpha and needs an elevated one-time install)";
+
 export function unavailableReason(availability: SandboxAvailability): string {
   if (availability.available) return '';
   if (availability.missing.length > 0) return `the sandbox needs ${availability.missing.join(', ')}, which ${availability.missing.length === 1 ? 'is' : 'are'} not installed`;
-  if (availability.platform === 'win32') return availability.reason ?? 'the Windows sandbox (alpha) is not set up on this machine';
+  if (availability.platform === 'win32') return WINDOWS_UNSEALED;
   if (availability.platform === 'other') return 'this platform has no supported sandbox';
   return availability.reason ?? 'the sandbox engine cannot run here';
 }

@@ -32,7 +32,7 @@ describe('VSIX allowlist check (scripts/lib/vsix.ts)', () => {
   it("the repository's .vscodeignore ships every bundle the extension requires at run time", () => {
     const patterns = allowlistPatterns(readFileSync(join(__dirname, '../../../.vscodeignore'), 'utf8'));
     // Everything loaded at run time (one list: scripts/lib/runtimeFiles.ts), and the engine's native helpers.
-    for (const file of ['dist/extension.js', ...RUNTIME_FILES, 'dist/engine/vendor/seccomp/x64/apply-seccomp', 'dist/engine/vendor/srt-win/x64/srt-win.exe']) {
+    for (const file of ['dist/extension.js', ...RUNTIME_FILES, 'dist/engine/vendor/seccomp/x64/apply-seccomp']) {
       assert.ok(patterns.some((pattern) => minimatch(file, pattern, { dot: true })), `${file} is not allowlisted`);
     }
     // Source maps and the engine's development files never ship.
