@@ -1,6 +1,15 @@
+import { revealCapped } from './text/untrustedText';
 /** The clients Airlock issues tokens to. The token, not the agent's claim, is the identity. */
 export const CLIENT_IDS = ['copilot', 'codex', 'claude-code', 'cursor', 'copilot-cli', 'gemini-cli', 'cline', 'roo-code', 'windsurf', 'kiro', 'other'] as const;
-export type ClientId = (typeof CLIENT_IDS)[number];
+/** An agent: what a token identifies. */
+export type AgentId = (typeof CLIENT_IDS)[number];
+/**
+ * Who a grant or run is for: an agent, or `person` — the person at the keyboard running a command
+ * themselves ("Run Command with Credentials…"). `person` is not in CLIENT_IDS, so no token, bridge,
+ * policy rule or MCP session can ever be it.
+ */
+export const PERSON = 'person';
+export type ClientId = AgentId | typeof PERSON;
 
 export const CLIENT_LABELS: Readonly<Record<ClientId, string>> = {
   copilot: 'Copilot',
@@ -14,6 +23,7 @@ export const CLIENT_LABELS: Readonly<Record<ClientId, string>> = {
   windsurf: 'Windsurf',
   kiro: 'Kiro',
   other: 'Other MCP client',
+  person: 'You',
 };
 
 /** Who is asking: the token's client (trusted) plus what the MCP `clientInfo` claimed (untrusted). */
@@ -26,4 +36,12 @@ export interface ClientIdentity {
   readonly claimedVersion?: string;
 }
 
-export const isClientId = (value: string): value is ClientId => (CLIENT_IDS as readonly string[]).includes(value);
+/** Whether `value` names an agent (never `person`). */
+export const isClientId = (value: string): value is AgentId => (CLIENT_IDS as readonly string[]).includes(value);
+
+/**
+ * How a person reads a client id from a grant or the audit log: an agent's or the person's label ("You");
+ * anything else (a hand-edited log line) revealed by the one untrusted-text rule.
+ */
+export const clientLabel = (client: string): string =>
+  isClientId(client) || client === PERSON ? CLIENT_LABELS[client as ClientId] : revealCapped(client, 60);

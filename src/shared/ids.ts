@@ -40,6 +40,34 @@ export const Commands = {
   importEnvFile: 'airlock.importEnvFile',
   findPlaintextSecrets: 'airlock.findPlaintextSecrets',
   moveSecretIntoAirlock: 'airlock.moveSecretIntoAirlock',
+  runWithCredentials: 'airlock.runWithCredentials',
+  revokeGrant: 'airlock.revokeGrant',
+  revokeAllGrants: 'airlock.revokeAllGrants',
+  revealReference: 'airlock.revealReference',
+  connectAgent: 'airlock.connectAgent',
+  disconnectAgent: 'airlock.disconnectAgent',
+  refreshActivity: 'airlock.refreshActivity',
+  openWalkthrough: 'airlock.openWalkthrough',
+  viewUpdateSecret: 'airlock.view.updateSecret',
+  viewRemoveSecret: 'airlock.view.removeSecret',
+  viewRotateToken: 'airlock.view.rotateToken',
+  viewRevokeToken: 'airlock.view.revokeToken',
+} as const;
+
+/**
+ * The clients with Connect/Disconnect commands of their own (the Connect commands and the Agents view both
+ * read this one table). Copilot connects through VS Code's MCP provider; `other` gets the connection info.
+ */
+export const ConnectCommands = {
+  codex: { connect: Commands.connectCodex, disconnect: Commands.disconnectCodex },
+  'claude-code': { connect: Commands.connectClaudeCode, disconnect: Commands.disconnectClaudeCode },
+  cursor: { connect: Commands.connectCursor, disconnect: Commands.disconnectCursor },
+  'copilot-cli': { connect: Commands.connectCopilotCli, disconnect: Commands.disconnectCopilotCli },
+  'gemini-cli': { connect: Commands.connectGeminiCli, disconnect: Commands.disconnectGeminiCli },
+  cline: { connect: Commands.connectCline, disconnect: Commands.disconnectCline },
+  'roo-code': { connect: Commands.connectRooCode, disconnect: Commands.disconnectRooCode },
+  windsurf: { connect: Commands.connectWindsurf, disconnect: Commands.disconnectWindsurf },
+  kiro: { connect: Commands.connectKiro, disconnect: Commands.disconnectKiro },
 } as const;
 
 export const Settings = {
@@ -61,4 +89,31 @@ export const Settings = {
   onePasswordAccount: 'airlock.onePassword.account',
   onePasswordTimeoutSeconds: 'airlock.onePassword.timeoutSeconds',
   auditMaxFileSizeMiB: 'airlock.audit.maxFileSizeMiB',
+  usualHours: 'airlock.insights.usualHours',
+} as const;
+
+/** The Airlock view container (activity bar) and its tree views. */
+export const Views = {
+  container: 'airlock',
+  credentials: 'airlock.view.credentials',
+  grants: 'airlock.view.grants',
+  agents: 'airlock.view.agents',
+  activity: 'airlock.view.activity',
+} as const;
+
+/**
+ * Context keys Airlock sets when a real event happens; the walkthrough's steps complete on them
+ * (`completionEvents: onContext:<key>`), and the welcome views read them.
+ */
+export const ContextKeys = {
+  secretStored: 'airlock.walkthrough.secretStored',
+  agentConnected: 'airlock.walkthrough.agentConnected',
+  requestApproved: 'airlock.walkthrough.requestApproved',
+  activitySeen: 'airlock.walkthrough.activitySeen',
+} as const;
+
+/** The walkthrough (`contributes.walkthroughs`) and its steps, in order. */
+export const Walkthrough = {
+  id: 'airlock.gettingStarted',
+  steps: ['storeSecret', 'connectAgent', 'approveRequest', 'seeActivity'],
 } as const;

@@ -10,7 +10,7 @@ import { CLIENT_TARGETS, type JsonClient, type Scope } from '../../core/connect/
 import { launcherPath } from '../../core/connect/paths';
 import type { Log } from '../../core/log';
 import type { Outcome } from '../../core/outcome';
-import { Commands } from '../../shared/ids';
+import { Commands, ConnectCommands } from '../../shared/ids';
 import type { ClientTokens } from './clientTokens';
 
 type ConnectableClient = 'codex' | JsonClient;
@@ -176,17 +176,7 @@ export function registerConnectCommands(options: {
     return (await vscode.window.showQuickPick(items, { title, placeHolder: 'Which client?' }))?.client;
   };
 
-  const connectable: readonly [ConnectableClient, string, string][] = [
-    ['codex', Commands.connectCodex, Commands.disconnectCodex],
-    ['claude-code', Commands.connectClaudeCode, Commands.disconnectClaudeCode],
-    ['cursor', Commands.connectCursor, Commands.disconnectCursor],
-    ['copilot-cli', Commands.connectCopilotCli, Commands.disconnectCopilotCli],
-    ['gemini-cli', Commands.connectGeminiCli, Commands.disconnectGeminiCli],
-    ['cline', Commands.connectCline, Commands.disconnectCline],
-    ['roo-code', Commands.connectRooCode, Commands.disconnectRooCode],
-    ['windsurf', Commands.connectWindsurf, Commands.disconnectWindsurf],
-    ['kiro', Commands.connectKiro, Commands.disconnectKiro],
-  ];
+  const connectable = Object.entries(ConnectCommands).map(([client, ids]) => [client as ConnectableClient, ids.connect, ids.disconnect] as const);
   return vscode.Disposable.from(
     provider,
     previewChanged,

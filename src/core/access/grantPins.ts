@@ -15,6 +15,8 @@ const UNREADABLE: PinChange = { paths: ['(the fingerprint could not be re-taken)
  */
 export class GrantPins {
   private readonly byGrant = new Map<string, CodePin>();
+  /** Grants decided at the moment they run (the person's own runs): no approval earlier to compare with. */
+  private readonly decidedAtRun = new Set<string>();
 
   constructor(
     private readonly source: CodePins | undefined,
@@ -42,9 +44,17 @@ export class GrantPins {
     if (pin !== undefined) this.byGrant.set(grantId, pin);
   }
 
+  /**
+   * A one-run grant the person makes by running the command themselves (Run Command with Credentials…):
+   * what runs is whatever is there when they run it, so there is nothing to pin. Call right at issue.
+   */
+  decidedNow(grantId: string): void {
+    this.decidedAtRun.add(grantId);
+  }
+
   /** What changed since the grant's pin was taken; a grant without a pin while pins are wired counts as changed. */
   check(grantId: string): Promise<PinChange | undefined> {
-    if (this.source === undefined) return Promise.resolve(undefined);
+    if (this.source === undefined || this.decidedAtRun.has(grantId)) return Promise.resolve(undefined);
     const pin = this.byGrant.get(grantId);
     if (pin === undefined) return Promise.resolve({ paths: ['(no fingerprint for this grant)'] });
     return this.recheck(pin);
@@ -60,11 +70,13 @@ export class GrantPins {
   forget(grantId: string): void {
     this.byGrant.get(grantId)?.dispose();
     this.byGrant.delete(grantId);
+    this.decidedAtRun.delete(grantId);
   }
 
   /** Shutdown: every pin disposed. */
   dispose(): void {
     for (const pin of this.byGrant.values()) pin.dispose();
     this.byGrant.clear();
+    this.decidedAtRun.clear();
   }
 }

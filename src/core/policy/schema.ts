@@ -95,6 +95,8 @@ export const SETTING_SPECS = {
     default: 'whenAvailable',
     maxLength: 16,
   } satisfies EnumSpec<SandboxMode>,
+  /** `HH:MM-HH:MM` (local time; may wrap midnight) or empty: requests outside it are flagged in the Activity view. */
+  usualHours: { key: Settings.usualHours, scope: 'application', workspace: 'never', type: 'string', default: '', maxLength: 32 } satisfies StringSpec,
 } as const;
 
 export type SettingName = keyof typeof SETTING_SPECS;
