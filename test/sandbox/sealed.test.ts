@@ -248,7 +248,8 @@ describe('sealed runs (real sandbox)', function () {
     const session = await open([]);
     const run = await session.run({
       ...base(),
-      command: `setsid bash -c 'exec -a ${tag} sleep 600' </dev/null >/dev/null 2>&1 & until pgrep -f ${tag} >/dev/null; do :; done; echo started`,
+      // Held until the host has looked (stdin): the run must not end before the grandchild is seen.
+      command: `setsid bash -c 'exec -a ${tag} sleep 600' </dev/null >/dev/null 2>&1 & until pgrep -f ${tag} >/dev/null; do :; done; echo started; read _`,
     });
     assert.ok(run.ok);
     const withTag = (): string[] =>
@@ -263,7 +264,9 @@ describe('sealed runs (real sandbox)', function () {
         });
     let seenRunning: string[] = [];
     const out = await finish(run.value, (line) => {
-      if (line === 'started') seenRunning = withTag();
+      if (line !== 'started') return;
+      seenRunning = withTag();
+      run.value.child.stdin.end('go\n');
     });
     assert.equal(out.code, 0, out.stderr);
     assert.equal(seenRunning.length, 1, 'the grandchild was running (seen from the host)');

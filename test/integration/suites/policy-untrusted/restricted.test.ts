@@ -43,6 +43,7 @@ describe('policy in an untrusted workspace ignores every workspace value (real e
       killOnExpiry: false,
       outputLimitKiB: 64,
       maxRunTimeoutSeconds: 600,
+      sandbox: 'whenAvailable',
     });
     assert.equal(current.ruleLayers.length, 1, 'no workspace rule layer');
     // The workspace's deny of `npm run nuke` does not count either: untrusted values never apply.
