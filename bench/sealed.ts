@@ -2,12 +2,13 @@
 // session opened once (per grant), interleaved; (2) a 64 MiB upload through the injecting, TLS-terminating
 // proxy vs straight to the same local HTTPS server. The proxy verifies upstream certificates with this
 // process's trust store (read once, at start), so the figures run in a child started with the test CA.
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSealedSession, probeSandbox } from '../src/adapters/node/spawnSealed';
 import { SecretValue } from '../src/core/secrets/secretValue';
+import { mintTestCa } from '../test/support/testCa';
 import { interleaved, skippedFigure, stat, type Figure } from './lib';
 
 const OVERHEAD_TARGET = '≤ +60 ms';
@@ -17,11 +18,7 @@ export async function benchSealed(): Promise<Figure[]> {
   if (!(await probeSandbox()).available) return [skippedFigure('sealed-overhead', OVERHEAD_TARGET, 'no sandbox on this machine'), skippedFigure('sealed-upload', THROUGHPUT_TARGET, 'no sandbox on this machine')];
   const dir = mkdtempSync(join(tmpdir(), 'airlock-bench-tls-'));
   try {
-    const ssl = (...args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=bench CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign');
-    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/CN=localhost');
-    writeFileSync(join(dir, 'ext'), 'subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
-    ssl('x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'leaf.crt', '-days', '2', '-extfile', 'ext');
+    mintTestCa(dir, ['localhost'], 'bench CA');
     const child = spawnSync(process.execPath, ['--import', 'tsx', __filename, '--child', dir], { env: { ...process.env, NODE_EXTRA_CA_CERTS: join(dir, 'ca.crt') }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     const line = child.stdout.trim().split('\n').pop() ?? '[]';
     return JSON.parse(line) as Figure[];

@@ -2,11 +2,12 @@
 // The engine's terminating proxy verifies upstream certificates against this process's trust store,
 // which Node reads once, at start: so this script mints a test CA and a `localhost` leaf first, then
 // runs mocha with NODE_EXTRA_CA_CERTS naming that CA. Skips (exit 0, one line) where there is no sandbox.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { probeSandbox } from '../../src/adapters/node/spawnSealed';
+import { mintTestCa } from '../support/testCa';
 
 async function main(): Promise<number> {
   const availability = await probeSandbox();
@@ -16,11 +17,7 @@ async function main(): Promise<number> {
   }
   const dir = mkdtempSync(join(tmpdir(), 'airlock-sandbox-tls-'));
   try {
-    const ssl = (...args: string[]): void => void execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-    ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=airlock test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign');
-    ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/CN=localhost');
-    writeFileSync(join(dir, 'ext'), 'subjectAltName=DNS:localhost,DNS:other.localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
-    ssl('x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'leaf.crt', '-days', '2', '-extfile', 'ext');
+    mintTestCa(dir, ['localhost', 'other.localhost']);
     const mocha = spawnSync(process.execPath, [join(__dirname, '../../node_modules/mocha/bin/mocha.js'), '--import=tsx', '--timeout', '60000', 'test/sandbox/**/*.test.ts', ...process.argv.slice(2)], {
       cwd: join(__dirname, '../..'),
       stdio: 'inherit',

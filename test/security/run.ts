@@ -21,6 +21,7 @@ import { loadLaunches } from '../../scripts/lib/launches';
 import { copyFixture, createSandboxDirs, installCleanupHooks, repoRoot, runExtensionTests, writeUserSettings, type SandboxDirs } from '../../scripts/lib/sandbox';
 import { reportTier } from '../../scripts/lib/summary';
 import { findLeaks } from '../support/canary';
+import { mintTestCa } from '../support/testCa';
 import { figuresDir, readAllFigures, recordFigures } from './support/figures';
 
 const args = new Set(process.argv.slice(2));
@@ -136,11 +137,7 @@ const SEALED_SETTINGS = {
 function testTls(root: string): Record<string, string> {
   const dir = join(root, 'tls');
   mkdirSync(dir, { recursive: true });
-  const ssl = (...args: string[]): void => void spawnSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-  ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=airlock test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign');
-  ssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'leaf.key', '-out', 'leaf.csr', '-subj', '/CN=localhost');
-  writeFileSync(join(dir, 'ext'), 'subjectAltName=DNS:localhost\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n');
-  ssl('x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'leaf.crt', '-days', '2', '-extfile', 'ext');
+  mintTestCa(dir);
   return { NODE_EXTRA_CA_CERTS: join(dir, 'ca.crt'), AIRLOCK_TEST_TLS_DIR: dir };
 }
 

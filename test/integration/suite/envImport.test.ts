@@ -7,37 +7,18 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { EnvImportResult } from '../../../src/adapters/vscode/envImport';
-import type { OpenPrompt } from '../../../src/adapters/vscode/secretEntry';
 import type { MoveResult } from '../../../src/adapters/vscode/secretScan';
 import { parseReference } from '../../../src/core/secrets/referenceParser';
 import { Commands, EXTENSION_ID, Settings } from '../../../src/shared/ids';
 import type { AirlockStoresTestApi, AirlockTestApi } from '../../../src/testFacet/api';
+import { until } from '../../support/until';
+import { answer, waitForPrompt } from '../helpers/prompts';
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 async function storesApi(): Promise<AirlockStoresTestApi> {
   const api = await vscode.extensions.getExtension<AirlockTestApi | undefined>(EXTENSION_ID)?.activate();
   assert.ok(api?.stores, 'the test API has no stores section');
   return api.stores;
-}
-
-async function waitForPrompt(api: AirlockStoresTestApi, predicate: (prompt: OpenPrompt) => boolean, what: string): Promise<OpenPrompt> {
-  for (let i = 0; i < 150; i++) {
-    const current = api.prompts.current;
-    if (current !== undefined && predicate(current)) {
-      await sleep(150);
-      return current;
-    }
-    await sleep(100);
-  }
-  throw new Error(`Airlock did not show the prompt: ${what} (current: ${api.prompts.current?.title ?? 'none'})`);
-}
-
-async function answer(prompt: OpenPrompt, value: string): Promise<void> {
-  prompt.setValue(value);
-  await sleep(200);
-  await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-  await sleep(150);
 }
 
 /** Every file under `root` whose bytes hold `needle` (the sandbox: workspace, user data, HOME, AIRLOCK_HOME). */
@@ -115,11 +96,8 @@ describe('Import .env File and Move into Airlock', function () {
     writeFileSync(path, `{\n  "name": "demo",\n  "deployToken": "${token}"\n}\n`);
     const uri = vscode.Uri.file(path);
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-    let diagnostics: vscode.Diagnostic[] = [];
-    for (let i = 0; i < 100 && diagnostics.length === 0; i++) {
-      await sleep(100);
-      diagnostics = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Airlock');
-    }
+    const airlockDiagnostics = (): vscode.Diagnostic[] => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Airlock');
+    const diagnostics = await until('the scan of the opened file', () => (airlockDiagnostics().length > 0 ? airlockDiagnostics() : undefined));
     assert.equal(diagnostics.length, 1, 'one Airlock diagnostic on the planted token');
     const diagnostic = diagnostics[0]!;
     for (let i = 0; i + 6 <= token.length; i++) assert.ok(!diagnostic.message.includes(token.slice(i, i + 6)), `the message leaks: ${diagnostic.message}`);
@@ -136,8 +114,7 @@ describe('Import .env File and Move into Airlock', function () {
     const text = readFileSync(path, 'utf8');
     assert.ok(text.includes(`"deployToken": "\${${name}}"`), text);
     assert.ok(await resolveValue(api, `secret:${name}`));
-    await sleep(300);
-    assert.equal(vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Airlock').length, 0, 'the warning is gone');
+    await until('the warning to go once the value is moved', () => airlockDiagnostics().length === 0);
     const sandbox = process.env['AIRLOCK_TEST_SANDBOX'] ?? '';
     assert.deepEqual(filesHolding(sandbox, token), [], 'the token is left in a file');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');

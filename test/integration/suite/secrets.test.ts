@@ -3,12 +3,12 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import type { OpenPrompt } from '../../../src/adapters/vscode/secretEntry';
 import { parseReference } from '../../../src/core/secrets/referenceParser';
 import type { SecretReference } from '../../../src/core/secrets/reference';
 import { Commands, EXTENSION_ID, Settings } from '../../../src/shared/ids';
 import type { AirlockStoresTestApi, AirlockTestApi } from '../../../src/testFacet/api';
 import { connectAs } from '../helpers/endpoint';
+import { answer, waitForPrompt } from '../helpers/prompts';
 
 async function storesApi(): Promise<AirlockStoresTestApi> {
   const extension = vscode.extensions.getExtension<AirlockTestApi | undefined>(EXTENSION_ID);
@@ -18,42 +18,6 @@ async function storesApi(): Promise<AirlockStoresTestApi> {
   return api.stores;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/**
- * Waits until Airlock shows a prompt matching `predicate` (the real VS Code quick input). Airlock sets
- * `prompts.current` in the same tick as it calls `show()`, which VS Code sends to the workbench at once;
- * every later message (the value, the accept command) is sent after it on the same ordered channel, so
- * no render wait is needed. The deadline is only a hang guard.
- */
-async function waitForPrompt(api: AirlockStoresTestApi, predicate: (prompt: OpenPrompt) => boolean, what: string): Promise<OpenPrompt> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    const current = api.prompts.current;
-    if (current !== undefined && predicate(current)) return current;
-    if (Date.now() > deadline) throw new Error(`Airlock did not show the prompt: ${what} (current: ${api.prompts.current?.title ?? 'none'})`);
-    await sleep(50);
-  }
-}
-
-/**
- * Resolves once the extension host has sent every quick-input property change made before the call.
- * VS Code's extension host batches them in a `setTimeout(…, 0)` (ExtHostQuickInput.update); Node runs
- * timers of the same duration in the order they were set, so this one runs after that dispatch. A command
- * executed afterwards reaches the workbench after the value, on the same ordered channel.
- */
-const afterQuickInputUpdates = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
-
-/**
- * Types `value` into the open quick input (the pick filter, or the input box) and presses Enter. When the
- * accept command returns, the workbench has fired the accept and VS Code has delivered it to Airlock's
- * handler (it is sent before the command's reply), so the caller can check its effect at once.
- */
-async function answer(prompt: OpenPrompt, value: string): Promise<void> {
-  prompt.setValue(value);
-  await afterQuickInputUpdates();
-  await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-}
 
 const reference = (raw: string): SecretReference => {
   const parsed = parseReference(raw);

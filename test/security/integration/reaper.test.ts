@@ -15,24 +15,13 @@ import type { AirlockTestApi } from '../../../src/testFacet/api';
 import { findLeaks } from '../../support/canary';
 import { connectMcpClient, type McpTestClient } from '../../support/mcpClient';
 import { isGone } from '../../support/process';
+import { until } from '../../support/until';
 
 const END = 'sh scripts/escape.sh end';
 const HOLD = 'sh scripts/escape.sh hold';
-/** Hang guard only: a verdict is reached as soon as every escapee is gone. */
-const DEATH_DEADLINE_MS = 20_000;
 const ESCAPEES = ['setsid', 'double-fork', 'argv', 'unmarked'];
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = DEATH_DEADLINE_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 const workspace = (): string => {
   const folder = vscode.workspace.workspaceFolders?.[0];

@@ -15,18 +15,8 @@ import { toCard } from '../../../src/core/consent/card';
 import type { AirlockTestApi } from '../../../src/testFacet/api';
 import { findLeaks } from '../../support/canary';
 import { connectMcpClient, type McpTestClient } from '../../support/mcpClient';
+import { until } from '../../support/until';
 
-const DEADLINE_MS = 30_000;
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = DEADLINE_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 const canary = (): string => `cnry${randomBytes(18).toString('hex')}`;
 const workspace = (): string => {

@@ -10,6 +10,7 @@ import type { AirlockGrantsTestApi, AirlockTestApi } from '../../../../src/testF
 import { findLeaks, makeCanary } from '../../../support/canary';
 import { connectMcpClient } from '../../../support/mcpClient';
 import { isAlive } from '../../../support/process';
+import { until } from '../../../support/until';
 
 const LEAK = 'node scripts/leak.js';
 const SLEEP = 'node scripts/sleep.js';
@@ -26,16 +27,6 @@ async function airlock(): Promise<AirlockTestApi & { grants: AirlockGrantsTestAp
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls a state; the deadline is only a hang guard (a verdict about time belongs to a fake-clock unit test). */
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 function filesUnder(dir: string): string[] {
   try {

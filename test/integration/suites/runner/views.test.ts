@@ -8,50 +8,25 @@
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
-import type { OpenPrompt } from '../../../../src/adapters/vscode/secretEntry';
 import { Commands, ContextKeys, EXTENSION_ID, Settings } from '../../../../src/shared/ids';
-import type { AirlockTestApi, AirlockViewsTestApi, ViewRowSnapshot } from '../../../../src/testFacet/api';
+import type { AirlockStoresTestApi, AirlockTestApi, AirlockViewsTestApi, ViewRowSnapshot } from '../../../../src/testFacet/api';
 import { makeCanary } from '../../../support/canary';
 import { connectMcpClient } from '../../../support/mcpClient';
+import { until } from '../../../support/until';
+import { answer, waitForPrompt } from '../../helpers/prompts';
 
 const LEAK = 'node scripts/leak.js';
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-async function airlock(): Promise<AirlockTestApi & { views: AirlockViewsTestApi }> {
+async function airlock(): Promise<AirlockTestApi & { views: AirlockViewsTestApi; stores: AirlockStoresTestApi }> {
   const extension = vscode.extensions.getExtension<AirlockTestApi | undefined>(EXTENSION_ID);
   assert.ok(extension);
   const api = await extension.activate();
   assert.ok(api?.views, 'the views test API is missing');
-  return api as AirlockTestApi & { views: AirlockViewsTestApi };
-}
-
-/** Waits for a state (polling is only how the wait is done; the verdict is the state itself). */
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
+  assert.ok(api.stores, 'the stores test API is missing');
+  return api as AirlockTestApi & { views: AirlockViewsTestApi; stores: AirlockStoresTestApi };
 }
 
 const rowOf = (rows: readonly ViewRowSnapshot[], id: string): ViewRowSnapshot | undefined => rows.find((row) => row.id === id);
-
-async function waitForPrompt(api: AirlockTestApi, predicate: (prompt: OpenPrompt) => boolean, what: string): Promise<OpenPrompt> {
-  const prompt = await until(what, () => {
-    const current = api.stores?.prompts.current;
-    return current !== undefined && predicate(current) ? current : undefined;
-  });
-  await sleep(150); // let the workbench render it before typing into it
-  return prompt;
-}
-
-async function answer(prompt: OpenPrompt, value: string): Promise<void> {
-  prompt.setValue(value);
-  await sleep(200);
-  await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
-}
 
 describe('views: tree items after real events (real extension host)', function () {
   this.timeout(90_000);
@@ -63,9 +38,9 @@ describe('views: tree items after real events (real extension host)', function (
     assert.equal(rowOf(api.views.viewRows('credentials'), `credential:${name}`), undefined);
     try {
       const running = vscode.commands.executeCommand(Commands.addSecret);
-      await answer(await waitForPrompt(api, (p) => p.kind === 'input' && !p.password && p.title === 'Airlock: Add Secret', 'name input'), name);
-      await answer(await waitForPrompt(api, (p) => p.kind === 'input' && p.password, 'masked value input'), makeCanary('views-it'));
-      await answer(await waitForPrompt(api, (p) => p.kind === 'pick' && p.title.includes(`make ${name} available`), 'credential offer'), `Add credential ${name}`);
+      await answer(await waitForPrompt(api.stores, (p) => p.kind === 'input' && !p.password && p.title === 'Airlock: Add Secret', 'name input'), name);
+      await answer(await waitForPrompt(api.stores, (p) => p.kind === 'input' && p.password, 'masked value input'), makeCanary('views-it'));
+      await answer(await waitForPrompt(api.stores, (p) => p.kind === 'pick' && p.title.includes(`make ${name} available`), 'credential offer'), `Add credential ${name}`);
       await running;
       const row = await until('the Credentials row', () => rowOf(api.views.viewRows('credentials'), `credential:${name}`));
       assert.equal(row.label, name);

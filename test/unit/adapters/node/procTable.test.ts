@@ -3,19 +3,10 @@ import { spawn } from 'node:child_process';
 import { listProcesses, listTree, parseStat, processStart, selfAndAncestors } from '../../../../src/adapters/node/procTable';
 import { RunReaper } from '../../../../src/adapters/node/runReaper';
 import { isGone } from '../../../support/process';
+import { until } from '../../../support/until';
 
 const linux = process.platform === 'linux';
 
-/** Polls /proc; the deadline is only a hang guard (below mocha's 30 s). */
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('procTable (Linux /proc adapter)', () => {
   it('parseStat counts fields from the last ")" (a command name may hold spaces and parentheses)', () => {
