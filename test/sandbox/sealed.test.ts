@@ -248,8 +248,9 @@ describe('sealed runs (real sandbox)', function () {
     const session = await open([]);
     const run = await session.run({
       ...base(),
-      // Held until the host has looked (stdin): the run must not end before the grandchild is seen.
-      command: `setsid bash -c 'exec -a ${tag} sleep 600' </dev/null >/dev/null 2>&1 & until pgrep -f ${tag} >/dev/null; do :; done; echo started; read _`,
+      // `^tag`: wait until the grandchild has exec'd (before that, pgrep also matches the bash whose -c
+      // argument names the tag). Held until the host has looked (stdin): the run must not end first.
+      command: `setsid bash -c 'exec -a ${tag} sleep 600' </dev/null >/dev/null 2>&1 & until pgrep -f '^${tag}' >/dev/null; do :; done; echo started; read _`,
     });
     assert.ok(run.ok);
     const withTag = (): string[] =>
