@@ -189,7 +189,11 @@ export class TaskRunner implements Runner, vscode.Disposable {
               void launched.done(Promise.resolve()).catch(() => undefined);
               return;
             }
-            running(launched.child, undefined, launched.done);
+            // The reaper watches a sealed run too: the sandbox (bubblewrap) leaves the child's process group
+            // and outlives a stopped child (measured: SIGINT and SIGTERM to the group left it running with
+            // the command inside). Tracked as the child's descendant, it is killed — and its PID namespace
+            // with everything in it — when the child exits, whatever ended it.
+            running(launched.child, marker, launched.done);
           }, failed);
           return;
         }
@@ -205,9 +209,9 @@ export class TaskRunner implements Runner, vscode.Disposable {
         child = started;
         const running = started;
         this.children.add(running);
-        // Nothing outlives the run: what left the process group (setsid, double fork) is found and killed
-        // when the child exits — normal end, cancel, timeout, grant end — or on shutdown. A sealed run has
-        // its own PID namespace, which dies with it; the marker-based reaper cannot see into it.
+        // Nothing outlives the run: what left the process group (setsid, double fork; a sealed run's
+        // sandbox) is found and killed when the child exits — normal end, cancel, timeout, grant end — or
+        // on shutdown.
         const watch = running.pid === undefined || marker === undefined ? undefined : this.reaper.watch(spec.runId, running.pid, marker, (text) => spec.redactor.scrub(text) !== text);
         if (watch !== undefined) this.watched.add(watch);
         let reaped: Promise<ReapReport | undefined> = Promise.resolve(undefined);
@@ -300,7 +304,9 @@ export class TaskRunner implements Runner, vscode.Disposable {
               this.tap?.(spec.runId, action.text);
             }
             else if (action.kind === 'stdin') running.stdin.write(action.text);
-            else if (action.kind === 'interrupt') killGroup(running, 'SIGINT');
+            // bubblewrap does not pass SIGINT into the sandbox (measured: the command never sees it), so in
+            // a sealed run Ctrl+C stops the sandbox itself; its PID namespace takes everything inside along.
+            else if (action.kind === 'interrupt') killGroup(running, spec.sealed === undefined ? 'SIGINT' : 'SIGTERM');
             else running.stdin.end();
           }
         },

@@ -12,12 +12,14 @@ import * as vscode from 'vscode';
 import type { AirlockTestApi } from '../../../src/testFacet/api';
 import { findLeaks } from '../../support/canary';
 import { connectMcpClient } from '../../support/mcpClient';
+import { recordOutcomes } from '../support/figures';
 
 // What the agent's edits make the command do: print the secret raw, reversed and base64 (the redactor
 // knows no reversal: only refusing the run keeps that one out).
 const EVIL = 'const v = process.env.CANARY_TOKEN || ""; console.log(v, [...v].reverse().join(""), Buffer.from(v).toString("base64"));\n';
 
 describe('security (real extension host): code-pinned grants', function () {
+  recordOutcomes('code pins (real host)', { tried: 'attacks and card checks', held: 'refused or shown' });
   this.timeout(240_000);
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
   const write = (path: string, text: string): void => {

@@ -16,6 +16,7 @@ import { findLeaks } from '../../support/canary';
 import { connectMcpClient, type McpTestClient } from '../../support/mcpClient';
 import { isGone } from '../../support/process';
 import { until } from '../../support/until';
+import { recordOutcomes } from '../support/figures';
 
 const END = 'sh scripts/escape.sh end';
 const HOLD = 'sh scripts/escape.sh hold';
@@ -53,6 +54,7 @@ function holdersOf(canary: string): number[] {
 }
 
 describe('security (real extension host): nothing outlives a run', function () {
+  recordOutcomes('nothing outlives a run (real host)', { tried: 'endings × 4 escapees', held: 'none survived' });
   this.timeout(120_000);
   let api: AirlockTestApi;
   let agent: McpTestClient;

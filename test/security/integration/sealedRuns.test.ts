@@ -16,6 +16,7 @@ import type { AirlockTestApi } from '../../../src/testFacet/api';
 import { findLeaks } from '../../support/canary';
 import { connectMcpClient, type McpTestClient } from '../../support/mcpClient';
 import { until } from '../../support/until';
+import { recordOutcomes } from '../support/figures';
 
 
 const canary = (): string => `cnry${randomBytes(18).toString('hex')}`;
@@ -54,6 +55,7 @@ const processesWith = (marker: string): number[] =>
     .map(Number);
 
 describe('security (real extension host): sealed runs', function () {
+  recordOutcomes('sealed runs (real host)', { tried: 'checks', held: 'held' });
   this.timeout(180_000);
   let api: AirlockTestApi;
   let agent: McpTestClient;
@@ -166,10 +168,13 @@ describe('security (real extension host): sealed runs', function () {
 
   it('sealed: Ctrl+C in the task terminal stops the sandboxed command', async () => {
     // A Node process, as the runner launch's Ctrl+C test uses.
-    const marker = 'scripts/sleep.js';
-    const command = `node ${marker}`;
+    // A tag of this run's own, so a sleeper some earlier run left behind cannot decide this test.
+    const marker = `sleep-${randomBytes(6).toString('hex')}`;
+    const command = `node scripts/sleep.js ${marker}`;
     const running = run(['ENV_TOKEN'], command, { timeoutSeconds: 60 });
     await until('the sleeper to start', () => processesWith(marker).length > 0);
+    // Its own printout in the task terminal: the terminal is attached, so the key press reaches Airlock.
+    await until('the sleeper to print in its terminal', () => /sleeping pid=\d+/.test(api.grants?.terminalText().slice(-2000) ?? ''));
     const terminal = await until('the task terminal', () => [...vscode.window.terminals].reverse().find((t) => t.name.startsWith(`Airlock: ${command}`)));
     terminal.sendText('\x03', false);
     const result = await running;

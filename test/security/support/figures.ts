@@ -40,3 +40,18 @@ export const fuzzRuns = (defaultRuns = 10_000): number => {
   const fromEnv = Number(process.env['AIRLOCK_FUZZ_RUNS']);
   return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : propertyRuns(defaultRuns);
 };
+
+/**
+ * Counts the tests of the enclosing `describe` as attacks (or checks) and how many held (passed), and
+ * records them as `name` when the describe ends: for suites whose every test is one attack that must be
+ * refused. Call inside the describe body.
+ */
+export function recordOutcomes(name: string, labels: { tried: string; held: string } = { tried: 'attacks', held: 'refused' }): void {
+  let tried = 0;
+  let held = 0;
+  afterEach(function () {
+    tried++;
+    if (this.currentTest?.state === 'passed') held++;
+  });
+  after(() => recordFigures(name, { [labels.tried]: tried, [labels.held]: held }));
+}
