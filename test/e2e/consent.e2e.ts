@@ -10,7 +10,9 @@ import type { Frame, Page } from 'playwright-core';
 import { armedApprove, connectAgent, findFrame, issueCodexToken, launchSandbox, runCommand, screenshot, sleep, waitForNotification, type Agent, type Sandbox } from './harness';
 
 const TIMEOUT_SECONDS = 20;
-const HOSTILE_REASON = 'Deploy the fix <img src=x onerror="alert(1)"> **now**\u202E';
+// Markup the card must show as text. (A reason holding a hidden character such as U+202E never reaches a
+// card: the MCP boundary refuses it, naming the character — checked below.)
+const HOSTILE_REASON = 'Deploy the fix <img src=x onerror="alert(1)"> **now**';
 const APPROVE = 'vscode-button[aria-label="Approve"]';
 
 type CallResult = Awaited<ReturnType<Client['callTool']>>;
@@ -78,6 +80,13 @@ describe('e2e: consent panel — read the card, Approve, Deny, keyboard, countdo
     await sandbox?.close();
   });
 
+  it('a reason holding a hidden character (U+202E) is refused before any card, naming the character', async () => {
+    assert.ok(sandbox && client);
+    const refused = await requestAccess(client, 'npm run deploy', 'Deploy the fix\u202E');
+    assert.equal(refused.isError, true, textOf(refused));
+    assert.match(textOf(refused), /U\+202E/);
+  });
+
   it('an agent request opens the panel and a notification; the card shows exactly what is asked; Approve grants it', async () => {
     assert.ok(sandbox && client);
     const { page } = sandbox;
@@ -96,7 +105,6 @@ describe('e2e: consent panel — read the card, Approve, Deny, keyboard, countdo
     // The agent's reason is quoted plain text: the markup is shown, never interpreted; bidi revealed.
     const reason = await card.locator('blockquote').innerText();
     assert.ok(reason.includes('<img src=x onerror="alert(1)">'), reason);
-    assert.ok(reason.includes('⟨U+202E⟩'), reason);
     assert.equal(await frame.locator('img').count(), 0, 'the reason became markup');
     assert.equal(await card.locator('[aria-label="Working directory"]').count(), 1);
     // Exactly these accessible names.
