@@ -195,6 +195,12 @@ describe('sealed runs (real sandbox)', function () {
     writeFileSync(join(folder, 'readme.txt'), 'hello\n');
     // The engine's shared temp folder: present, so a write there is refused by policy, not by absence.
     mkdirSync('/tmp/claude', { recursive: true });
+    // Another VS Code window's engine CA (private key inside) and another window's private temporary root.
+    const otherCa = mkdtempSync(join(tmpdir(), 'srt-ca-'));
+    writeFileSync(join(otherCa, 'ca.key'), 'other window key');
+    const otherRoot = join(tmpdir(), `airlock-sealed-${process.pid + 100000}`);
+    mkdirSync(join(otherRoot, 'run-x'), { recursive: true });
+    writeFileSync(join(otherRoot, 'run-x', 'left'), 'another run left this');
     const session = await open([]);
     const run = await session.run({
       ...base(),
@@ -207,6 +213,7 @@ describe('sealed runs (real sandbox)', function () {
         `touch /tmp/claude/t 2>/dev/null && echo shared-tmp-written`,
         `ls "$HOME/.airlock" >/dev/null 2>&1 && echo airlock-listed`,
         `for key in /tmp/srt-ca-*/ca.key; do cat "$key" >/dev/null 2>&1 && echo key-read; done`,
+        `cat ${join(otherRoot, 'run-x', 'left')} >/dev/null 2>&1 && echo other-run-read`,
         'true',
       ].join('; '),
     });
@@ -218,6 +225,9 @@ describe('sealed runs (real sandbox)', function () {
     assert.match(out.stdout, /^tmp-written$/m);
     assert.doesNotMatch(out.stdout, /shared-tmp-written/);
     assert.doesNotMatch(out.stdout, /key-read/);
+    assert.doesNotMatch(out.stdout, /other-run-read/);
+    rmSync(otherCa, { recursive: true, force: true });
+    rmSync(otherRoot, { recursive: true, force: true });
     assert.doesNotMatch(out.stdout, /airlock-listed/);
     assert.deepEqual(readdirSync(folder).sort(), ['out', 'readme.txt']);
   });

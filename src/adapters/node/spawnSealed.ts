@@ -1,9 +1,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import type { SandboxRuntimeConfig } from '@anthropic-ai/sandbox-runtime';
 import { fail, ok, type Outcome } from '../../core/outcome';
 import { isInside } from '../../core/paths';
@@ -90,6 +90,25 @@ export async function probeSandbox(options: SealedEngineOptions = {}): Promise<S
 
 const ripgrepConfig = (options: SealedEngineOptions): { command: string; args?: string[] } | undefined =>
   options.ripgrep === undefined ? undefined : { command: options.ripgrep.command, ...(options.ripgrep.args ? { args: [...options.ripgrep.args] } : {}) };
+
+/**
+ * Every engine CA folder (`srt-ca-*`: another window's CA private key) and every other Airlock private
+ * temporary root (`airlock-sealed-*`) in the temporary folder right now, except this session's own (its
+ * root is denied whole and its run folder allowed back; its CA key is denied by path). A folder another
+ * window creates after the run started is not covered: SECURITY.md says so.
+ */
+function otherSandboxFolders(ownRoot: string, ownCa: { readonly keyPath?: string; readonly trustBundlePath?: string } | undefined): string[] {
+  // This engine's own: the CA folder (its key is denied by path) and the trust bundle the sandbox reads.
+  const own = new Set([ownRoot, ...[ownCa?.keyPath, ownCa?.trustBundlePath].filter((p): p is string => p !== undefined).map((p) => dirname(p))]);
+  try {
+    return readdirSync(tmpdir())
+      .filter((name) => name.startsWith('srt-ca-') || /^airlock-sealed-\d+$/.test(name))
+      .map((name) => join(tmpdir(), name))
+      .filter((path) => !own.has(path));
+  } catch {
+    return [];
+  }
+}
 
 // The engine is ESM and ~0.5 MB of code: loaded on the first sealed run, never at activation.
 let enginePromise: Promise<Engine> | undefined;
@@ -255,7 +274,14 @@ export async function openSealedSession(secrets: readonly SealedSecret[], option
       if (!checked.ok) return checked;
       const privateTmp = mkdtempSync(join(tmpRoot, 'run-'));
       const caKeyPath = engine.getMitmCA()?.keyPath;
-      const fs = runFilesystemPolicy({ request: checked.value, home: homedir(), privateTmp, privateTmpRoot: tmpRoot, ...(caKeyPath ? { caKeyPath } : {}) });
+      const fs = runFilesystemPolicy({
+        request: checked.value,
+        home: homedir(),
+        privateTmp,
+        privateTmpRoot: tmpRoot,
+        ...(caKeyPath ? { caKeyPath } : {}),
+        otherSandboxFolders: otherSandboxFolders(tmpRoot, engine.getMitmCA() ?? undefined),
+      });
       const builtIn = await mandatoryWriteDenies(checked.value.writes);
       // 128 random bits: the proxy learns which run a connection belongs to from this id alone.
       const commandId = randomBytes(16).toString('base64url');

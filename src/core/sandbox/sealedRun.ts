@@ -277,12 +277,18 @@ export interface RunPolicyInput {
   readonly privateTmpRoot: string;
   /** The engine CA's private key: must never be readable inside the sandbox. */
   readonly caKeyPath?: string;
+  /**
+   * The other sandbox folders on this machine when the run starts — other windows' engine CAs
+   * (`srt-ca-*`, private keys inside) and private temporary roots (`airlock-sealed-*`): unreadable too.
+   */
+  readonly otherSandboxFolders?: readonly string[];
 }
 
 /**
  * The filesystem side of a run: everything read-only (the engine's default) except the declared write
- * paths and the private temporary folder; credential stores, other runs' temporary folders and the CA
- * key unreadable. The workspace itself stays readable.
+ * paths and the private temporary folder; credential stores, other runs' temporary folders, the CA key
+ * and every other sandbox folder on the machine (other windows' CAs and temporary roots) unreadable. The
+ * workspace itself stays readable.
  */
 export function runFilesystemPolicy(input: RunPolicyInput): RunFilesystemPolicy {
   const home = input.home.replace(/[\\/]+$/, '');
@@ -291,6 +297,7 @@ export function runFilesystemPolicy(input: RunPolicyInput): RunFilesystemPolicy 
       ...DENIED_HOME_READS.map((relative) => literal(`${home}/${relative}`)),
       literal(input.privateTmpRoot),
       ...(input.caKeyPath === undefined ? [] : [literal(input.caKeyPath)]),
+      ...(input.otherSandboxFolders ?? []).map(literal),
     ],
     allowRead: [literal(input.privateTmp)],
     allowWrite: [...input.request.writes.map(literal), literal(input.privateTmp)],
