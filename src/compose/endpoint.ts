@@ -25,7 +25,7 @@ export function composeEndpoint(
   { leases }: Pick<GrantsFeature, 'leases'>,
   served: () => readonly AnyToolDefinition[],
   own: OwnSecrets,
-): Contribution & { readonly mcp: McpSource } {
+): Contribution & { readonly mcp: McpSource; readonly tokens: ClientTokens; readonly endpoint: EndpointService } {
   const { context, log, clock, live, channel } = base;
   // list_credentials / list_grants read the live policy and leases (the tools show a caller its own grants).
   const sources: ListCredentialsDeps & ListGrantsDeps = {
@@ -43,6 +43,8 @@ export function composeEndpoint(
   endpoint.start(); // in the background: nothing waits for the socket
   if (!hasMcpProviderApi()) log.info('This editor has no MCP server definition API; Copilot cannot be connected automatically.');
   return {
+    tokens,
+    endpoint,
     // For VS Code's MCP provider, which extension.ts registers at activation.
     mcp: {
       get url() {

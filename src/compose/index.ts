@@ -13,6 +13,7 @@ import type { Base, Contribution } from './feature';
 import { composeGrants } from './grants';
 import { composePolicy } from './policy';
 import { composeStores } from './stores';
+import { composeViews } from './views';
 
 export interface Composed {
   /** For the MCP provider registered at activation. */
@@ -39,9 +40,10 @@ export function compose(context: vscode.ExtensionContext): Composed {
   const grants = composeGrants(base, policy, audit, stores);
   let served: readonly AnyToolDefinition[] = [];
   const endpoint = composeEndpoint(base, policy, grants, () => served, own);
+  const views = composeViews(base, policy, audit, grants, endpoint);
 
   // Tools in the order agents have always listed them: list_*, request_secret_entry, then the grant tools.
-  const features: readonly Contribution[] = [policy, audit, stores, grants, endpoint];
+  const features: readonly Contribution[] = [policy, audit, stores, grants, endpoint, views];
   served = [endpoint, stores, grants].flatMap((feature) => feature.tools ?? []);
   context.subscriptions.push(channel, ...features.flatMap((feature) => feature.disposables), { dispose: () => own.dispose() });
   context.subscriptions.push(registerStatusCommand(log, channel, features.flatMap((feature) => feature.status ?? [])));

@@ -1,6 +1,14 @@
 /** The clients Airlock issues tokens to. The token, not the agent's claim, is the identity. */
 export const CLIENT_IDS = ['copilot', 'codex', 'claude-code', 'cursor', 'other'] as const;
-export type ClientId = (typeof CLIENT_IDS)[number];
+/** An agent: what a token identifies. */
+export type AgentId = (typeof CLIENT_IDS)[number];
+/**
+ * Who a grant or run is for: an agent, or `person` — the person at the keyboard running a command
+ * themselves ("Run Command with Credentials…"). `person` is not in CLIENT_IDS, so no token, bridge,
+ * policy rule or MCP session can ever be it.
+ */
+export const PERSON = 'person';
+export type ClientId = AgentId | typeof PERSON;
 
 export const CLIENT_LABELS: Readonly<Record<ClientId, string>> = {
   copilot: 'Copilot',
@@ -8,6 +16,7 @@ export const CLIENT_LABELS: Readonly<Record<ClientId, string>> = {
   'claude-code': 'Claude Code',
   cursor: 'Cursor',
   other: 'Other MCP client',
+  person: 'You',
 };
 
 /** Who is asking: the token's client (trusted) plus what the MCP `clientInfo` claimed (untrusted). */
@@ -20,4 +29,5 @@ export interface ClientIdentity {
   readonly claimedVersion?: string;
 }
 
-export const isClientId = (value: string): value is ClientId => (CLIENT_IDS as readonly string[]).includes(value);
+/** Whether `value` names an agent (never `person`). */
+export const isClientId = (value: string): value is AgentId => (CLIENT_IDS as readonly string[]).includes(value);

@@ -25,6 +25,18 @@ export const Commands = {
   showAuditLog: 'airlock.showAuditLog',
   verifyAuditLog: 'airlock.verifyAuditLog',
   exportAuditLog: 'airlock.exportAuditLog',
+  runWithCredentials: 'airlock.runWithCredentials',
+  revokeGrant: 'airlock.revokeGrant',
+  revokeAllGrants: 'airlock.revokeAllGrants',
+  revealReference: 'airlock.revealReference',
+  connectAgent: 'airlock.connectAgent',
+  disconnectAgent: 'airlock.disconnectAgent',
+  refreshActivity: 'airlock.refreshActivity',
+  openWalkthrough: 'airlock.openWalkthrough',
+  viewUpdateSecret: 'airlock.view.updateSecret',
+  viewRemoveSecret: 'airlock.view.removeSecret',
+  viewRotateToken: 'airlock.view.rotateToken',
+  viewRevokeToken: 'airlock.view.revokeToken',
 } as const;
 
 export const Settings = {
@@ -44,4 +56,31 @@ export const Settings = {
   onePasswordAccount: 'airlock.onePassword.account',
   onePasswordTimeoutSeconds: 'airlock.onePassword.timeoutSeconds',
   auditMaxFileSizeMiB: 'airlock.audit.maxFileSizeMiB',
+  usualHours: 'airlock.insights.usualHours',
+} as const;
+
+/** The Airlock view container (activity bar) and its tree views. */
+export const Views = {
+  container: 'airlock',
+  credentials: 'airlock.view.credentials',
+  grants: 'airlock.view.grants',
+  agents: 'airlock.view.agents',
+  activity: 'airlock.view.activity',
+} as const;
+
+/**
+ * Context keys Airlock sets when a real event happens; the walkthrough's steps complete on them
+ * (`completionEvents: onContext:<key>`), and the welcome views read them.
+ */
+export const ContextKeys = {
+  secretStored: 'airlock.walkthrough.secretStored',
+  agentConnected: 'airlock.walkthrough.agentConnected',
+  requestApproved: 'airlock.walkthrough.requestApproved',
+  activitySeen: 'airlock.walkthrough.activitySeen',
+} as const;
+
+/** The walkthrough (`contributes.walkthroughs`) and its steps, in order. */
+export const Walkthrough = {
+  id: 'airlock.gettingStarted',
+  steps: ['storeSecret', 'connectAgent', 'approveRequest', 'seeActivity'],
 } as const;

@@ -32,6 +32,25 @@ export interface AirlockTestApi {
   consent?: AirlockConsentTestApi;
   /** Endpoint section: URL, client tokens (test mode only), discovery files. */
   endpoint?: AirlockEndpointTestApi;
+  /** Views section: what each Airlock tree view shows (after a refresh), and the walkthrough keys set. */
+  views?: AirlockViewsTestApi;
+}
+
+/** One row of a tree view as the person sees it. */
+export interface ViewRowSnapshot {
+  readonly id: string;
+  readonly label: string;
+  readonly description: string;
+  readonly contextValue?: string;
+}
+
+export interface AirlockViewsTestApi {
+  /** The rows each view lists now (read fresh, as the tree would on a refresh). */
+  viewRows(view: 'credentials' | 'grants' | 'agents' | 'activity'): readonly ViewRowSnapshot[];
+  /** Re-reads the audit log for the Activity view (what an append does); resolves when done. */
+  reloadActivity(): Promise<void>;
+  /** The walkthrough context keys set so far. */
+  walkthroughKeys(): readonly string[];
 }
 
 /** The MCP endpoint as a test sees it. */

@@ -21,7 +21,7 @@ import type { AnyToolDefinition } from '../core/mcp/toolDefinition';
 import type { OwnSecrets } from '../core/redaction/ownSecrets';
 import type { StoreRouter } from '../core/secrets/storeRouter';
 import { revealSecret } from '../core/secrets/secretValue';
-import type { AirlockTestApi } from './api';
+import type { AirlockTestApi, ViewRowSnapshot } from './api';
 
 /** Audit Export takes its target from the command argument, without the save dialog. */
 export const auditExportTarget = (arg: unknown): vscode.Uri | undefined => (arg instanceof vscode.Uri ? arg : undefined);
@@ -104,6 +104,25 @@ export function endpointFacet(endpoint: EndpointService, tokens: ClientTokens, h
       airlockHome: home,
       discoveryDir: endpointsDir(home),
       discoveryFile: () => endpoint.discoveryFile(),
+    },
+  };
+}
+
+/** The Airlock views' rows, read the way the tree reads them; the Activity reload; the walkthrough keys. */
+export function viewsFacet(views: {
+  credentials: { getChildren(): readonly ViewRowSnapshot[] };
+  grants: { getChildren(): readonly ViewRowSnapshot[] };
+  agents: { getChildren(): readonly ViewRowSnapshot[] };
+  activity: { getChildren(): readonly ViewRowSnapshot[] };
+  reload(): Promise<void>;
+  walkthrough(): readonly string[];
+}): Partial<AirlockTestApi> {
+  const snapshot = (row: ViewRowSnapshot): ViewRowSnapshot => ({ id: row.id, label: row.label, description: row.description, ...(row.contextValue === undefined ? {} : { contextValue: row.contextValue }) });
+  return {
+    views: {
+      viewRows: (view) => views[view].getChildren().map(snapshot),
+      reloadActivity: () => views.reload(),
+      walkthroughKeys: () => views.walkthrough(),
     },
   };
 }

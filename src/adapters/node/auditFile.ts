@@ -53,6 +53,7 @@ const LOCK_WAIT_MS = 5_000;
 export class AuditFile implements AuditSink {
   private queue: Promise<unknown> = Promise.resolve();
   private readonly now: () => Date;
+  private readonly appended = new Set<(event: AuditEvent) => void>();
 
   constructor(private readonly options: AuditFileOptions) {
     this.now = options.now ?? (() => new Date());
@@ -66,7 +67,26 @@ export class AuditFile implements AuditSink {
     const clean = scrubEvent(event, this.options.scrub);
     const run = this.queue.then(() => this.appendNow(clean), () => this.appendNow(clean));
     this.queue = run.catch(() => undefined);
-    return run;
+    return run.then(() => this.emitAppended(clean));
+  }
+
+  /**
+   * Called with each event (already scrubbed) once this window has written it: the Activity view and the
+   * walkthrough listen. Returns the unsubscribe. A listener's error never fails the append.
+   */
+  onAppended(listener: (event: AuditEvent) => void): { dispose(): void } {
+    this.appended.add(listener);
+    return { dispose: () => this.appended.delete(listener) };
+  }
+
+  private emitAppended(event: AuditEvent): void {
+    for (const listener of [...this.appended]) {
+      try {
+        listener(event);
+      } catch {
+        // A view must not turn a written line into a failed append.
+      }
+    }
   }
 
   /** The audit files, oldest first (absolute paths). */

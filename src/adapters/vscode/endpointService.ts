@@ -67,11 +67,15 @@ export class EndpointService implements vscode.Disposable {
 
   /** Fired with the new URL (or undefined when stopped) whenever the endpoint (re)starts or stops. */
   readonly onDidChange = this.changed.event;
+  private readonly sessionsChanged = new vscode.EventEmitter<{ readonly kind: 'opened' | 'closed'; readonly client: ClientId }>();
+  /** Fired when an MCP session of a client opens or closes (the Agents view and the walkthrough listen). */
+  readonly onDidChangeSessions = this.sessionsChanged.event;
 
   constructor(private readonly options: EndpointServiceOptions) {
     this.seen = { ...options.context.globalState.get<Partial<Record<ClientId, ClientSeen>>>(LAST_SEEN_KEY, {}) };
     this.disposables.push(
       this.changed,
+      this.sessionsChanged,
       options.policy.onDidChange(({ endpoint }) => {
         if (endpoint.enabled !== this.configured.enabled || endpoint.port !== this.configured.port) this.restart();
       }),
@@ -210,6 +214,7 @@ export class EndpointService implements vscode.Disposable {
   }
 
   private recordActivity(event: SessionEvent): void {
+    if (event.kind !== 'request') this.sessionsChanged.fire({ kind: event.kind, client: event.session.client });
     if (event.kind === 'closed') return;
     const { client, claimedName, lastSeen } = event.session;
     this.seen[client] = { lastSeen, ...(claimedName === undefined ? {} : { claimedName }) };

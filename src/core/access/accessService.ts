@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditSink } from '../audit/events';
-import type { ClientId, ClientIdentity } from '../clients';
+import { PERSON, type ClientId, type ClientIdentity } from '../clients';
 import type { Clock } from '../clock';
 import type { CommandInsight, Consent } from '../consent/consent';
 import type { Credential } from '../credentials';
@@ -59,11 +59,15 @@ export class AccessService {
   private readonly requests: Requests;
   private readonly runs: Runs;
   private readonly subscription: { dispose(): void };
+  private readonly trail: AuditTrail;
+  private readonly newId: () => string;
   private disposed = false;
 
   constructor(private readonly deps: AccessDeps) {
     const newId = deps.newId ?? randomUUID;
     const trail = new AuditTrail(deps.audit, deps.log);
+    this.trail = trail;
+    this.newId = newId;
     const scope = new WorkspaceScope(deps.workspace);
     this.scope = scope;
     this.requests = new Requests({
@@ -157,6 +161,32 @@ export class AccessService {
       if (grant === undefined) return refuse({ code: 'grant-ended', message: 'The grant ended before the run could start. Ask again.' });
     }
     return this.runs.start(caller, grant, { ...scope, credentials: grant.credentials }, input.timeoutSeconds, signal);
+  }
+
+  /**
+   * The person runs a command themselves ("Run Command with Credentials…"): no agent, no consent card — the
+   * person's own choice is the decision. Same path as an agent's run (values resolved at the moment of use,
+   * output scrubbed, every step audited), under a one-run grant for the client `person`, which no token
+   * maps to, bound to this exact command, folder and credentials; it ends as the run takes it.
+   */
+  async runAsPerson(input: { readonly credentials: readonly string[]; readonly command: string; readonly cwd?: string | undefined }, signal: AbortSignal): Promise<RunOutcome> {
+    const caller: ClientIdentity = { id: PERSON, sessionId: 'local' };
+    const cwd = await this.scope.resolve(input.cwd);
+    if (!cwd.ok) return this.runs.refuse(caller, input.command, input.cwd ?? '', cwd.code, cwd.message);
+    const credentials = [...new Set(input.credentials)];
+    const requestId = this.newId();
+    const limits = this.deps.limits();
+    const approval = { durationSeconds: limits.maxRunTimeoutSeconds + 60, maxRuns: 1, commandMatch: 'exact' } as const;
+    const audited =
+      (await this.trail.request(requestId, caller, credentials, input.command, cwd.value, 'Run Command with Credentials')) &&
+      (await this.trail.approved(requestId, PERSON, 'person', { decision: 'approved', ...approval }));
+    if (!audited) return this.runs.refuse(caller, input.command, cwd.value, 'audit-unavailable', MESSAGES['audit-unavailable']);
+    const grant = this.deps.leases.issue({ requestId, client: PERSON, credentials, command: input.command, commandMatch: 'exact', cwd: cwd.value, maxRuns: 1, durationSeconds: approval.durationSeconds });
+    if (!(await this.trail.grantIssued(grant))) {
+      this.deps.leases.revoke(grant.id, 'person');
+      return this.runs.refuse(caller, input.command, cwd.value, 'audit-unavailable', MESSAGES['audit-unavailable']);
+    }
+    return this.runs.start(caller, grant, { client: PERSON, command: input.command, cwd: cwd.value, credentials: grant.credentials }, undefined, signal);
   }
 
   /** Shutdown: kills every running child, cancels open consent requests, forgets every grant. */

@@ -26,6 +26,7 @@ const digest = (token: string): Buffer => createHash('sha256').update(token, 'ut
 export class TokenRegistry implements TokenVerifier {
   private readonly digests = new Map<ClientId, Buffer>();
   private readonly listeners = new Set<(client: ClientId) => void>();
+  private readonly changed = new Set<(client: ClientId) => void>();
 
   /** Installs `token` as `client`'s only valid token (a different previous one stops working). */
   set(client: ClientId, token: string): void {
@@ -33,11 +34,15 @@ export class TokenRegistry implements TokenVerifier {
     const next = digest(token);
     this.digests.set(client, next);
     if (previous && !timingSafeEqual(previous, next)) this.emit(client);
+    if (!previous || !timingSafeEqual(previous, next)) this.emitChanged(client);
   }
 
   /** Removes `client`'s token; its sessions are told to close. */
   revoke(client: ClientId): void {
-    if (this.digests.delete(client)) this.emit(client);
+    if (this.digests.delete(client)) {
+      this.emit(client);
+      this.emitChanged(client);
+    }
   }
 
   has(client: ClientId): boolean {
@@ -64,6 +69,22 @@ export class TokenRegistry implements TokenVerifier {
   onTokenInvalidated(listener: (client: ClientId) => void): { dispose(): void } {
     this.listeners.add(listener);
     return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  /** Called with the client whose token was installed, replaced or revoked (the Agents view listens). */
+  onDidChange(listener: (client: ClientId) => void): { dispose(): void } {
+    this.changed.add(listener);
+    return { dispose: () => this.changed.delete(listener) };
+  }
+
+  private emitChanged(client: ClientId): void {
+    for (const listener of [...this.changed]) {
+      try {
+        listener(client);
+      } catch {
+        // A view must not break token handling.
+      }
+    }
   }
 
   private emit(client: ClientId): void {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { Credential } from '../credentials';
 import { validateCredentialName, validateEnvName } from '../secrets/envName';
 import { parseReference } from '../secrets/referenceParser';
+import { parseUsualHours, type UsualHours } from '../views/usualHours';
 import { compileCommandPattern, compileGlob, isRegexPattern } from './pattern';
 import type { Policy, PolicyLimits, PolicyProblem, PolicyRule, RuleLayer, RuleOrigin } from './policy';
 import {
@@ -160,11 +161,20 @@ export function parsePolicy(layers: SettingsLayers): ParsedPolicy {
     endpoint: { enabled: limitedBoolean(SETTING_SPECS.endpointEnabled), port: limitedInteger(SETTING_SPECS.endpointPort) },
     onePassword: { account: account === '' ? undefined : account, timeoutSeconds: limitedInteger(SETTING_SPECS.onePasswordTimeoutSeconds) },
     audit: { maxFileSizeMiB: limitedInteger(SETTING_SPECS.auditMaxFileSizeMiB) },
+    insights: { usualHours: usualHoursSetting(userOnlyString(SETTING_SPECS.usualHours), report) },
   };
   return { policy, problems };
 }
 
 type Report = (setting: string, message: string) => void;
+
+/** `airlock.insights.usualHours`: blank is off; a value that does not parse is reported and off. */
+function usualHoursSetting(text: string, report: Report): UsualHours | undefined {
+  if (text.trim() === '') return undefined;
+  const parsed = parseUsualHours(text);
+  if (parsed === undefined) report(SETTING_SPECS.usualHours.key, `${SETTING_SPECS.usualHours.key} must look like "08:00-19:00" (local time); it was ignored.`);
+  return parsed;
+}
 
 /** The entries of an array setting in one layer; a non-array value is reported and treated as empty. */
 function entries(layer: Layer, spec: SettingSpec, example: string, report: Report): readonly unknown[] {

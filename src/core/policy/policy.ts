@@ -1,3 +1,4 @@
+import type { UsualHours } from '../views/usualHours';
 import type { Credential } from '../credentials';
 import type { Pattern } from './pattern';
 import type { Decision } from './schema';
@@ -50,6 +51,8 @@ export interface Policy {
   readonly endpoint: { readonly enabled: boolean; readonly port: number };
   readonly onePassword: { readonly account: string | undefined; readonly timeoutSeconds: number };
   readonly audit: { readonly maxFileSizeMiB: number };
+  /** What the Activity view's insights compare against (user settings only). */
+  readonly insights: { readonly usualHours: UsualHours | undefined };
 }
 
 /** Something the person should know about their settings: an ignored or invalid value and the fix. */

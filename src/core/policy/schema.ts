@@ -69,6 +69,8 @@ export const SETTING_SPECS = {
   onePasswordAccount: { key: Settings.onePasswordAccount, scope: 'application', workspace: 'never', type: 'string', default: '', maxLength: 256 } satisfies StringSpec,
   onePasswordTimeoutSeconds: integer(Settings.onePasswordTimeoutSeconds, 'application', 'never', 30, 1, 600),
   auditMaxFileSizeMiB: integer(Settings.auditMaxFileSizeMiB, 'application', 'never', 10, 1, 1024),
+  /** `HH:MM-HH:MM` (local time; may wrap midnight) or empty: requests outside it are flagged in the Activity view. */
+  usualHours: { key: Settings.usualHours, scope: 'application', workspace: 'never', type: 'string', default: '', maxLength: 32 } satisfies StringSpec,
 } as const;
 
 export type SettingName = keyof typeof SETTING_SPECS;

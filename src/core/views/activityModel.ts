@@ -1,0 +1,65 @@
+import type { AuditRow } from '../audit/auditView';
+import { CLIENT_LABELS, isClientId } from '../clients';
+import type { L10n } from './l10n';
+import type { Insight } from './insights';
+
+export interface ActivityRow {
+  readonly id: string;
+  readonly label: string;
+  readonly description: string;
+  /** The audit view's full line: untrusted text quoted and escaped. */
+  readonly tooltip: string;
+  readonly icon: 'check' | 'close' | 'warning' | 'play' | 'key' | 'history' | 'shield' | 'pass' | 'error';
+}
+
+/** How many audit events the Activity view lists (the full log: Show Audit Log). */
+export const ACTIVITY_ROWS = 50;
+
+const who = (client: string | undefined): string => (client !== undefined && isClientId(client) ? CLIENT_LABELS[client] : (client ?? ''));
+/** Short, single-line, control-free: the label is the one place untrusted names are shown unquoted. */
+const tidy = (text: string, max = 60): string => {
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what this removes
+  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069]/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+};
+
+function labelOf(row: AuditRow, l10n: L10n): { label: string; icon: ActivityRow['icon'] } {
+  const names = tidy(row.credentials.join(', '));
+  switch (row.type) {
+    case 'request': return { label: l10n.t('{0} asked for {1}', who(row.client), names), icon: 'key' };
+    case 'decision': return row.decision === 'approved'
+      ? { label: l10n.t('Approved for {0}', who(row.client)), icon: 'check' }
+      : { label: l10n.t('Denied for {0}', who(row.client)), icon: 'close' };
+    case 'grant-issued': return { label: l10n.t('Grant for {0}: {1}', who(row.client), names), icon: 'key' };
+    case 'run-started': return { label: l10n.t('Run with {0}', names), icon: 'play' };
+    case 'run-finished': return { label: l10n.t('Run ended'), icon: 'pass' };
+    case 'run-incomplete': return { label: l10n.t('Run did not finish'), icon: 'warning' };
+    case 'run-refused': return { label: l10n.t('Run refused for {0}', who(row.client)), icon: 'close' };
+    case 'grant-expired': return { label: l10n.t('Grant expired'), icon: 'history' };
+    case 'grant-revoked': return { label: l10n.t('Grant revoked'), icon: 'close' };
+    case 'secret-entry': return { label: l10n.t('Secret {0}', names), icon: 'shield' };
+    case 'settings-ignored': return { label: l10n.t('Setting ignored'), icon: 'warning' };
+    default: return { label: tidy(row.type), icon: 'history' };
+  }
+}
+
+/** The latest audit events, newest first, as rows (time of day in `description`). */
+export function activityRows(rows: readonly AuditRow[], l10n: L10n, timeOfDay: (iso: string) => string, limit = ACTIVITY_ROWS): ActivityRow[] {
+  return rows.slice(-limit).reverse().map((row) => {
+    const { label, icon } = labelOf(row, l10n);
+    return { id: `audit:${row.seq}:${row.time}`, label, description: timeOfDay(row.time), tooltip: `#${row.seq} ${row.time}\n${row.text}`, icon };
+  });
+}
+
+/** An insight as a row with the warning icon. */
+export function insightRow(insight: Insight, timeOfDay: (iso: string) => string): ActivityRow {
+  return { id: `insight:${insight.kind}:${insight.client}:${insight.time}`, label: insight.message, description: timeOfDay(new Date(insight.time).toISOString()), tooltip: insight.message, icon: 'warning' };
+}
+
+/** The verify-chain status as a row. */
+export function chainRow(result: { ok: true; count: number } | { ok: false; line: number; why: string; file?: string } | undefined, l10n: L10n): ActivityRow {
+  if (result === undefined) return { id: 'chain', label: l10n.t('Hash chain: not checked yet'), description: '', tooltip: l10n.t('Run "Airlock: Verify Audit Log".'), icon: 'history' };
+  return result.ok
+    ? { id: 'chain', label: l10n.t('Hash chain verified'), description: l10n.t('{0} events', result.count), tooltip: l10n.t('Every line of the audit log chains to the one before it.'), icon: 'pass' }
+    : { id: 'chain', label: l10n.t('Hash chain BROKEN at line {0}', result.line), description: tidy(result.why), tooltip: `${result.file ?? ''}\n${result.why}`, icon: 'error' };
+}
