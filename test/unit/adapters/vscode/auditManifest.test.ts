@@ -12,13 +12,16 @@ interface Manifest {
 
 describe('package.json: audit contributions', () => {
   const manifest = JSON.parse(readFileSync(join(__dirname, '../../../../package.json'), 'utf8')) as Manifest;
+  // Titles are %key% placeholders resolved from package.nls.json (localisation).
+  const nls = JSON.parse(readFileSync(join(__dirname, '../../../../package.nls.json'), 'utf8')) as Record<string, string>;
+  const resolve = (text: string | undefined): string | undefined => text?.replace(/^%(.+)%$/, (_, key: string) => nls[key] ?? text);
 
   it('declares Show, Verify and Export Audit Log in the Airlock category', () => {
     for (const [id, title] of [[Commands.showAuditLog, 'Show Audit Log'], [Commands.verifyAuditLog, 'Verify Audit Log'], [Commands.exportAuditLog, 'Export Audit Log']] as const) {
       const command = manifest.contributes.commands.find((c) => c.command === id);
       assert.ok(command, id);
-      assert.equal(command.title, title);
-      assert.equal(command.category, 'Airlock');
+      assert.equal(resolve(command.title), title);
+      assert.equal(resolve(command.category), 'Airlock');
     }
   });
 

@@ -481,3 +481,45 @@ describe('AccessService', () => {
     });
   });
 });
+
+describe('AccessService.runAsPerson (Run Command with Credentials…)', () => {
+  it('runs with the values through the runner, scrubbed and audited, without a consent card, under a one-run grant for `person`', async () => {
+    const env = setup({ print: `token=${CANARY}\n` });
+    const outcome = await env.service.runAsPerson({ credentials: ['DEPLOY_TOKEN'], command: 'npm run deploy' }, env.signal);
+    assert.equal(outcome.status, 'finished');
+    assert.ok(outcome.status === 'finished' && !outcome.report.output.includes(CANARY), 'output is scrubbed');
+    assert.equal(env.consent.requests.length, 0, 'no consent card');
+    assert.equal(env.policyRequests.length, 0, 'policy rules are for agents');
+    assert.deepEqual(env.runner.envSeen, { DEPLOY_TOKEN: CANARY });
+    assert.equal(env.runner.specs[0]?.cwd, ROOT);
+    // The grant's end is audited by the lease listener, so only the run's own lines have a fixed order.
+    assert.deepEqual(env.audit.types().filter((type) => type !== 'grant-expired'), ['request', 'decision', 'grant-issued', 'run-started', 'run-finished']);
+    assert.equal(env.audit.types().filter((type) => type === 'grant-expired').length, 1);
+    const decision = env.audit.events[1];
+    assert.ok(decision?.type === 'decision' && decision.by === 'person' && decision.client === 'person' && decision.maxRuns === 1);
+    assert.deepEqual(env.leases.active(), [], 'the grant ended as the run took it');
+    assert.ok(!JSON.stringify(env.audit.events).includes(CANARY));
+  });
+
+  it("an agent can never use the person's grant (it belongs to a client no token maps to)", async () => {
+    const env = setup();
+    const personal = env.leases.issue({ requestId: 'r', client: 'person', credentials: ['DEPLOY_TOKEN'], command: 'npm run deploy', commandMatch: 'exact', cwd: ROOT, maxRuns: 1, durationSeconds: 60 });
+    const outcome = await env.service.run(codex, { command: 'npm run deploy', grantId: personal.id }, env.onProgress, env.signal);
+    assert.equal(outcome.status, 'refused');
+    assert.ok(outcome.status === 'refused' && outcome.code === 'grant-not-found');
+    assert.equal(env.runner.specs.length, 0);
+    assert.deepEqual(env.service.activeGrants('codex'), []);
+  });
+
+  it('refuses in an untrusted workspace and when the audit cannot be written, before any value is read', async () => {
+    const untrusted = setup({ trusted: false });
+    assert.equal((await untrusted.service.runAsPerson({ credentials: ['DEPLOY_TOKEN'], command: 'x' }, untrusted.signal)).status, 'refused');
+    assert.deepEqual(untrusted.resolved, []);
+    const noAudit = setup();
+    noAudit.audit.failOn = 'decision';
+    const outcome = await noAudit.service.runAsPerson({ credentials: ['DEPLOY_TOKEN'], command: 'x' }, noAudit.signal);
+    assert.ok(outcome.status === 'refused' && outcome.code === 'audit-unavailable');
+    assert.deepEqual(noAudit.resolved, []);
+    assert.deepEqual(noAudit.leases.active(), []);
+  });
+});

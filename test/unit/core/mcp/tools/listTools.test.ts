@@ -79,7 +79,9 @@ describe('list_credentials and list_grants', () => {
     const manifest = JSON.parse(readFileSync(join(__dirname, '../../../../../package.json'), 'utf8')) as {
       contributes: { commands: { title: string; category?: string }[] };
     };
-    const titles = new Set(manifest.contributes.commands.map((c) => `${c.category ?? 'Airlock'}: ${c.title}`));
+    const nls = JSON.parse(readFileSync(join(__dirname, '../../../../../package.nls.json'), 'utf8')) as Record<string, string>;
+    const resolve = (text: string): string => text.replace(/^%(.+)%$/, (_, key: string) => nls[key] ?? text);
+    const titles = new Set(manifest.contributes.commands.map((c) => `${resolve(c.category ?? 'Airlock')}: ${resolve(c.title)}`));
     const named = [...result.text.matchAll(/"(Airlock: [^"]+)"/g)].map((m) => m[1] ?? '');
     assert.ok(named.length > 0);
     for (const title of named) assert.ok(titles.has(title), `"${title}" is not a command in package.json`);
