@@ -1,0 +1,144 @@
+/**
+ * The Airlock view and the walkthrough, used like a person (packaged VSIX in code-server, Chromium): a
+ * credential added through Add Secret appears in Credentials; Codex goes from "not set up" to "never
+ * connected" to "connected now" in Agents; an approved request shows in Grants with a countdown and is
+ * revoked from the row; each walkthrough step completes on the real event; Run Command with Credentials
+ * runs in the terminal, scrubbed. Saves the screenshots the README and the walkthrough use
+ * (test-results/e2e/; `npm run screenshots:copy` is not needed: the PNGs committed under media/ come from here).
+ */
+import * as assert from 'node:assert/strict';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { repoRoot } from '../../scripts/lib/sandbox';
+import { findLeaks, makeCanary } from '../support/canary';
+import { connectAgent, findFrame, issueCodexToken, launchSandbox, runCommand, screenshot, sleep, terminalText, waitForTerminalText, type Sandbox } from './harness';
+
+const canary = makeCanary('views');
+const LEAK = 'node scripts/leak.js';
+
+/** Saves a screenshot and, when AIRLOCK_UPDATE_SCREENSHOTS=1, copies it to `media/<target>` (what ships or the README shows). */
+async function picture(page: Page, name: string, target?: string): Promise<void> {
+  const path = await screenshot(page, name);
+  if (target !== undefined && process.env['AIRLOCK_UPDATE_SCREENSHOTS'] === '1') {
+    mkdirSync(join(repoRoot, 'media', target, '..'), { recursive: true });
+    copyFileSync(path, join(repoRoot, 'media', target));
+  }
+}
+
+const pane = (page: Page, title: string) => page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) }).first();
+async function waitForRow(page: Page, view: string, text: string | RegExp, timeoutMs = 30_000) {
+  const row = pane(page, view).locator('.monaco-list-row', { hasText: text }).first();
+  await row.waitFor({ state: 'visible', timeout: timeoutMs });
+  return row;
+}
+
+describe('e2e: the Airlock view and the walkthrough (packaged VSIX)', function () {
+  this.timeout(300_000);
+  let sandbox: Sandbox | undefined;
+
+  before(async () => {
+    sandbox = await launchSandbox({ fixture: 'runner', viewport: { width: 1280, height: 800 }, userSettings: { 'airlock.consent.timeoutSeconds': 180, 'airlock.consent.agentWaitSeconds': 120 } });
+  });
+  after(async () => {
+    await sandbox?.close();
+  });
+
+  it('opens the walkthrough with no step done, and the Airlock view with its welcome buttons', async () => {
+    assert.ok(sandbox);
+    const { page } = sandbox;
+    await runCommand(page, 'Airlock: Get Started with Airlock');
+    await page.locator('.gettingStartedContainer', { hasText: 'Store a secret' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await picture(page, 'walkthrough-start');
+    await page.locator('.activitybar .action-item a[aria-label^="Airlock"]').first().click();
+    await pane(page, 'Credentials').locator('.welcome-view-content', { hasText: 'Add a Secret' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await picture(page, 'view-welcome');
+  });
+
+  it('a credential added through Add Secret appears in Credentials (and completes "Store a secret")', async () => {
+    assert.ok(sandbox);
+    const { page } = sandbox;
+    await runCommand(page, 'Airlock: Add Secret');
+    const input = page.locator('.quick-input-widget input');
+    await page.locator('.quick-input-widget', { hasText: 'Name of the secret' }).waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill('CANARY_TOKEN');
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'Value for CANARY_TOKEN' }).waitFor({ state: 'visible', timeout: 15_000 });
+    await page.keyboard.type(canary);
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'Add credential CANARY_TOKEN' }).waitFor({ state: 'visible', timeout: 15_000 });
+    await page.keyboard.press('Enter');
+    const row = await waitForRow(page, 'Credentials', 'CANARY_TOKEN');
+    assert.match(await row.innerText(), /SecretStorage/);
+  });
+
+  it('Codex goes from "not set up" to "never connected" to "connected now" in Agents', async () => {
+    assert.ok(sandbox);
+    const { page, airlockHome } = sandbox;
+    await waitForRow(page, 'Agents', /Codex.*not set up/s);
+    await issueCodexToken(page, airlockHome);
+    await waitForRow(page, 'Agents', /Codex.*never connected/s);
+    const agent = await connectAgent(airlockHome, 'e2e-views');
+    try {
+      await waitForRow(page, 'Agents', /Codex.*connected now/s);
+      await picture(page, 'view-agents', 'walkthrough/agents.png');
+
+      // An approved request: a grant with a countdown in Grants, revoked from its row.
+      const asked = agent.client.callTool({ name: 'request_access', arguments: { credentials: ['CANARY_TOKEN'], command: LEAK, reason: 'e2e: views' } }, { timeout: 180_000 });
+      asked.catch(() => undefined);
+      const panel = await findFrame(page, 'vscode-button[aria-label="Approve"]', 60_000);
+      await picture(page, 'consent-card', 'walkthrough/consent.png');
+      await sleep(1_200);
+      await panel.locator('vscode-button[aria-label="Approve"]').first().click();
+      const answer = await asked;
+      assert.notEqual(answer.isError, true, JSON.stringify(answer));
+      await page.locator('.activitybar .action-item a[aria-label^="Airlock"]').first().click().catch(() => undefined);
+      const grant = await waitForRow(page, 'Grants', /expires in \d+:\d\d/);
+      const first = await grant.innerText();
+      await sleep(2_100);
+      assert.notEqual(await grant.innerText(), first, 'the countdown ticks while the view is visible');
+      await picture(page, 'view-grants', 'walkthrough/credentials.png');
+      await grant.hover();
+      await grant.locator('.action-label[aria-label="Revoke Grant"]').click();
+      await pane(page, 'Grants').locator('.monaco-list-row', { hasText: /expires in/ }).first().waitFor({ state: 'detached', timeout: 15_000 });
+    } finally {
+      await agent.close();
+    }
+  });
+
+  it('Activity lists the events, newest first, with the chain verified; every walkthrough step is complete', async () => {
+    assert.ok(sandbox);
+    const { page } = sandbox;
+    await waitForRow(page, 'Activity', 'Hash chain verified');
+    await waitForRow(page, 'Activity', 'Grant revoked');
+    await picture(page, 'view-activity', 'walkthrough/activity.png');
+    await picture(page, 'view', 'screenshots/view.png');
+    await runCommand(page, 'Airlock: Get Started with Airlock');
+    const container = page.locator('.gettingStartedContainer').first();
+    await container.waitFor({ state: 'visible', timeout: 30_000 });
+    await sleep(1_000);
+    // A completed step shows a filled check (VS Code's walkthrough marks it `.complete`).
+    const complete = container.locator('.getting-started-step.complete');
+    const deadline = Date.now() + 30_000;
+    while ((await complete.count()) < 4 && Date.now() < deadline) await sleep(500);
+    await picture(page, 'walkthrough-done', 'screenshots/walkthrough.png');
+    assert.equal(await complete.count(), 4);
+  });
+
+  it('Run Command with Credentials runs in the terminal, scrubbed, with no consent card', async () => {
+    assert.ok(sandbox);
+    const { page } = sandbox;
+    await runCommand(page, 'Airlock: Run Command with Credentials…');
+    await page.locator('.quick-input-widget', { hasText: 'Which credentials' }).waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'CANARY_TOKEN' }).first().click();
+    await page.keyboard.press('Enter');
+    await page.locator('.quick-input-widget', { hasText: 'The command to run' }).waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator('.quick-input-widget input').fill(LEAK);
+    await page.keyboard.press('Enter');
+    const screen = await waitForTerminalText(page, /leak script done/, 60_000);
+    assert.match(screen, /\[redacted:CANARY_TOKEN\]/);
+    assert.deepEqual(findLeaks(await terminalText(page), [canary]), []);
+    await picture(page, 'run-with-credentials', 'screenshots/run-terminal.png');
+    for (const frame of page.frames()) assert.deepEqual(findLeaks(await frame.content().catch(() => ''), [canary]), []);
+  });
+});
