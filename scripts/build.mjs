@@ -50,7 +50,7 @@ const builds = [
     platform: 'node',
     format: 'cjs',
     target: 'node20',
-    external: ['vscode', './onepassword-sdk.js', './mcp-endpoint.js'],
+    external: ['vscode', './onepassword-sdk.js', './mcp-endpoint.js', './secret-scan.js'],
     // Prefer packages' ESM builds: jsonc-parser's "main" is a UMD build whose dynamic require('./impl/…')
     // esbuild cannot follow, so the bundle would fail when loaded.
     mainFields: ['module', 'main'],
@@ -71,6 +71,17 @@ const builds = [
     // of what loading dist/features.js would otherwise cost. Tool schemas cross over as Standard Schema.
     ...common,
     entryPoints: { 'mcp-endpoint': join(root, 'src/adapters/node/mcpHttpServer.ts') },
+    outdir: dist,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    mainFields: ['module', 'main'],
+  },
+  {
+    // The dotenv parser and secretlint's recommended rules, required on the first .env import or secret
+    // scan only (see secretScanLoader.ts): ~80 KB that activation never evaluates.
+    ...common,
+    entryPoints: { 'secret-scan': join(root, 'src/adapters/node/secretScanner.ts') },
     outdir: dist,
     platform: 'node',
     format: 'cjs',

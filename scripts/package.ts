@@ -64,8 +64,8 @@ async function main(): Promise<void> {
   const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { main: string };
   const entries = await listVsixEntries(vsixPath);
   // The entry plus the bundles required after it (extension.ts → features.js → endpointService.ts,
-  // onePasswordStore.ts) and the bridge.
-  const lazilyLoaded = ['dist/features.js', 'dist/mcp-endpoint.js', 'dist/onepassword-sdk.js', 'dist/core_bg.wasm', 'dist/bridge.js'];
+  // onePasswordStore.ts, secretScanLoader.ts) and the bridge.
+  const lazilyLoaded = ['dist/features.js', 'dist/mcp-endpoint.js', 'dist/secret-scan.js', 'dist/onepassword-sdk.js', 'dist/core_bg.wasm', 'dist/bridge.js'];
   const check = checkVsixEntries(entries, patterns, ['package.json', manifest.main, ...lazilyLoaded]);
   if (check.unexpected.length > 0 || check.missing.length > 0) {
     if (check.unexpected.length > 0) process.stderr.write(`VSIX holds files .vscodeignore does not allow:\n  ${check.unexpected.join('\n  ')}\n`);

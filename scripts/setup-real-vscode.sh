@@ -62,8 +62,26 @@ if [ ! -f "$CS_DIR/.complete" ]; then
   touch "$CS_DIR/.complete"
 fi
 
+# The agent CLIs the integration tier proves the Connect commands with (`<cli> mcp list` reads the
+# config Airlock wrote). Both install from npm; ~290 MB, once. Pinned so a new release cannot change a
+# verdict silently. Install scripts stay off (neither needs one for `mcp list`).
+COPILOT_CLI_VERSION="1.0.102"
+GEMINI_CLI_VERSION="0.61.0"
+CLIS_DIR="$CACHE/agent-clis-copilot-$COPILOT_CLI_VERSION-gemini-$GEMINI_CLI_VERSION"
+if [ ! -f "$CLIS_DIR/.complete" ]; then
+  log "installing @github/copilot@$COPILOT_CLI_VERSION and @google/gemini-cli@$GEMINI_CLI_VERSION (once)"
+  rm -rf "$CLIS_DIR" && mkdir -p "$CLIS_DIR"
+  (
+    cd "$CLIS_DIR"
+    npm init -y >/dev/null
+    npm install --no-audit --no-fund --ignore-scripts "@github/copilot@$COPILOT_CLI_VERSION" "@google/gemini-cli@$GEMINI_CLI_VERSION" >install.log 2>&1 || {
+      tail -40 install.log >&2; exit 1; }
+  )
+  touch "$CLIS_DIR/.complete"
+fi
+
 # Tell callers where things are (sourced by the test harness through `--print`).
 if [ "${1:-}" = "--print" ]; then
-  printf '{"node24":"%s","codeServerEntry":"%s","chromium":"/usr/bin/chromium","cache":"%s"}\n' \
-    "$NODE_DIR/bin/node" "$CS_DIR/node_modules/code-server/out/node/entry.js" "$CACHE"
+  printf '{"node24":"%s","codeServerEntry":"%s","chromium":"/usr/bin/chromium","cache":"%s","agentClis":"%s"}\n' \
+    "$NODE_DIR/bin/node" "$CS_DIR/node_modules/code-server/out/node/entry.js" "$CACHE" "$CLIS_DIR/node_modules"
 fi

@@ -13,7 +13,7 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildExtension, bundleLaunch } from './lib/bundleTests';
 import { loadLaunches, type Launch } from './lib/launches';
-import { copyFixture, createSandboxDirs, installCleanupHooks, isWorkbenchNoise, removeOnExit, repoRoot, runExtensionTests, writeUserSettings } from './lib/sandbox';
+import { copyFixture, createSandboxDirs, installCleanupHooks, isWorkbenchNoise, realVsCodePaths, removeOnExit, repoRoot, runExtensionTests, writeUserSettings } from './lib/sandbox';
 import { reportTier, type TierCounts } from './lib/summary';
 
 const verbose = process.env['AIRLOCK_TEST_VERBOSE'] === '1';
@@ -54,6 +54,7 @@ async function runLaunch(launch: Launch, grep: string | undefined): Promise<Laun
       AIRLOCK_TEST_LAUNCH: launch.name,
       AIRLOCK_TEST_WORKSPACE: workspace ?? '',
       AIRLOCK_TEST_COLOR: process.stdout.isTTY ? '1' : '0',
+      AIRLOCK_TEST_AGENT_CLIS: realVsCodePaths().agentClis,
       ...(grep === undefined ? {} : { AIRLOCK_TEST_GREP: grep }),
       ...launch.env,
     },

@@ -25,6 +25,8 @@ export interface RealVsCodePaths {
   readonly chromium: string;
   /** The setup cache (~/.cache/airlock-test): the only place outside temp dirs the harness writes. */
   readonly cache: string;
+  /** node_modules holding the agent CLIs (@github/copilot, @google/gemini-cli) the Connect tests run. */
+  readonly agentClis: string;
 }
 
 let cachedPaths: RealVsCodePaths | undefined;

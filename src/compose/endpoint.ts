@@ -1,4 +1,5 @@
 import { homedir } from 'node:os';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { ClientTokens } from '../adapters/vscode/clientTokens';
 import { registerConnectCommands } from '../adapters/vscode/connectCommands';
@@ -57,7 +58,14 @@ export function composeEndpoint(
     disposables: [
       tokens,
       endpoint,
-      registerConnectCommands({ tokens, home, log, testOptions: AIRLOCK_TEST_FACET && base.testMode ? connectTestOptions : undefined }),
+      registerConnectCommands({
+        tokens,
+        home,
+        log,
+        testOptions: AIRLOCK_TEST_FACET && base.testMode ? connectTestOptions : undefined,
+        // VS Code's User/globalStorage (Cline and Roo Code keep their MCP settings there).
+        globalStorage: join(context.globalStorageUri.fsPath, '..'),
+      }),
       registerConnectionInfoCommand(endpoint, tokens, home, log, channel),
     ],
     status: [() => endpoint.describe()],

@@ -1,7 +1,9 @@
 import { holdServiceAccountToken, onePasswordAuthSource, releaseServiceAccountToken, SERVICE_ACCOUNT_TOKEN_KEY } from '../adapters/stores/onePasswordAuth';
 import { loadBundledOnePasswordSdk, OnePasswordStore } from '../adapters/stores/onePasswordStore';
 import { SecretStorageStore } from '../adapters/stores/secretStorageStore';
+import { registerEnvImport } from '../adapters/vscode/envImport';
 import { registerSecretCommands } from '../adapters/vscode/secretCommands';
+import { registerSecretScan } from '../adapters/vscode/secretScan';
 import { PromptTracker, VscodeSecretEntry } from '../adapters/vscode/secretEntry';
 import { requestSecretEntryTool } from '../core/mcp/tools/requestSecretEntry';
 import type { OwnSecrets } from '../core/redaction/ownSecrets';
@@ -51,6 +53,8 @@ export function composeStores(base: Base, { policy, audit }: Pick<PolicyFeature,
     tools: [secretEntryTool],
     disposables: [
       registerSecretCommands({ store: secretStore, secrets: context.secrets, onePassword, tracker: prompts, log, audit, onePasswordSettings, own }),
+      registerEnvImport({ store: secretStore, onePassword, tracker: prompts, log, audit }),
+      registerSecretScan({ store: secretStore, tracker: prompts, log, audit }),
       policy.onDidChange((current) => {
         if (current.onePassword.account !== account) onePassword.forget();
         account = current.onePassword.account;

@@ -16,7 +16,7 @@ import { countdownTicks, grantRow, type GrantRow } from '../core/views/grantsMod
 import { detectInsights, InsightNotifier, type Insight } from '../core/views/insights';
 import type { L10n } from '../core/views/l10n';
 import { walkthroughStepOf } from '../core/views/walkthrough';
-import { Commands, ContextKeys, Views, Walkthrough } from '../shared/ids';
+import { Commands, ConnectCommands, ContextKeys, Views, Walkthrough } from '../shared/ids';
 import { viewsFacet } from '../testFacet/facets';
 import type { AuditFeature } from './audit';
 import type { Base, Contribution } from './feature';
@@ -26,13 +26,9 @@ import type { PolicyFeature } from './policy';
 /** How long an insight stays listed in the Activity view. */
 const INSIGHT_SHOWN_MS = 24 * 60 * 60_000;
 
-/** The connect command of each client that has one; the others are shown the connection info. */
-const CONNECT: Partial<Record<ClientId, { connect: string; disconnect: string }>> = {
-  codex: { connect: Commands.connectCodex, disconnect: Commands.disconnectCodex },
-  'claude-code': { connect: Commands.connectClaudeCode, disconnect: Commands.disconnectClaudeCode },
-  cursor: { connect: Commands.connectCursor, disconnect: Commands.disconnectCursor },
-};
 
+const connectCommandsOf = (client: ClientId): { readonly connect: string; readonly disconnect: string } | undefined =>
+  Object.hasOwn(ConnectCommands, client) ? ConnectCommands[client as keyof typeof ConnectCommands] : undefined;
 const l10n: L10n = { t: (message, ...args) => vscode.l10n.t(message, ...args) };
 const timeOfDay = (iso: string): string => new Date(iso).toLocaleTimeString();
 const rowArg = <K extends string>(arg: unknown, key: K): string | undefined => {
@@ -226,7 +222,7 @@ export function composeViews(
     vscode.commands.registerCommand(Commands.connectAgent, async (arg?: unknown) => {
       const client = await pickClient(arg);
       if (client === undefined) return;
-      const own = CONNECT[client];
+      const own = connectCommandsOf(client);
       if (own !== undefined) return vscode.commands.executeCommand(own.connect);
       if (client === 'copilot') {
         void vscode.window.showInformationMessage(l10n.t('Airlock: Copilot connects through VS Code itself. Open Chat in Agent mode; the Airlock tools are listed under MCP servers.'));
@@ -237,7 +233,7 @@ export function composeViews(
     vscode.commands.registerCommand(Commands.disconnectAgent, async (arg?: unknown) => {
       const client = await pickClient(arg);
       if (client === undefined) return;
-      const own = CONNECT[client];
+      const own = connectCommandsOf(client);
       return vscode.commands.executeCommand(own !== undefined ? own.disconnect : Commands.revokeClientToken, ...(own !== undefined ? [] : [client]));
     }),
     vscode.commands.registerCommand(Commands.refreshActivity, () => reload()),

@@ -1,5 +1,5 @@
 /** The clients Airlock issues tokens to. The token, not the agent's claim, is the identity. */
-export const CLIENT_IDS = ['copilot', 'codex', 'claude-code', 'cursor', 'other'] as const;
+export const CLIENT_IDS = ['copilot', 'codex', 'claude-code', 'cursor', 'copilot-cli', 'gemini-cli', 'cline', 'roo-code', 'windsurf', 'kiro', 'other'] as const;
 /** An agent: what a token identifies. */
 export type AgentId = (typeof CLIENT_IDS)[number];
 /**
@@ -15,6 +15,12 @@ export const CLIENT_LABELS: Readonly<Record<ClientId, string>> = {
   codex: 'Codex',
   'claude-code': 'Claude Code',
   cursor: 'Cursor',
+  'copilot-cli': 'GitHub Copilot CLI',
+  'gemini-cli': 'Gemini CLI',
+  cline: 'Cline',
+  'roo-code': 'Roo Code',
+  windsurf: 'Windsurf',
+  kiro: 'Kiro',
   other: 'Other MCP client',
   person: 'You',
 };

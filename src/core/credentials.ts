@@ -8,6 +8,9 @@ export interface Credential {
   /** The environment variable the child process sees; defaults to `name`. */
   readonly env: string;
   readonly source: SecretReference;
-  /** `workspace` when only workspace settings define it: flagged in consent and never `allow`ed. */
-  readonly origin: 'user' | 'workspace';
+  /**
+   * `workspace` when only workspace settings define it, `remote` when only the user settings of a remote
+   * window do (an agent on that machine can write them): flagged in consent and never `allow`ed.
+   */
+  readonly origin: 'user' | 'remote' | 'workspace';
 }

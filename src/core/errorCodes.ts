@@ -63,6 +63,7 @@ export type ToolErrorCode =
   | RunRefusalCode
   | 'consent-pending' //     run asked and the person has not answered yet
   | 'busy' //                request_secret_entry: one entry at a time
+  | 'secret-exists' //       request_secret_entry: the name is already a stored secret or a credential
   | FailureCode<typeof validateCredentialName>
   | FailureCode<typeof validateEnvName>
   | 'internal-error'; //     a bug in a tool; details only in the output channel

@@ -19,12 +19,27 @@ export const Commands = {
   disconnectCodex: 'airlock.disconnectCodex',
   disconnectClaudeCode: 'airlock.disconnectClaudeCode',
   disconnectCursor: 'airlock.disconnectCursor',
+  connectCopilotCli: 'airlock.connectCopilotCli',
+  disconnectCopilotCli: 'airlock.disconnectCopilotCli',
+  connectGeminiCli: 'airlock.connectGeminiCli',
+  disconnectGeminiCli: 'airlock.disconnectGeminiCli',
+  connectCline: 'airlock.connectCline',
+  disconnectCline: 'airlock.disconnectCline',
+  connectRooCode: 'airlock.connectRooCode',
+  disconnectRooCode: 'airlock.disconnectRooCode',
+  connectWindsurf: 'airlock.connectWindsurf',
+  disconnectWindsurf: 'airlock.disconnectWindsurf',
+  connectKiro: 'airlock.connectKiro',
+  disconnectKiro: 'airlock.disconnectKiro',
   rotateClientToken: 'airlock.rotateClientToken',
   revokeClientToken: 'airlock.revokeClientToken',
   showConnectionInfo: 'airlock.showConnectionInfo',
   showAuditLog: 'airlock.showAuditLog',
   verifyAuditLog: 'airlock.verifyAuditLog',
   exportAuditLog: 'airlock.exportAuditLog',
+  importEnvFile: 'airlock.importEnvFile',
+  findPlaintextSecrets: 'airlock.findPlaintextSecrets',
+  moveSecretIntoAirlock: 'airlock.moveSecretIntoAirlock',
   runWithCredentials: 'airlock.runWithCredentials',
   revokeGrant: 'airlock.revokeGrant',
   revokeAllGrants: 'airlock.revokeAllGrants',
@@ -39,6 +54,22 @@ export const Commands = {
   viewRevokeToken: 'airlock.view.revokeToken',
 } as const;
 
+/**
+ * The clients with Connect/Disconnect commands of their own (the Connect commands and the Agents view both
+ * read this one table). Copilot connects through VS Code's MCP provider; `other` gets the connection info.
+ */
+export const ConnectCommands = {
+  codex: { connect: Commands.connectCodex, disconnect: Commands.disconnectCodex },
+  'claude-code': { connect: Commands.connectClaudeCode, disconnect: Commands.disconnectClaudeCode },
+  cursor: { connect: Commands.connectCursor, disconnect: Commands.disconnectCursor },
+  'copilot-cli': { connect: Commands.connectCopilotCli, disconnect: Commands.disconnectCopilotCli },
+  'gemini-cli': { connect: Commands.connectGeminiCli, disconnect: Commands.disconnectGeminiCli },
+  cline: { connect: Commands.connectCline, disconnect: Commands.disconnectCline },
+  'roo-code': { connect: Commands.connectRooCode, disconnect: Commands.disconnectRooCode },
+  windsurf: { connect: Commands.connectWindsurf, disconnect: Commands.disconnectWindsurf },
+  kiro: { connect: Commands.connectKiro, disconnect: Commands.disconnectKiro },
+} as const;
+
 export const Settings = {
   section: 'airlock',
   credentials: 'airlock.credentials',
@@ -49,6 +80,7 @@ export const Settings = {
   consentTimeoutSeconds: 'airlock.consent.timeoutSeconds',
   agentWaitSeconds: 'airlock.consent.agentWaitSeconds',
   killOnExpiry: 'airlock.grants.killOnExpiry',
+  allowPrefixGrants: 'airlock.grants.allowPrefix',
   outputLimitKiB: 'airlock.run.outputLimitKiB',
   maxRunTimeoutSeconds: 'airlock.run.maxTimeoutSeconds',
   endpointEnabled: 'airlock.endpoint.enabled',

@@ -6,6 +6,19 @@ import { z } from 'zod';
  * posts `ready` first; the host posts nothing before it.
  */
 
+/**
+ * Longest command and folder the card shows (revealed, see src/core/text/untrustedText.ts). The MCP input
+ * schema accepts at most 4,096 bytes of command without hidden characters, so every accepted command fits
+ * whole; a command that would not is refused there, never cut here.
+ */
+export const MAX_SHOWN_COMMAND_CHARS = 32_768;
+export const MAX_SHOWN_PATH_CHARS = 65_536;
+
+/** What a prefix grant allows, in words, for the card (the rule itself: src/core/grants/commandBinding.ts). */
+export const PREFIX_RULE_IN_WORDS =
+  'Later commands may add plain arguments after this command, separated by single spaces. Anything that starts with "-" ' +
+  '(an option) or holds "=" (an assignment), quotes, wildcards and shell characters are refused.';
+
 const id = z.string().min(1).max(128);
 const seconds = z.int().min(0).max(604_800);
 
@@ -42,6 +55,8 @@ export const cardCredential = z.strictObject({
   store: text(64),
   reference: text(1024),
   definedByWorkspace: z.boolean(),
+  /** Defined only in the remote machine's settings, which an agent there can write. */
+  definedOnRemote: z.boolean().optional(),
 });
 
 export const card = z.strictObject({
@@ -55,8 +70,9 @@ export const card = z.strictObject({
     claimedVersion: text(100).optional(),
   }),
   credentials: z.array(cardCredential).max(64),
-  command: text(8192),
-  cwd: text(4096),
+  /** Shown whole, never cut: the input schema refuses a command that would not fit revealed. */
+  command: text(MAX_SHOWN_COMMAND_CHARS),
+  cwd: text(MAX_SHOWN_PATH_CHARS),
   /** The agent's reason: untrusted plain text, length-capped. */
   reason: text(2000),
   limits: z.strictObject({

@@ -33,6 +33,8 @@ describe('e2e: agent run → consent panel → Approve → task in the terminal,
         'airlock.credentials': [{ name: 'CANARY_TOKEN', description: 'Canary for the e2e run', source: 'secret:CANARY_TOKEN' }],
         'airlock.consent.timeoutSeconds': 180,
         'airlock.consent.agentWaitSeconds': 120,
+        // Prefix grants are off by default; the person turns them on in user settings.
+        'airlock.grants.allowPrefix': true,
       },
     });
   });
@@ -119,7 +121,7 @@ describe('e2e: agent run → consent panel → Approve → task in the terminal,
     }
   });
 
-  it('the person widens the grant to a prefix: plain extra arguments run, chained commands are refused', async () => {
+  it('the person widens the grant to a prefix: plain extra arguments run; chained commands, options and assignments are refused', async () => {
     assert.ok(sandbox);
     const { page, airlockHome } = sandbox;
     const agent = await connectAgent(airlockHome, 'e2e-agent-prefix');
@@ -141,9 +143,10 @@ describe('e2e: agent run → consent panel → Approve → task in the terminal,
       assert.equal(grant?.commandMatch, 'prefix', JSON.stringify(answer.structuredContent));
       assert.ok(grant);
 
-      const extra = await client.callTool({ name: 'run', arguments: { command: `${LEAK} --verbose`, grantId: grant.grantId } }, { timeout: 120_000 });
+      const extra = await client.callTool({ name: 'run', arguments: { command: `${LEAK} verbose`, grantId: grant.grantId } }, { timeout: 120_000 });
       assert.notEqual(extra.isError, true, JSON.stringify(extra));
-      for (const command of [`${LEAK}; printenv`, `${LEAK} && env`, `${LEAK} $(printenv)`, `${LEAK} > /tmp/out`]) {
+      const attacks = [`${LEAK}; printenv`, `${LEAK} && env`, `${LEAK} $(printenv)`, `${LEAK} > /tmp/out`, `${LEAK} --require=./x.js`, `${LEAK} --inspect`, `${LEAK} NODE_OPTIONS=x`, `${LEAK} *`];
+      for (const command of attacks) {
         const refused = await client.callTool({ name: 'run', arguments: { command, grantId: grant.grantId } });
         assert.equal(refused.isError, true, command);
         assert.deepEqual(findLeaks(JSON.stringify(refused), [canary]), []);

@@ -73,6 +73,17 @@ const PERSON_SETTINGS = {
   'airlock.run.maxTimeoutSeconds': 120,
 };
 
+/** The binding attacks: the person allows exactly `npm run deploy` without consent (test/fixtures/binding). */
+const BINDING_SETTINGS = {
+  'airlock.credentials': [{ name: 'DEPLOY_TOKEN', description: 'The person\'s deploy token (canary)', source: 'secret:DEPLOY_TOKEN' }],
+  'airlock.policy.allowWithoutConsent': true,
+  'airlock.policy.rules': [{ credentials: 'DEPLOY_TOKEN', command: 'npm run deploy', decision: 'allow' }],
+  'airlock.consent.timeoutSeconds': 30,
+  'airlock.consent.agentWaitSeconds': 3,
+  'airlock.grants.killOnExpiry': true,
+  'airlock.run.maxTimeoutSeconds': 60,
+};
+
 interface SecurityLaunch {
   readonly name: string;
   readonly fixture: string;
@@ -89,6 +100,7 @@ const LAUNCHES = (): SecurityLaunch[] => [
   { name: 'security-untrusted', fixture: 'hostile', trusted: false, userSettings: PERSON_SETTINGS, files: ['hostileWorkspace.test.ts'] },
   { name: 'security-canary', fixture: 'runner', trusted: true, userSettings: runnerSettings(), files: ['canaryFlow.test.ts'] },
   { name: 'security-reaper', fixture: 'runner', trusted: true, userSettings: { ...runnerSettings(), 'airlock.grants.killOnExpiry': true }, files: ['reaper.test.ts'] },
+  { name: 'security-binding', fixture: 'binding', trusted: true, userSettings: BINDING_SETTINGS, files: ['bindingAttacks.test.ts'] },
 ];
 
 async function realHost(canaries: Record<string, string>): Promise<SandboxDirs[]> {

@@ -6,7 +6,7 @@ import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import './consent.css';
-import { hostMessage, type Card, type StateMessage, type WebviewMessage } from '../../src/shared/protocol';
+import { hostMessage, PREFIX_RULE_IN_WORDS, type Card, type StateMessage, type WebviewMessage } from '../../src/shared/protocol';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -109,6 +109,7 @@ function renderCard(card: Card): { element: HTMLElement; countdown: HTMLElement 
   for (const credential of card.credentials) {
     const item = el('li', { className: 'credential' }, el('span', { className: 'credential-name', text: credential.name }));
     if (credential.definedByWorkspace) item.append(el('span', { className: 'workspace-badge', text: 'defined by this workspace' }));
+    if (credential.definedOnRemote === true) item.append(el('span', { className: 'workspace-badge', text: 'defined in the remote machine’s settings' }));
     if (credential.description !== '') item.append(el('span', { text: ` — ${credential.description}` }));
     item.append(el('div', { className: 'muted' }, document.createTextNode(`${credential.store}: `), el('span', { className: 'mono', text: credential.reference })));
     credentialList.append(item);
@@ -199,7 +200,7 @@ function renderCard(card: Card): { element: HTMLElement; countdown: HTMLElement 
     el('div', { className: 'row' }, el('label', { text: 'Custom (minutes)' }), customMinutes),
     el('div', { className: 'row' }, el('label', { text: 'Max runs' }), runs),
   );
-  if (prefix !== undefined) choices.append(el('div', { className: 'row' }, prefix));
+  if (prefix !== undefined) choices.append(el('div', { className: 'row' }, prefix), el('div', { className: 'muted', text: PREFIX_RULE_IN_WORDS }));
   choices.append(el('div', { className: 'actions' }, approve, deny, block), status);
   syncControls();
 
@@ -210,7 +211,7 @@ function renderCard(card: Card): { element: HTMLElement; countdown: HTMLElement 
 function limitsText(card: Card): string {
   const parts = [`up to ${formatDuration(card.limits.maxDurationSeconds)}`];
   parts.push(card.limits.maxRuns === null ? 'any number of runs' : `at most ${card.limits.maxRuns} run${card.limits.maxRuns === 1 ? '' : 's'}`);
-  parts.push(card.limits.allowPrefix ? 'exact command or commands starting with it' : 'exact command only');
+  parts.push(card.limits.allowPrefix ? 'exact command, or it plus plain arguments (no options, no "=")' : 'exact command only');
   if (card.requestedDurationSeconds !== undefined) parts.push(`agent asked for ${formatDuration(card.requestedDurationSeconds)}`);
   return parts.join(' · ');
 }

@@ -3,7 +3,7 @@ import type { Log } from '../../core/log';
 import { fail, ok } from '../../core/outcome';
 import { STORE_LABELS, type SecretReference } from '../../core/secrets/reference';
 import type { ResolveOutcome, SecretStore } from '../../core/secrets/store';
-import { SecretValue } from '../../core/secrets/secretValue';
+import { revealSecret, SecretValue } from '../../core/secrets/secretValue';
 
 /** Namespace of Airlock's entries in SecretStorage, so they never collide with other keys it keeps. */
 export const SECRET_KEY_PREFIX = 'airlock.secret.';
@@ -62,6 +62,14 @@ export class SecretStorageStore implements SecretStore {
   /** Stores (or replaces) a value. Only the person's own input reaches here (commands, secret entry). */
   async put(name: string, value: string): Promise<void> {
     await this.storage.store(secretStorageKey(name), value);
+  }
+
+  /**
+   * Stores a value that arrived as a `SecretValue` (read from a `.env` file or a plaintext secret in the
+   * workspace): the raw value goes from here to SecretStorage and nowhere else.
+   */
+  async putSecret(name: string, value: SecretValue): Promise<void> {
+    await this.storage.store(secretStorageKey(name), revealSecret(value, 'store'));
   }
 
   async has(name: string): Promise<boolean> {

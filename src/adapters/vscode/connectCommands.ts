@@ -6,14 +6,14 @@ import { CLIENT_IDS, CLIENT_LABELS, isClientId, type ClientId } from '../../core
 import {
   connectCodexToml, connectJsonConfig, disconnectCodexToml, disconnectJsonConfig, SERVER_NAME, type ConfigEdit, type ConfigEditFailure,
 } from '../../core/connect/clientConfig';
+import { CLIENT_TARGETS, type JsonClient, type Scope } from '../../core/connect/clientTargets';
 import { launcherPath } from '../../core/connect/paths';
 import type { Log } from '../../core/log';
 import type { Outcome } from '../../core/outcome';
-import { Commands } from '../../shared/ids';
+import { Commands, ConnectCommands } from '../../shared/ids';
 import type { ClientTokens } from './clientTokens';
 
-type ConnectableClient = 'codex' | 'claude-code' | 'cursor';
-type Scope = 'user' | 'project';
+type ConnectableClient = 'codex' | JsonClient;
 
 /** What a Connect/Disconnect command did; returned for tests, shown to the person as messages. */
 export interface ConnectResult {
@@ -45,7 +45,8 @@ interface Target {
 const userHome = (): string => homedir();
 
 /**
- * Registers Connect/Disconnect for Codex, Claude Code and Cursor, and Rotate/Revoke Client Token. Every
+ * Registers Connect/Disconnect for Codex, Claude Code, Cursor, GitHub Copilot CLI, Gemini CLI, Cline, Roo
+ * Code, Windsurf and Kiro (src/core/connect/clientTargets.ts), and Rotate/Revoke Client Token. Every
  * write is previewed as a diff and confirmed in a modal first; edits keep the person's comments and other
  * entries (src/core/connect/clientConfig.ts) and are idempotent.
  */
@@ -55,8 +56,10 @@ export function registerConnectCommands(options: {
   readonly log: Log;
   /** Test facet only: reads a command argument into test options. Absent in production. */
   readonly testOptions?: ((arg: unknown) => ConnectTestOptions) | undefined;
+  /** This VS Code's `User/globalStorage` folder (Cline and Roo Code keep their MCP settings there). */
+  readonly globalStorage: string;
 }): vscode.Disposable {
-  const { tokens, home, log } = options;
+  const { tokens, home, log, globalStorage } = options;
   const previews = new Map<string, string>();
   const previewChanged = new vscode.EventEmitter<vscode.Uri>();
   const provider = vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, {
@@ -72,17 +75,13 @@ export function registerConnectCommands(options: {
       const codexHome = process.env['CODEX_HOME'] ?? join(userHome(), '.codex');
       return { path: join(codexHome, 'config.toml'), scope: 'user', connect: (t) => connectCodexToml(t, entry), disconnect: disconnectCodexToml };
     }
-    const jsonEntry = client === 'claude-code' ? { type: 'stdio', command: entry.command, args: entry.args } : { command: entry.command, args: entry.args };
-    const scope = test.scope ?? (await pickScope(client));
+    const target = CLIENT_TARGETS[client];
+    const jsonEntry = target.entry(entry);
+    const scope = test.scope !== undefined && target.scopes.includes(test.scope) ? test.scope : await pickScope(client);
     if (!scope) return undefined;
-    let path: string;
-    if (scope === 'user') {
-      path = client === 'claude-code' ? join(userHome(), '.claude.json') : join(userHome(), '.cursor', 'mcp.json');
-    } else {
-      const folder = await pickFolder(test.firstFolder === true);
-      if (!folder) return undefined;
-      path = client === 'claude-code' ? join(folder, '.mcp.json') : join(folder, '.cursor', 'mcp.json');
-    }
+    const folder = scope === 'project' ? await pickFolder(test.firstFolder === true) : '';
+    if (folder === undefined) return undefined;
+    const path = target.path(scope, { home: userHome(), folder, globalStorage, env: process.env });
     return { path, scope, connect: (t) => connectJsonConfig(t, jsonEntry), disconnect: disconnectJsonConfig };
   };
 
@@ -177,11 +176,7 @@ export function registerConnectCommands(options: {
     return (await vscode.window.showQuickPick(items, { title, placeHolder: 'Which client?' }))?.client;
   };
 
-  const connectable: readonly [ConnectableClient, string, string][] = [
-    ['codex', Commands.connectCodex, Commands.disconnectCodex],
-    ['claude-code', Commands.connectClaudeCode, Commands.disconnectClaudeCode],
-    ['cursor', Commands.connectCursor, Commands.disconnectCursor],
-  ];
+  const connectable = Object.entries(ConnectCommands).map(([client, ids]) => [client as ConnectableClient, ids.connect, ids.disconnect] as const);
   return vscode.Disposable.from(
     provider,
     previewChanged,
@@ -210,16 +205,10 @@ export function registerConnectCommands(options: {
 
 const basename = (path: string): string => path.split(/[\\/]/).pop() ?? path;
 
-async function pickScope(client: 'claude-code' | 'cursor'): Promise<Scope | undefined> {
-  const items = client === 'claude-code'
-    ? [
-        { label: 'Project', description: '.mcp.json in the workspace folder', scope: 'project' as const },
-        { label: 'User', description: '~/.claude.json (all projects)', scope: 'user' as const },
-      ]
-    : [
-        { label: 'User', description: '~/.cursor/mcp.json (all projects)', scope: 'user' as const },
-        { label: 'Project', description: '.cursor/mcp.json in the workspace folder', scope: 'project' as const },
-      ];
+async function pickScope(client: JsonClient): Promise<Scope | undefined> {
+  const target = CLIENT_TARGETS[client];
+  if (target.scopes.length === 1) return target.scopes[0];
+  const items = target.scopes.map((scope) => ({ label: scope === 'user' ? 'User' : 'Project', description: target.describe[scope] ?? '', scope }));
   return (await vscode.window.showQuickPick(items, { title: `Connect ${CLIENT_LABELS[client]}: where?` }))?.scope;
 }
 

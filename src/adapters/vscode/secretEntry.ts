@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { AuditSink } from '../../core/audit/events';
 import { CLIENT_LABELS, type ClientIdentity } from '../../core/clients';
 import type { Log } from '../../core/log';
-import { SHOWN_DESCRIPTION_LENGTH, type SecretEntry, type SecretEntryRequest } from '../../core/mcp/tools/requestSecretEntry';
+import { agentWrittenDescription, SHOWN_DESCRIPTION_LENGTH, type SecretEntry, type SecretEntryRequest } from '../../core/mcp/tools/requestSecretEntry';
 import { quoteUntrusted, secretValueProblem } from '../../core/secrets/secretInput';
 import { Settings } from '../../shared/ids';
 import type { SecretStorageStore } from '../stores/secretStorageStore';
@@ -226,10 +226,23 @@ export class VscodeSecretEntry implements SecretEntry {
     private readonly log: Log,
   ) {}
 
+  /** A stored secret of that name, or a credential of that name in any settings layer. */
+  async exists(name: string): Promise<boolean> {
+    // A store that cannot answer counts as "exists": refusing is the safe side.
+    if (await this.store.has(name).catch(() => true)) return true;
+    const inspected = vscode.workspace.getConfiguration().inspect<unknown>(Settings.credentials);
+    const layers = [inspected?.globalValue, inspected?.workspaceValue, inspected?.workspaceFolderValue];
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      layers.push(vscode.workspace.getConfiguration(undefined, folder.uri).inspect<unknown>(Settings.credentials)?.workspaceFolderValue);
+    }
+    return layers.some((layer) => Array.isArray(layer) && layer.some((e: unknown) => typeof e === 'object' && e !== null && (e as { name?: unknown }).name === name));
+  }
+
   async ask(request: SecretEntryRequest): Promise<'stored' | 'declined'> {
     const who = describeClient(request.client);
     const reason = quoteUntrusted(request.description, SHOWN_DESCRIPTION_LENGTH);
-    const exists = await this.store.has(request.name).catch(() => false);
+    // The tool refused existing names already; checked again because a value may have been stored since.
+    if (await this.exists(request.name)) return 'declined';
     const title = `Airlock: ${who} asks you to enter a secret for ${request.name}`;
     const choice = await askPick(this.tracker, {
       title,
@@ -239,9 +252,7 @@ export class VscodeSecretEntry implements SecretEntry {
         {
           id: 'enter',
           label: `Enter a value for ${request.name}…`,
-          detail: exists
-            ? `A secret named ${request.name} is already stored: the value you type replaces it. The agent never sees it.`
-            : 'Typed into a masked input and stored in VS Code SecretStorage. The agent never sees it.',
+          detail: 'Typed into a masked input and stored in VS Code SecretStorage. The agent never sees it.',
         },
       ],
       signal: request.signal,
@@ -259,7 +270,7 @@ export class VscodeSecretEntry implements SecretEntry {
     try {
       await offerCredentialEntry(this.tracker, this.log, {
         name: request.name,
-        description: quoteUntrusted(request.description, SHOWN_DESCRIPTION_LENGTH).slice(1, -1),
+        description: agentWrittenDescription(CLIENT_LABELS[request.client.id], request.description),
         ...(request.env === undefined ? {} : { env: request.env }),
       });
     } catch (error) {

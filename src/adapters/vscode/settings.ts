@@ -15,6 +15,16 @@ export interface PolicySettings extends vscode.Disposable {
 
 const KEYS = Object.values(SETTING_SPECS).map((spec) => spec.key);
 
+/**
+ * A desktop window attached to a remote (SSH, container, WSL, Codespaces in the desktop app). There, the
+ * person's user settings live on the local machine, but `inspect().globalValue` of a machine-, window- or
+ * resource-scoped setting also holds the remote machine's settings file, which an agent on that machine can
+ * write; only application-scope values are read locally. In a browser window (code-server, Codespaces in a
+ * browser) the workbench's own user settings are stored by the server or the browser and this split does
+ * not exist — see parse.ts `remote`.
+ */
+const isDesktopRemote = (): boolean => vscode.env.remoteName !== undefined && vscode.env.uiKind === vscode.UIKind.Desktop;
+
 /** Reads every Airlock setting with `inspect()`, so user, workspace and folder values stay apart. */
 function readLayers(): SettingsLayers {
   const user: Record<string, unknown> = {};
@@ -38,7 +48,7 @@ function readLayers(): SettingsLayers {
       if (Object.keys(values).length > 0) folders.push({ name: folder.name, values });
     }
   }
-  return { trusted: vscode.workspace.isTrusted, user, workspace, folders };
+  return { trusted: vscode.workspace.isTrusted, remote: isDesktopRemote(), user, workspace, folders };
 }
 
 /**

@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { MAX_SHOWN_COMMAND_CHARS } from '../../shared/protocol';
 import { grantSummarySchema } from '../grants/grant';
 import type { ToolResult } from '../mcp/toolDefinition';
+import { describeHidden, findHidden, reveal } from '../text/untrustedText';
 import type { AccessOutcome } from './accessService';
 
 /** Input caps shared by request_access and run: generous for real commands, small enough to display. */
@@ -9,34 +11,36 @@ export const MAX_REASON_CHARS = 2048;
 export const MAX_PATH_CHARS = 4096;
 export const MAX_CREDENTIALS = 32;
 
-const noNul = (s: string): boolean => !s.includes('\0');
 
-export const commandInput = z
-  .string()
-  .min(1, 'command is empty')
-  .refine((s) => s.trim() !== '', 'command is blank')
+/**
+ * Refuses text holding a hidden character (control, format, invisible, filler, non-ASCII space; see
+ * src/core/text/untrustedText.ts), naming the character as U+XXXX and its 1-based position. Applied at the
+ * MCP boundary, so what the person approves and what runs are the same visible string.
+ */
+const visibleOnly = <T extends z.ZodString>(schema: T, field: string) =>
+  schema.superRefine((text, context) => {
+    const hidden = findHidden(text);
+    if (hidden !== undefined) context.addIssue({ code: 'custom', message: describeHidden(field, hidden) });
+  });
+
+export const commandInput = visibleOnly(z.string().min(1, 'command is empty'), 'command')
+  .refine((s) => /[^ \t]/.test(s), 'command is blank')
   .refine((s) => new TextEncoder().encode(s).byteLength <= MAX_COMMAND_BYTES, `command is longer than ${MAX_COMMAND_BYTES} bytes`)
-  .refine(noNul, 'command contains a NUL character')
-  .describe('The exact shell command line, e.g. "npm run deploy". The grant is bound to this string.');
+  // The card never cuts a command: one that could not be shown whole is refused here instead.
+  .refine((s) => reveal(s).length <= MAX_SHOWN_COMMAND_CHARS, 'command is too long to show whole on the consent card')
+  .describe('The exact shell command line, e.g. "npm run deploy". The grant is bound to this exact string, byte for byte; control, invisible and non-ASCII space characters are refused.');
 
-export const cwdInput = z
-  .string()
-  .min(1)
-  .max(MAX_PATH_CHARS)
-  .refine(noNul, 'cwd contains a NUL character')
+export const cwdInput = visibleOnly(z.string().min(1).max(MAX_PATH_CHARS), 'cwd')
   .describe('Working folder: absolute, or relative to the first workspace folder (the default). Must be inside the workspace.');
 
 export const credentialNames = z
-  .array(z.string().min(1).max(128).refine(noNul, 'credential name contains a NUL character'))
+  .array(visibleOnly(z.string().min(1).max(128), 'credential name'))
   .min(1)
   .max(MAX_CREDENTIALS)
   .describe('Credential names as listed by list_credentials, e.g. ["DEPLOY_TOKEN"].');
 
-export const reasonInput = z
-  .string()
-  .max(MAX_REASON_CHARS)
-  .refine(noNul, 'reason contains a NUL character')
-  .describe('Why you need this, in one or two sentences; shown to the person verbatim.');
+export const reasonInput = visibleOnly(z.string().max(MAX_REASON_CHARS), 'reason')
+  .describe('Why you need this, in one or two sentences on one line; shown to the person verbatim. Control characters (including newlines) are refused.');
 
 export const grantSummaryOutput = grantSummarySchema;
 

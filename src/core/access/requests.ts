@@ -109,6 +109,7 @@ export class Requests {
         store: STORE_LABELS[c.source.kind],
         reference: c.source.raw,
         definedByWorkspace: c.origin === 'workspace',
+        ...(c.origin === 'remote' ? { definedOnRemote: true } : {}),
       })),
       command: input.command,
       cwd: input.cwd,

@@ -1,19 +1,22 @@
 import { CLIENT_LABELS } from '../clients';
 import type { Card } from '../../shared/protocol';
-import { MAX_REASON_LENGTH } from '../../shared/protocol';
+import { MAX_REASON_LENGTH, MAX_SHOWN_COMMAND_CHARS, MAX_SHOWN_PATH_CHARS } from '../../shared/protocol';
+import { reveal, revealCapped } from '../text/untrustedText';
 import type { ConsentRequest } from './consent';
 
-// Control characters (except tab and newline), bidi overrides/isolates and zero-width characters can make
-// a command look like something else ("Trojan Source"); the card shows them as visible code points.
-// eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF]/g;
+/** Untrusted text that may be shortened (claims, descriptions, the reason): revealed, then capped. */
+const cap = (text: string, max: number, multiline = false): string => revealCapped(text, max, { multiline });
 
-/** Makes invisible and direction-changing characters visible as `⟨U+XXXX⟩`; everything else unchanged. */
-export function revealInvisible(text: string): string {
-  return text.replace(INVISIBLE, (char) => `⟨U+${char.codePointAt(0)?.toString(16).toUpperCase().padStart(4, '0') ?? '????'}⟩`);
+/**
+ * Text that must be shown whole (the command, the folder): revealed, never cut. The MCP input schema
+ * refuses anything longer, so this throws only on a bug — and a card that cannot be built is a request
+ * that is never approved.
+ */
+function whole(text: string, max: number, what: string): string {
+  const shown = reveal(text);
+  if (shown.length > max) throw new Error(`The ${what} is too long to show whole on the consent card (${shown.length} > ${max} characters).`);
+  return shown;
 }
-
-const cap = (text: string, max: number): string => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /**
  * The card the webview renders for a request: names, references, the command and the agent's untrusted
@@ -26,20 +29,21 @@ export function toCard(request: ConsentRequest): Card {
     client: {
       id: client.id,
       label: CLIENT_LABELS[client.id],
-      ...(client.claimedName === undefined ? {} : { claimedName: cap(revealInvisible(client.claimedName), 200) }),
-      ...(client.claimedVersion === undefined ? {} : { claimedVersion: cap(revealInvisible(client.claimedVersion), 100) }),
+      ...(client.claimedName === undefined ? {} : { claimedName: cap(client.claimedName, 200) }),
+      ...(client.claimedVersion === undefined ? {} : { claimedVersion: cap(client.claimedVersion, 100) }),
     },
     credentials: request.credentials.slice(0, 64).map((credential) => ({
       name: cap(credential.name, 64),
-      description: cap(revealInvisible(credential.description), 500),
+      description: cap(credential.description, 500),
       env: cap(credential.env, 128),
       store: cap(credential.store, 64),
-      reference: cap(revealInvisible(credential.reference), 1024),
+      reference: cap(credential.reference, 1024),
       definedByWorkspace: credential.definedByWorkspace,
+      ...(credential.definedOnRemote === true ? { definedOnRemote: true } : {}),
     })),
-    command: cap(revealInvisible(request.command), 8192),
-    cwd: cap(revealInvisible(request.cwd), 4096),
-    reason: cap(revealInvisible(request.reason), MAX_REASON_LENGTH),
+    command: whole(request.command, MAX_SHOWN_COMMAND_CHARS, 'command'),
+    cwd: whole(request.cwd, MAX_SHOWN_PATH_CHARS, 'folder'),
+    reason: cap(request.reason, MAX_REASON_LENGTH),
     limits: { ...request.limits },
     ...(request.requestedDurationSeconds === undefined ? {} : { requestedDurationSeconds: Math.min(604_800, Math.max(0, Math.floor(request.requestedDurationSeconds))) }),
     ...(request.requestedMaxRuns === undefined ? {} : { requestedMaxRuns: Math.max(1, Math.floor(request.requestedMaxRuns)) }),
@@ -47,8 +51,8 @@ export function toCard(request: ConsentRequest): Card {
       ? {}
       : {
           insight: {
-            source: cap(revealInvisible(request.insight.source), 200),
-            body: cap(revealInvisible(request.insight.body), 8192),
+            source: cap(request.insight.source, 200),
+            body: cap(request.insight.body, 8192, true),
             uncommittedChanges: request.insight.uncommittedChanges,
             ...(request.insight.file === undefined ? {} : { file: cap(request.insight.file, 4096) }),
           },

@@ -10,6 +10,8 @@ export interface ConsentCredential {
   /** The reference string, e.g. `op://Prod/Deploy/token`; a location, not a value. */
   readonly reference: string;
   readonly definedByWorkspace: boolean;
+  /** Defined only in a remote machine's settings (which an agent there can write). */
+  readonly definedOnRemote?: boolean;
 }
 
 /** What the command really runs, e.g. the package.json script body behind `npm run deploy`. */

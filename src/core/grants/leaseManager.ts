@@ -152,7 +152,12 @@ export class LeaseManager {
   private covers(grant: Grant, scope: RunScope): Outcome<Grant, GrantRefusal> {
     const binding = checkBinding(grant.command, grant.commandMatch, scope.command);
     if (!binding.ok) {
-      const extra = binding.why === 'metacharacter-after-prefix' ? ' Shell metacharacters after the approved prefix are refused.' : '';
+      const extras: Record<typeof binding.why, string> = {
+        'different-command': '',
+        'metacharacter-after-prefix': ' Shell metacharacters after the approved prefix are refused.',
+        'option-after-prefix': ' Options ("-…") and assignments ("…=…") after the approved prefix are refused: they can change what the prefix runs.',
+      };
+      const extra = extras[binding.why];
       return fail(
         'command-not-covered',
         `Grant "${grant.id}" covers only the command ${describeBinding(grant.command, grant.commandMatch)}; "${scope.command}" is a different command.${extra} Ask again with request_access for this exact command.`,

@@ -1,4 +1,5 @@
 import type { ClientId } from '../clients';
+import { revealCapped, withoutHidden } from '../text/untrustedText';
 import type { TokenVerifier } from './tokens';
 
 /** The facts about an HTTP request the guard decides on; plain data, no sockets. */
@@ -101,13 +102,13 @@ export function jsonNestingDepth(text: string): number {
 }
 
 /**
- * Makes untrusted, client-claimed text (an MCP `clientInfo` name) safe to show and log: control and
- * bidi characters removed, whitespace collapsed, length bounded. It is still a claim, shown as one.
+ * Makes untrusted, client-claimed text (an MCP `clientInfo` name) safe to show and log: every hidden
+ * character (src/core/text/untrustedText.ts decides which) replaced by a space, spaces collapsed, length
+ * bounded without cutting a character. It is still a claim, shown as one.
  */
 export function displayableClaim(text: unknown, maxLength = 64): string | undefined {
   if (typeof text !== 'string') return undefined;
-  // eslint-disable-next-line no-control-regex
-  const cleaned = text.replace(/[\t\n\r]/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069]/g, '').replace(/\s+/g, ' ').trim();
+  const cleaned = withoutHidden(text.slice(0, 4096));
   if (cleaned === '') return undefined;
-  return cleaned.length > maxLength ? `${cleaned.slice(0, maxLength - 1)}…` : cleaned;
+  return revealCapped(cleaned, maxLength);
 }

@@ -106,7 +106,7 @@ export function evaluate(request: PolicyRequest, policy: Policy): PolicyDecision
   let decision: Decision = 'allow';
   let maxDurationSeconds: number | undefined = policy.limits.maxDurationSeconds;
   let maxRuns: number | undefined;
-  let allowPrefix = true;
+  let allowPrefix = policy.limits.allowPrefix;
   let denyingRule: PolicyRule | undefined;
   for (const name of names) {
     const credential = byName.get(name);
@@ -123,7 +123,7 @@ export function evaluate(request: PolicyRequest, policy: Policy): PolicyDecision
         allowPrefix = false;
       }
     }
-    if (credential.origin === 'workspace') {
+    if (credential.origin !== 'user') {
       allowPrefix = false;
       credentialDecision = stricter(credentialDecision, 'ask');
     }

@@ -25,6 +25,12 @@ export type SettingValues = Readonly<Record<string, unknown>>;
  */
 export interface SettingsLayers {
   readonly trusted: boolean;
+  /**
+   * A remote window (SSH, container, Codespaces, WSL): its `user` values of machine, window and resource
+   * scope include the remote machine's settings file, which an agent on that machine can write. Only
+   * application-scope values there are the person's (VS Code reads those from the local machine).
+   */
+  readonly remote?: boolean;
   readonly user: SettingValues;
   readonly workspace: SettingValues;
   readonly folders: readonly { readonly name: string; readonly values: SettingValues }[];
@@ -65,7 +71,16 @@ export function parsePolicy(layers: SettingsLayers): ParsedPolicy {
   const problems: PolicyProblem[] = [];
   const report = (setting: string, message: string): void => void problems.push({ setting, message });
 
-  const user: Layer = { origin: 'user', where: 'user settings', values: layers.user };
+  // In a remote window only application-scope user values are the person's; the rest may come from the
+  // remote machine's settings file and count as a layer that can only tighten, like a workspace.
+  const personKeys = (key: string): boolean =>
+    layers.remote !== true || Object.values(SETTING_SPECS).some((spec) => spec.key === key && spec.scope === 'application');
+  const pick = (keep: (key: string) => boolean): SettingValues => Object.fromEntries(Object.entries(layers.user).filter(([key]) => keep(key)));
+  const user: Layer = { origin: 'user', where: 'user settings', values: layers.remote === true ? pick(personKeys) : layers.user };
+  const remoteLayers: Layer[] =
+    layers.remote === true
+      ? [{ origin: 'remote', where: "the remote machine's settings (a remote window's user settings, which an agent on that machine can write)", values: pick((key) => !personKeys(key)) }]
+      : [];
   const workspaceLayers: Layer[] = [
     { origin: 'workspace', where: 'workspace settings', values: layers.workspace },
     ...layers.folders.map((folder): Layer => ({ origin: 'folder', where: `folder settings of ${show(folder.name)}`, values: folder.values })),
@@ -82,6 +97,7 @@ export function parsePolicy(layers: SettingsLayers): ParsedPolicy {
     }
     tightening = [];
   }
+  tightening = [...remoteLayers, ...tightening];
 
   /** The user's value (validated) or the default; an invalid user value is reported and replaced. */
   const userScalar = <T>(spec: SettingSpec & { default: T }): T => {
@@ -148,6 +164,7 @@ export function parsePolicy(layers: SettingsLayers): ParsedPolicy {
     consentTimeoutSeconds: limitedInteger(SETTING_SPECS.consentTimeoutSeconds),
     agentWaitSeconds: limitedInteger(SETTING_SPECS.agentWaitSeconds),
     killOnExpiry: limitedBoolean(SETTING_SPECS.killOnExpiry),
+    allowPrefix: limitedBoolean(SETTING_SPECS.allowPrefixGrants),
     outputLimitKiB: limitedInteger(SETTING_SPECS.outputLimitKiB),
     maxRunTimeoutSeconds: limitedInteger(SETTING_SPECS.maxRunTimeoutSeconds),
   };
@@ -192,9 +209,9 @@ function parseCredentials(user: Layer, workspaceLayers: readonly Layer[], report
   const key = SETTING_SPECS.credentials.key;
   const byName = new Map<string, Credential>();
   // Folder layers cannot define credentials (the setting is window-scoped); VS Code ignores them too.
-  const layers = [user, ...workspaceLayers.filter((layer) => layer.origin === 'workspace')];
+  const layers = [user, ...workspaceLayers.filter((layer) => layer.origin === 'remote' || layer.origin === 'workspace')];
   for (const layer of layers) {
-    const origin = layer.origin === 'user' ? 'user' : 'workspace';
+    const origin = layer.origin === 'user' ? 'user' : layer.origin === 'remote' ? 'remote' : 'workspace';
     for (const [index, raw] of entries(layer, SETTING_SPECS.credentials, CREDENTIAL_EXAMPLE, report).entries()) {
       const at = `${key}[${index}] in ${layer.where}`;
       const entry = credentialEntrySchema.safeParse(raw);
@@ -220,7 +237,7 @@ function parseCredentials(user: Layer, workspaceLayers: readonly Layer[], report
       }
       const existing = byName.get(name);
       if (existing !== undefined) {
-        if (existing.origin === 'user' && origin === 'workspace') {
+        if (existing.origin !== origin) {
           if (existing.source.raw !== source.value.raw || existing.env !== env.value) {
             report(key, `ignored: ${layer.where} cannot change where ${name} comes from or which variable it sets (your user settings define it); the workspace entry ${at} was ignored.`);
           }

@@ -3,7 +3,8 @@ import type { Credential } from '../credentials';
 import type { Pattern } from './pattern';
 import type { Decision } from './schema';
 
-export type RuleOrigin = 'user' | 'workspace' | 'folder';
+/** `remote`: the user settings of a remote window, which an agent on the remote machine can write. */
+export type RuleOrigin = 'user' | 'remote' | 'workspace' | 'folder';
 
 /** One rule of `airlock.policy.rules`, compiled. */
 export interface PolicyRule {
@@ -37,6 +38,8 @@ export interface PolicyLimits {
   readonly consentTimeoutSeconds: number;
   readonly agentWaitSeconds: number;
   readonly killOnExpiry: boolean;
+  /** User (local) settings only: whether the consent card may offer a prefix grant at all. */
+  readonly allowPrefix: boolean;
   readonly outputLimitKiB: number;
   readonly maxRunTimeoutSeconds: number;
 }

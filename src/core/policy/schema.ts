@@ -62,6 +62,9 @@ export const SETTING_SPECS = {
   consentTimeoutSeconds: integer(Settings.consentTimeoutSeconds, 'resource', 'lower-only', 120, 5, 3600),
   agentWaitSeconds: integer(Settings.agentWaitSeconds, 'resource', 'lower-only', 45, 1, 600),
   killOnExpiry: boolean(Settings.killOnExpiry, 'resource', 'true-only', false),
+  // Off by default: a prefix grant lets later commands add arguments. Application scope, so on a remote
+  // only the person's local user settings can turn it on; a workspace may only turn it off.
+  allowPrefixGrants: boolean(Settings.allowPrefixGrants, 'application', 'false-only', false),
   outputLimitKiB: integer(Settings.outputLimitKiB, 'resource', 'lower-only', 64, 1, 16_384),
   maxRunTimeoutSeconds: integer(Settings.maxRunTimeoutSeconds, 'resource', 'lower-only', 600, 1, 86_400),
   endpointEnabled: boolean(Settings.endpointEnabled, 'application', 'never', true),

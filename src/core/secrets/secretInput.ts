@@ -31,18 +31,5 @@ export function secretValueProblem(value: string): string | undefined {
   return undefined;
 }
 
-/**
- * Shows untrusted text (an agent's reason) safely in a one-line prompt: control and bidi characters
- * replaced, whitespace collapsed, capped at `max` characters, wrapped in quotation marks.
- */
-export function quoteUntrusted(text: string, max: number): string {
-  const cleaned = text
-    // C0/C1 controls, bidi overrides and isolates, zero-width and line/paragraph separators
-    // eslint-disable-next-line no-control-regex -- matching control characters is the point
-    .replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
-  const chars = Array.from(cleaned); // code points: never cut a surrogate pair in half
-  const capped = chars.length > max ? `${chars.slice(0, Math.max(0, max - 1)).join('')}…` : cleaned;
-  return `“${capped}”`;
-}
+/** Untrusted agent text for one-line prompts: the one rule lives in src/core/text/untrustedText.ts. */
+export { quoteUntrusted } from '../text/untrustedText';

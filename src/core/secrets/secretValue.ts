@@ -47,14 +47,16 @@ export class SecretValue {
  * pattern compiler (`redactor`) and the sealed runner handing a host-bound value to the sandbox engine's
  * in-memory substitution map (`sandbox-inject`); Airlock's own credentials (`own-credential`) by the one
  * adapter that must hand each to its API (a client token to SecretStorage, the bridge's token file and
- * VS Code's MCP header; the service-account token to the 1Password SDK).
+ * VS Code's MCP header; the service-account token to the 1Password SDK); and a value read from a file (a
+ * `.env` import, a plaintext secret found in the workspace) when it is moved into SecretStorage (`store`).
  */
-export type RevealPurpose = 'spawn' | 'redactor' | 'sandbox-inject' | 'own-credential';
+export type RevealPurpose = 'spawn' | 'redactor' | 'sandbox-inject' | 'own-credential' | 'store';
 
 /**
  * Returns the raw value. Call sites: the process spawns (src/adapters/node/spawnWithSecrets.ts,
  * spawnSealed.ts), the redactor's pattern compiler (src/core/redaction), and for Airlock's own
- * credentials clientTokens.ts and onePasswordStore.ts. Throws if the secret was disposed.
+ * credentials clientTokens.ts and onePasswordStore.ts, and the SecretStorage write
+ * (src/adapters/stores/secretStorageStore.ts). Throws if the secret was disposed.
  */
 export function revealSecret(secret: SecretValue, _purpose: RevealPurpose): string {
   const value = values.get(secret);
@@ -63,3 +65,31 @@ export function revealSecret(secret: SecretValue, _purpose: RevealPurpose): stri
   }
   return value;
 }
+
+/**
+ * Whether two secrets hold the same value, compared in time independent of where they differ. Reveals
+ * nothing but the answer: used to check a value reads back from a store exactly as it was written.
+ */
+export function sameSecret(a: SecretValue, b: SecretValue): boolean {
+  const left = values.get(a);
+  const right = values.get(b);
+  if (left === undefined || right === undefined || left.length !== right.length) return false;
+  let difference = 0;
+  for (let i = 0; i < left.length; i++) difference |= left.charCodeAt(i) ^ right.charCodeAt(i);
+  return difference === 0;
+}
+
+/**
+ * Whether `text` still holds the secret, or any line of it at least `minimumFragment` long (a value that
+ * spans lines could be cut but not removed). Answers only yes or no: proves a rewrite left no value behind.
+ */
+export function secretAppearsIn(secret: SecretValue, text: string, minimumFragment = 6): boolean {
+  const value = values.get(secret);
+  if (value === undefined || value === '') return false;
+  if (text.includes(value)) return true;
+  return value
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .some((line) => line.length >= minimumFragment && text.includes(line));
+}
+

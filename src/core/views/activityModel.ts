@@ -1,4 +1,5 @@
 import type { AuditRow } from '../audit/auditView';
+import { revealCapped } from '../text/untrustedText';
 import { CLIENT_LABELS, isClientId } from '../clients';
 import type { L10n } from './l10n';
 import type { Insight } from './insights';
@@ -16,12 +17,8 @@ export interface ActivityRow {
 export const ACTIVITY_ROWS = 50;
 
 const who = (client: string | undefined): string => (client !== undefined && isClientId(client) ? CLIENT_LABELS[client] : (client ?? ''));
-/** Short, single-line, control-free: the label is the one place untrusted names are shown unquoted. */
-const tidy = (text: string, max = 60): string => {
-  // eslint-disable-next-line no-control-regex -- control characters are exactly what this removes
-  const flat = text.replace(/[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2066-\u2069]/g, ' ');
-  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
-};
+/** Short and single-line, every hidden character revealed by the one untrusted-text rule: the label is where untrusted names are shown unquoted. */
+const tidy = (text: string, max = 60): string => revealCapped(text, max);
 
 function labelOf(row: AuditRow, l10n: L10n): { label: string; icon: ActivityRow['icon'] } {
   const names = tidy(row.credentials.join(', '));

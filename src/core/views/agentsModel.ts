@@ -1,4 +1,5 @@
 import { CLIENT_IDS, CLIENT_LABELS, type ClientId } from '../clients';
+import { revealCapped } from '../text/untrustedText';
 import { formatAgo, type L10n } from './l10n';
 
 /** How a client reaches the endpoint: VS Code's MCP provider, the stdio bridge (token file), or plain HTTP. */
@@ -56,7 +57,7 @@ export function agentRows(facts: readonly AgentFacts[], now: number, l10n: L10n)
         CLIENT_LABELS[client],
         seen,
         how === undefined ? undefined : l10n.t('Connects through: {0}', how),
-        fact.claimedName === undefined ? undefined : l10n.t('Last claimed name: {0} (claimed by the client, not verified)', fact.claimedName),
+        fact.claimedName === undefined ? undefined : l10n.t('Last claimed name: {0} (claimed by the client, not verified)', revealCapped(fact.claimedName, 200)),
         fact.hasToken ? l10n.t('Has an Airlock token') : l10n.t('No token: connect it to issue one'),
       ].filter((line): line is string => line !== undefined).join('\n'),
       contextValue: state === 'connected' ? 'agent.connected' : fact.hasToken ? 'agent.token' : 'agent.none',

@@ -2,6 +2,7 @@ import { CLIENT_IDS, type AgentId } from '../clients';
 import type { Credential } from '../credentials';
 import type { PolicyPreview } from '../mcp/tools/listCredentials';
 import { STORE_LABELS } from '../secrets/reference';
+import { reveal, revealCapped } from '../text/untrustedText';
 import type { L10n } from './l10n';
 
 /** One row of the Credentials view. Names, stores and references only: a credential holds no value. */
@@ -48,12 +49,13 @@ export function credentialRows(credentials: readonly Credential[], policyOf: (na
     return {
       id: `credential:${credential.name}`,
       name: credential.name,
-      label: credential.name,
+      label: reveal(credential.name),
       description: `${store}${envPart} · ${policyWords(policy.kind, l10n)}`,
       tooltip: [
-        credential.description === '' ? undefined : credential.description,
+        // A workspace (or an agent, through secret entry) may have written the description and reference.
+        credential.description === '' ? undefined : revealCapped(credential.description, 300),
         l10n.t('Store: {0}', store),
-        l10n.t('Reference: {0}', credential.source.raw),
+        l10n.t('Reference: {0}', reveal(credential.source.raw)),
         l10n.t('Environment variable: {0}', credential.env),
         l10n.t('Policy: {0}', policyWords(policy.kind, l10n)),
         ...(policy.kind === 'varies' ? CLIENT_IDS.map((client) => `  ${client}: ${policyWords(policy.byClient[client], l10n)}`) : []),

@@ -1,6 +1,7 @@
 import { CLIENT_LABELS } from '../clients';
 import { runsLeft, type Grant } from '../grants/grant';
 import { formatRemaining } from '../grants/grantsView';
+import { reveal } from '../text/untrustedText';
 import type { L10n } from './l10n';
 
 export interface GrantRow {
@@ -17,7 +18,8 @@ export function grantRow(grant: Grant, now: number, l10n: L10n): GrantRow {
   const left = runsLeft(grant);
   const runs = left === null ? l10n.t('unlimited runs') : left === 1 ? l10n.t('1 run left') : l10n.t('{0} runs left', left);
   const remaining = formatRemaining(grant.expiresAt - now);
-  const command = grant.commandMatch === 'prefix' ? `${grant.command} …` : grant.command;
+  // The agent wrote the command and folder: shown whole (never cut), hidden characters revealed.
+  const command = grant.commandMatch === 'prefix' ? `${reveal(grant.command)} …` : reveal(grant.command);
   return {
     id: `grant:${grant.id}`,
     grantId: grant.id,
@@ -26,8 +28,8 @@ export function grantRow(grant: Grant, now: number, l10n: L10n): GrantRow {
     tooltip: [
       l10n.t('Command: {0}', command),
       l10n.t('Client: {0}', CLIENT_LABELS[grant.client]),
-      l10n.t('Credentials: {0}', grant.credentials.join(', ')),
-      l10n.t('Folder: {0}', grant.cwd),
+      l10n.t('Credentials: {0}', grant.credentials.map((name) => reveal(name)).join(', ')),
+      l10n.t('Folder: {0}', reveal(grant.cwd)),
       l10n.t('Expires in {0} ({1})', remaining, new Date(grant.expiresAt).toISOString()),
       runs,
     ].join('\n'),

@@ -1,6 +1,7 @@
 import type { AuditRow } from '../audit/auditView';
 import { CLIENT_LABELS, isClientId } from '../clients';
 import type { Clock } from '../clock';
+import { revealCapped } from '../text/untrustedText';
 import type { L10n } from './l10n';
 import { withinUsualHours, type UsualHours } from './usualHours';
 
@@ -60,7 +61,7 @@ export function detectInsights(rows: readonly AuditRow[], options: InsightOption
       const known = asked.get(client);
       if (known !== undefined && known.size > 0) {
         const fresh = row.credentials.filter((name) => !known.has(name));
-        if (fresh.length > 0) found.push({ kind: 'new-credential', client, time, message: l10n.t('{0} asked for {1} for the first time', who(client), fresh.join(', ')) });
+        if (fresh.length > 0) found.push({ kind: 'new-credential', client, time, message: l10n.t('{0} asked for {1} for the first time', who(client), revealCapped(fresh.join(', '), 120)) });
       }
       const set = known ?? new Set<string>();
       for (const name of row.credentials) set.add(name);

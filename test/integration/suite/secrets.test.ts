@@ -123,7 +123,7 @@ describe('stores: SecretStorage through the real commands and quick input', func
       const pending = client.callTool({ name: 'request_secret_entry', arguments: args });
       const ask = await waitForPrompt(api, (p) => p.kind === 'pick' && p.title.includes('asks you to enter a secret'), 'secret entry request');
       assert.match(ask.title, new RegExp(`Codex \\(claims “codex-cli.*”\\) asks you to enter a secret for ${name}`));
-      assert.match(ask.prompt, /“I need a Stripe test key to run the payment tests”/);
+      assert.match(ask.prompt, /“I need a Stripe test key⟨U\+000A⟩to run the payment tests”/, 'hidden characters are revealed, not dropped');
       assert.deepEqual(ask.items[0], 'Decline', 'Decline is preselected: a stray Enter declines');
       await answer(ask, 'Enter a value');
       await answer(await waitForPrompt(api, (p) => p.kind === 'input' && p.password, 'masked value input'), value);
@@ -137,7 +137,13 @@ describe('stores: SecretStorage through the real commands and quick input', func
       assert.ok(resolved?.ok);
       assert.equal(resolved.value.length, value.length);
 
-      const declined = client.callTool({ name: 'request_secret_entry', arguments: args });
+      // The same name again: refused without a prompt (an agent cannot have a stored value replaced).
+      const again = await client.callTool({ name: 'request_secret_entry', arguments: args });
+      assert.equal(again.isError, true, JSON.stringify(again));
+      assert.match(JSON.stringify(again), /already exists/);
+      assert.equal(api.prompts.current, undefined, 'no prompt opened');
+
+      const declined = client.callTool({ name: 'request_secret_entry', arguments: { ...args, name: `${name}_2` } });
       await answer(await waitForPrompt(api, (p) => p.kind === 'pick' && p.title.includes('asks you to enter a secret'), 'second request'), '');
       const declinedResult = await declined;
       assert.deepEqual(declinedResult.structuredContent, { stored: false, reason: 'declined' });

@@ -124,7 +124,7 @@ function world(answers: () => ConsentAnswer, surfaces: Surfaces) {
     awaitAccessTool({ awaitAccess: (c, r, p, s) => service.awaitAccess(c, r, p, s) }),
     runTool({ run: (c, i, p, s) => service.run(c, i, p, s) }),
     revokeTool({ revoke: (c, g) => service.revoke(c, g) }),
-    requestSecretEntryTool({ entry: { ask: () => Promise.resolve('declined') }, log }),
+    requestSecretEntryTool({ entry: { exists: () => Promise.resolve(false), ask: () => Promise.resolve('declined') }, log }),
   ];
   return { tools, service, live };
 }

@@ -31,8 +31,8 @@ describe('VSIX allowlist check (scripts/lib/vsix.ts)', () => {
   it("the repository's .vscodeignore ships every bundle the extension requires at run time", () => {
     const patterns = allowlistPatterns(readFileSync(join(__dirname, '../../../.vscodeignore'), 'utf8'));
     // dist/extension.js requires dist/features.js just after activation, which requires the others lazily
-    // (endpointService.ts, onePasswordStore.ts) or launches them.
-    for (const file of ['dist/extension.js', 'dist/features.js', 'dist/mcp-endpoint.js', 'dist/onepassword-sdk.js', 'dist/core_bg.wasm', 'dist/bridge.js']) {
+    // (endpointService.ts, onePasswordStore.ts, secretScanLoader.ts) or launches them.
+    for (const file of ['dist/extension.js', 'dist/features.js', 'dist/mcp-endpoint.js', 'dist/secret-scan.js', 'dist/onepassword-sdk.js', 'dist/core_bg.wasm', 'dist/bridge.js']) {
       assert.ok(patterns.some((pattern) => minimatch(file, pattern, { dot: true })), `${file} is not allowlisted`);
     }
   });

@@ -33,7 +33,7 @@ const credentialSummary = z.object({
   env: z.string().describe('The environment variable the approved command will see.'),
   store: z.enum(['secret', 'op', 'op-env']),
   storeLabel: z.string(),
-  definedIn: z.enum(['user', 'workspace']),
+  definedIn: z.enum(['user', 'remote', 'workspace']),
   policy: z.enum(['ask', 'allow', 'deny']).describe('ask: the person is asked; allow: granted without asking; deny: refused.'),
   activeGrants: z.array(z.object({ grantId: z.string(), command: z.string(), cwd: z.string(), expiresAt: z.string() })),
 });

@@ -3,6 +3,7 @@ import type { AuditSink } from '../../audit/events';
 import type { ClientIdentity } from '../../clients';
 import type { Log } from '../../log';
 import { validateCredentialName, validateEnvName } from '../../secrets/envName';
+import { quoteUntrusted } from '../../text/untrustedText';
 import { tool, type AnyToolDefinition } from '../toolDefinition';
 
 /** Longest description accepted from an agent; the entry prompt shows at most {@link SHOWN_DESCRIPTION_LENGTH}. */
@@ -27,7 +28,22 @@ export interface SecretEntryRequest {
  * from that input straight into SecretStorage; this interface never sees it.
  */
 export interface SecretEntry {
+  /** Whether a secret or a credential of this name already exists (in any store or settings layer). */
+  exists(name: string): Promise<boolean>;
   ask(request: SecretEntryRequest): Promise<'stored' | 'declined'>;
+}
+
+/** Longest credential description settings accept (schema.ts `credentialEntrySchema`). */
+const MAX_STORED_DESCRIPTION = 500;
+
+/**
+ * The description stored with a credential the person adds after an agent asked for it: marked as written
+ * by the agent, so the consent card's description slot (which a person reads as their own words) never
+ * shows an agent's text as if it were theirs. Hidden characters revealed; at most 500 characters.
+ */
+export function agentWrittenDescription(clientLabel: string, description: string): string {
+  const prefix = `Written by the agent (${clientLabel}), unverified: `;
+  return `${prefix}${quoteUntrusted(description, Math.max(1, Math.min(SHOWN_DESCRIPTION_LENGTH, MAX_STORED_DESCRIPTION - prefix.length - 2)))}`;
 }
 
 export interface RequestSecretEntryDeps {
@@ -89,6 +105,17 @@ export function requestSecretEntryTool(deps: RequestSecretEntryDeps): AnyToolDef
         const checked = validateEnvName(args.env);
         if (!checked.ok) return { ok: false, code: checked.code, message: checked.message };
         env = checked.value;
+      }
+      if (await deps.entry.exists(name.value)) {
+        // Asking the person to "re-enter" an existing secret would let an agent replace a value it
+        // cannot read with one it chose, and reuse a name the person's consent cards already trust.
+        return {
+          ok: false,
+          code: 'secret-exists',
+          message:
+            `A secret or credential named ${name.value} already exists. An agent cannot ask to replace it; the person ` +
+            'can update it with "Airlock: Update Secret". Ask for a new name, or request_access to use the existing one.',
+        };
       }
       if (pending) {
         return {

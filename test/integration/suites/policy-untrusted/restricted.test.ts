@@ -39,6 +39,7 @@ describe('policy in an untrusted workspace ignores every workspace value (real e
       allowWithoutConsent: true,
       consentTimeoutSeconds: 120,
       agentWaitSeconds: 45,
+      allowPrefix: false,
       killOnExpiry: false,
       outputLimitKiB: 64,
       maxRunTimeoutSeconds: 600,

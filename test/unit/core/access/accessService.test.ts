@@ -29,6 +29,7 @@ const policyLimits: PolicyLimits = {
   killOnExpiry: false,
   outputLimitKiB: 64,
   maxRunTimeoutSeconds: 600,
+  allowPrefix: true,
 };
 const deploy: Credential = { name: 'DEPLOY_TOKEN', description: 'deploys', env: 'DEPLOY_TOKEN', origin: 'user', source: { kind: 'secret', raw: 'secret:DEPLOY_TOKEN', name: 'DEPLOY_TOKEN' } };
 const short: Credential = { name: 'PIN', description: 'too short', env: 'PIN', origin: 'user', source: { kind: 'secret', raw: 'secret:PIN', name: 'PIN' } };

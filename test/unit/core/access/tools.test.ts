@@ -31,6 +31,30 @@ describe('access tools', () => {
     }
   });
 
+  it('request_access and run refuse hidden characters at the boundary, naming U+XXXX and the 1-based position', () => {
+    const ok = { credentials: ['DEPLOY_TOKEN'], command: 'npm run deploy', reason: 'ship' };
+    const run = runTool({ run: () => Promise.reject(new Error('not reached')) });
+    const hidden = ['\u00a0', '\r', '\v', '\f', '\n', '\u2028', '\u3000', '\ufeff', '\u00ad', '\u115f', '\u3164', '\uffa0', '\u180e', '\u034f', '\u200b', '\u202e', '\ufe0f', '\u{e0041}', '\u2800', '\ud800'];
+    for (const char of hidden) {
+      const label = `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+      for (const [field, bad] of [
+        ['command', { ...ok, command: `npm run deploy${char}` }],
+        ['cwd', { ...ok, cwd: `/w${char}` }],
+        ['reason', { ...ok, reason: `ship${char}` }],
+        ['credential name', { ...ok, credentials: [`DEPLOY_TOKEN${char}`] }],
+      ] as const) {
+        const parsed = requestAccess.inputSchema.safeParse(bad);
+        assert.equal(parsed.success, false, `${field} ${label}`);
+        const message = parsed.error?.issues.map((i) => i.message).join(' ') ?? '';
+        assert.ok(message.includes(label), `${field}: ${message}`);
+      }
+      const parsed = run.inputSchema.safeParse({ command: `npm run deploy${char}`, grantId: 'g1' });
+      assert.equal(parsed.success, false);
+      assert.match(parsed.error?.issues[0]?.message ?? '', /at character 15 \(counted from 1\)/);
+    }
+    assert.ok(requestAccess.inputSchema.safeParse({ ...ok, command: 'npm run deploy\tx' }).success, 'tab stays allowed');
+  });
+
   it('request_access: approved → structured grant that validates against the output schema', async () => {
     const result = await requestAccess.handler({ credentials: ['DEPLOY_TOKEN'], command: 'npm run deploy', reason: 'ship' }, context);
     assert.ok(result.ok);

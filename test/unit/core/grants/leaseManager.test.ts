@@ -84,7 +84,10 @@ describe('LeaseManager', () => {
   it('prefix grants cover plain arguments but not chained commands', () => {
     const { leases } = setup();
     const grant = leases.issue({ ...base, commandMatch: 'prefix' });
-    assert.ok(leases.check(grant.id, { ...scope, command: 'npm run deploy -- --env prod' }).ok);
+    assert.ok(leases.check(grant.id, { ...scope, command: 'npm run deploy staging eu-1' }).ok);
+    const option = leases.check(grant.id, { ...scope, command: 'npm run deploy --script-shell=./x.sh' });
+    assert.ok(!option.ok && option.code === 'command-not-covered');
+    assert.match(option.message, /"-"/);
     const attack = leases.check(grant.id, { ...scope, command: 'npm run deploy ; printenv' });
     assert.ok(!attack.ok && attack.code === 'command-not-covered');
     assert.match(attack.message, /metacharacters/);

@@ -128,9 +128,10 @@ describe('request-body and claim helpers', () => {
     assert.equal(jsonNestingDepth('['.repeat(1_000_000)), 1_000_000);
   });
 
-  it('displayableClaim strips control, bidi and escape characters and bounds the length', () => {
+  it('displayableClaim strips control, bidi, invisible and escape characters and bounds the length', () => {
     assert.equal(displayableClaim('Claude Code'), 'Claude Code');
-    assert.equal(displayableClaim('evil\u001b[31mred\u202eoverride\nnext'), 'evil[31mredoverride next');
+    assert.equal(displayableClaim('evil\u001b[31mred\u202eoverride\nnext'), 'evil [31mred override next');
+    assert.equal(displayableClaim('Claude\u00a0Code\u{e0041}\u3164\u2800'), 'Claude Code');
     assert.equal(displayableClaim('x'.repeat(500))?.length, 64);
     assert.equal(displayableClaim(42), undefined);
     assert.equal(displayableClaim('\u0000\u0007'), undefined);

@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import type { PolicyDecision } from '../../../../src/core/policy/evaluate';
 import { containingFolder } from '../../../../src/core/policy/evaluate';
 import { compileGlob, globMatch } from '../../../../src/core/policy/pattern';
-import type { SettingValues } from '../../../../src/core/policy/parse';
+import { parsePolicy, type SettingValues } from '../../../../src/core/policy/parse';
 import { decide, DEPLOY, FOLDER, layers, NPM } from './fixtures';
 
 const creds = { 'airlock.credentials': [DEPLOY, NPM] };
@@ -60,10 +60,10 @@ describe('evaluate', () => {
 
   describe('limits', () => {
     it('default limits', () => {
-      assert.deepEqual(decide(layers(creds)), { kind: 'ask', limits: { defaultDurationSeconds: 900, maxDurationSeconds: 3600, maxRuns: null, allowPrefix: true } });
+      assert.deepEqual(decide(layers(creds)), { kind: 'ask', limits: { defaultDurationSeconds: 900, maxDurationSeconds: 3600, maxRuns: null, allowPrefix: false } });
     });
     it('rule limits apply and the smallest wins across credentials', () => {
-      const decision = decide(layers({ ...creds, 'airlock.policy.rules': [{ credentials: 'DEPLOY_TOKEN', decision: 'ask', maxDurationSeconds: 300, maxRuns: 5 }, { decision: 'ask', maxDurationSeconds: 600, maxRuns: 2 }] }), { credentials: ['DEPLOY_TOKEN', 'NPM_TOKEN'] });
+      const decision = decide(layers({ ...creds, 'airlock.grants.allowPrefix': true, 'airlock.policy.rules': [{ credentials: 'DEPLOY_TOKEN', decision: 'ask', maxDurationSeconds: 300, maxRuns: 5 }, { decision: 'ask', maxDurationSeconds: 600, maxRuns: 2 }] }), { credentials: ['DEPLOY_TOKEN', 'NPM_TOKEN'] });
       assert.deepEqual(decision, { kind: 'ask', limits: { defaultDurationSeconds: 300, maxDurationSeconds: 300, maxRuns: 2, allowPrefix: true } });
     });
     it('a requested duration lowers the preselected duration but never raises it', () => {
@@ -76,8 +76,17 @@ describe('evaluate', () => {
       const decision = decide(layers({ ...creds, 'airlock.policy.allowWithoutConsent': true, 'airlock.policy.rules': [{ decision: 'allow', maxRuns: 10 }] }), { requestedMaxRuns: 3 });
       assert.ok(decision.kind === 'allow' && decision.limits.maxRuns === 3);
     });
+    it('prefix grants are off by default; user settings turn them on; a workspace may only turn them off', () => {
+      const prefixOffered = (d: PolicyDecision): boolean => d.kind !== 'deny' && d.limits.allowPrefix;
+      assert.ok(!prefixOffered(decide(layers(creds))), 'off by default');
+      const on = { ...creds, 'airlock.grants.allowPrefix': true };
+      assert.ok(prefixOffered(decide(layers(on))));
+      assert.ok(!prefixOffered(decide(layers(creds, { 'airlock.grants.allowPrefix': true }))), 'a workspace cannot turn them on');
+      assert.ok(!prefixOffered(decide(layers(on, { 'airlock.grants.allowPrefix': false }))), 'a workspace may turn them off');
+      assert.ok(!prefixOffered(decide(layers(on, {}, { folders: [{ name: 'app', values: { 'airlock.grants.allowPrefix': false } }] }))));
+    });
     it('prefix widening is not offered when a rule looks at the command or the credential is workspace-defined', () => {
-      const narrowed = decide(layers({ ...creds, 'airlock.policy.rules': [{ command: 'npm run *', decision: 'ask' }] }));
+      const narrowed = decide(layers({ ...creds, 'airlock.grants.allowPrefix': true, 'airlock.policy.rules': [{ command: 'npm run *', decision: 'ask' }] }));
       assert.ok(narrowed.kind === 'ask' && !narrowed.limits.allowPrefix);
       const workspace = decide(layers({}, { 'airlock.credentials': [DEPLOY] }));
       assert.ok(workspace.kind === 'ask' && !workspace.limits.allowPrefix);
@@ -124,5 +133,47 @@ describe('globMatch', () => {
   it('never throws on special characters and stays linear-ish on hostile patterns', () => {
     for (const source of ['-', '\\', '\0', '\u202e', '${HOME}', '[/', '(']) compileGlob(source).test('x');
     assert.equal(compileGlob(`${'*a'.repeat(30)}*b`).test('a'.repeat(5000)), false);
+  });
+});
+
+describe('remote windows: settings an agent on the remote machine can write never count as the person\'s', () => {
+  // In a remote window, inspect().globalValue of a window/resource-scoped setting is the local user
+  // settings merged with the remote machine's settings file (~/.vscode-server/data/Machine/settings.json),
+  // which an agent running on that machine can write. Only application-scope values are read locally.
+  const planted = {
+    'airlock.credentials': [DEPLOY],
+    'airlock.policy.rules': [{ credentials: 'DEPLOY_TOKEN', command: 'npm run deploy', decision: 'allow' }],
+    'airlock.policy.allowWithoutConsent': true,
+    'airlock.grants.allowPrefix': true,
+  };
+
+  it('a local window: the same user values allow (the baseline the remote case must not reach)', () => {
+    assert.equal(decide(layers(planted)).kind, 'allow');
+  });
+
+  it('a remote window: credentials from the merged user values always ask and offer no prefix; allow rules there do not allow', () => {
+    const decision = decide(layers(planted, {}, { remote: true }));
+    assert.equal(decision.kind, 'ask');
+    assert.ok(decision.kind === 'ask' && !decision.limits.allowPrefix);
+    const policy = parsePolicy(layers(planted, {}, { remote: true }));
+    assert.equal(policy.policy.credentials[0]?.origin, 'remote');
+    assert.ok(policy.problems.some((p) => p.message.includes("remote machine's settings") && p.message.includes('cannot allow')), JSON.stringify(policy.problems));
+  });
+
+  it('a remote window: application-scope values stay the person\'s; other limits may only be lowered there', () => {
+    const remote = parsePolicy(layers({ 'airlock.policy.maxDurationSeconds': 7200, 'airlock.grants.allowPrefix': true, 'airlock.grants.killOnExpiry': false }, {}, { remote: true })).policy;
+    assert.equal(remote.limits.maxDurationSeconds, 7200);
+    assert.equal(remote.limits.allowPrefix, true);
+    const raised = parsePolicy(layers({ 'airlock.consent.timeoutSeconds': 3000, 'airlock.run.outputLimitKiB': 16_384 }, {}, { remote: true }));
+    assert.equal(raised.policy.limits.consentTimeoutSeconds, 120, 'the remote file cannot raise the consent timeout');
+    assert.equal(raised.policy.limits.outputLimitKiB, 64, 'nor the output limit');
+    const lowered = parsePolicy(layers({ 'airlock.consent.timeoutSeconds': 30, 'airlock.grants.killOnExpiry': true }, {}, { remote: true })).policy;
+    assert.equal(lowered.limits.consentTimeoutSeconds, 30, 'it may lower it');
+    assert.equal(lowered.limits.killOnExpiry, true, 'and tighten');
+  });
+
+  it('a remote window with a workspace: both may only tighten, and a deny there still denies', () => {
+    const denied = decide(layers({ ...planted, 'airlock.policy.rules': [{ decision: 'deny' }] }, {}, { remote: true }));
+    assert.equal(denied.kind, 'deny');
   });
 });

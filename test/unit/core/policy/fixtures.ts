@@ -5,8 +5,9 @@ export const FOLDER = '/work/app';
 export const DEPLOY = { name: 'DEPLOY_TOKEN', description: 'Deploys to production', source: 'op://Prod/Deploy/token' };
 export const NPM = { name: 'NPM_TOKEN', description: 'Publishes packages', source: 'secret:NPM_TOKEN' };
 
-export const layers = (user: SettingValues = {}, workspace: SettingValues = {}, options: { trusted?: boolean; folders?: SettingsLayers['folders'] } = {}): SettingsLayers => ({
+export const layers = (user: SettingValues = {}, workspace: SettingValues = {}, options: { trusted?: boolean; remote?: boolean; folders?: SettingsLayers['folders'] } = {}): SettingsLayers => ({
   trusted: options.trusted ?? true,
+  ...(options.remote === undefined ? {} : { remote: options.remote }),
   user,
   workspace,
   folders: options.folders ?? [],

@@ -15,6 +15,7 @@ describe('parsePolicy', () => {
       consentTimeoutSeconds: 120,
       agentWaitSeconds: 45,
       killOnExpiry: false,
+      allowPrefix: false,
       outputLimitKiB: 64,
       maxRunTimeoutSeconds: 600,
     });

@@ -8,10 +8,11 @@ import { join, relative } from 'node:path';
  * Airlock's own credentials (client bearer tokens, the 1Password service-account token) are SecretValues
  * too, so the one adapter that hands each to its API reads it: clientTokens.ts (SecretStorage, the
  * bridge's token file, VS Code's MCP header) and onePasswordStore.ts (the SDK). The test facet hands a
- * test its client's token; it is compiled into the test build only.
+ * test its client's token; it is compiled into the test build only. A value read from a file (.env
+ * import, Move into Airlock) is revealed once, to be written to SecretStorage (secretStorageStore.ts).
  */
 describe('revealSecret call sites', () => {
-  it('appear (by name, anywhere) only in the redactor, the spawn, the two own-credential adapters and the test facet', () => {
+  it('appear (by name, anywhere) only in the redactor, the spawn, the two own-credential adapters, the SecretStorage write and the test facet', () => {
     const root = join(__dirname, '../../../../src');
     const files: string[] = [];
     const walk = (dir: string): void => {
@@ -29,6 +30,7 @@ describe('revealSecret call sites', () => {
       /^core\/secrets\/secretValue\.ts$/,
       /^adapters\/vscode\/clientTokens\.ts$/,
       /^adapters\/stores\/onePasswordStore\.ts$/,
+      /^adapters\/stores\/secretStorageStore\.ts$/,
       /^testFacet\/facets\.ts$/,
     ];
     const offenders = files

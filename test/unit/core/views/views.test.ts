@@ -11,6 +11,9 @@ import { formatAgo, plainL10n } from '../../../../src/core/views/l10n';
 import { parseUsualHours, withinUsualHours } from '../../../../src/core/views/usualHours';
 import { walkthroughStepOf } from '../../../../src/core/views/walkthrough';
 import { parseReference } from '../../../../src/core/secrets/referenceParser';
+import { findHidden } from '../../../../src/core/text/untrustedText';
+import { CLIENT_IDS, CLIENT_LABELS } from '../../../../src/core/clients';
+import { Commands, ConnectCommands } from '../../../../src/shared/ids';
 
 const t = plainL10n;
 const T0 = Date.parse('2026-11-29T10:00:00.000Z');
@@ -48,6 +51,12 @@ describe('views: credentials model', () => {
     assert.match(rows[1]?.description ?? '', /denied by a rule/);
   });
 
+  it('reveals hidden characters in a description and reference a workspace wrote', () => {
+    const [shown] = credentialRows([credential('NPM', 'secret:npm', { description: 'Deploy\u001b]8;;x\u0007 token', origin: 'workspace' })], () => ({ kind: 'ask' }), t);
+    assert.match(shown?.tooltip ?? '', /Deploy⟨U\+001B⟩\]8;;x⟨U\+0007⟩ token/);
+    assert.equal(findHidden((shown?.tooltip ?? '').replace(/\n/g, ' ')), undefined);
+  });
+
   it('summarises policy across clients: one answer, or "varies" with each answer', () => {
     assert.deepEqual(summarisePolicy(() => 'ask'), { kind: 'ask' });
     const varies = summarisePolicy((client) => (client === 'codex' ? 'allow' : 'ask'));
@@ -63,6 +72,15 @@ describe('views: grants model', () => {
     assert.equal(shown.description, 'Codex · expires in 4:12 · 2 runs left');
     assert.equal(grantRow(grant({ maxRuns: null, commandMatch: 'prefix' }), T0 + 299_500, t).description, 'Codex · expires in 0:01 · unlimited runs');
     assert.equal(grantRow(grant({ maxRuns: null, commandMatch: 'prefix' }), T0, t).label, 'npm run deploy …');
+  });
+
+  it('shows the agent-written command, folder and names whole, hidden characters revealed (never removed or cut)', () => {
+    const long = `npm run deploy\u00a0${'x'.repeat(300)}`;
+    const shown = grantRow(grant({ command: long, cwd: '/w\u202e/evil', credentials: ['A\u200bB'] }), T0, t);
+    assert.equal(shown.label, `npm run deploy⟨U+00A0⟩${'x'.repeat(300)}`);
+    assert.match(shown.tooltip, /Folder: \/w⟨U\+202E⟩\/evil/);
+    assert.match(shown.tooltip, /Credentials: A⟨U\+200B⟩B/);
+    assert.equal(findHidden(shown.label + shown.tooltip.replace(/\n/g, ' ')), undefined);
   });
 
   it('ticks only while the view is visible and holds a grant', () => {
@@ -94,6 +112,20 @@ describe('views: agents model', () => {
     assert.ok(!rows.some((r) => (r.client as string) === 'person'), 'the person is not an agent');
   });
 
+  it('reveals hidden characters in the name a client claimed', () => {
+    const shown = agentRows([{ client: 'codex', hasToken: true, sessions: 1, lastSeen: T0, claimedName: 'Codex\u202egnp.exe', connection: 'bridge' }], T0, t).find((r) => r.client === 'codex');
+    assert.match(shown?.tooltip ?? '', /Codex⟨U\+202E⟩gnp\.exe/);
+  });
+
+  it('has a Connect/Disconnect pair for every client but Copilot (provider) and other (connection info), and covers every Connect command', () => {
+    assert.deepEqual(Object.keys(ConnectCommands).sort(), CLIENT_IDS.filter((c) => c !== 'copilot' && c !== 'other').sort());
+    const connectIds = Object.entries(Commands).filter(([key]) => /^(connect|disconnect)[A-Z]/.test(key) && key !== 'connectOnePassword' && key !== 'disconnectOnePassword' && key !== 'connectAgent' && key !== 'disconnectAgent').map(([, id]) => id);
+    assert.deepEqual(Object.values(ConnectCommands).flatMap((c) => [c.connect, c.disconnect]).sort(), connectIds.sort());
+    const rows = agentRows([], T0, t);
+    assert.deepEqual(rows.map((r) => r.label), CLIENT_IDS.map((c) => CLIENT_LABELS[c]));
+    assert.ok(rows.some((r) => r.label === 'GitHub Copilot CLI') && rows.some((r) => r.label === 'Kiro'));
+  });
+
   it('formats ages', () => {
     assert.equal(formatAgo(59_000, t), 'just now');
     assert.equal(formatAgo(3 * 3600_000, t), '3 h ago');
@@ -102,13 +134,13 @@ describe('views: agents model', () => {
 });
 
 describe('views: activity model', () => {
-  it('lists the newest first, capped, with control characters removed from labels', () => {
+  it('lists the newest first, capped, with hidden characters revealed by the one untrusted-text rule', () => {
     const rows = [row(1, 'request', 'codex', 0, { credentials: ['A\u001b[31mB'] }), row(2, 'decision', 'codex', 1, { decision: 'approved' }), row(3, 'run-finished', 'codex', 2)];
     const shown = activityRows(rows, t, (iso) => iso.slice(11, 19), 2);
     assert.deepEqual(shown.map((r) => r.label), ['Run ended', 'Approved for Codex']);
     assert.equal(shown[0]?.description, '10:00:02');
     const first = activityRows(rows, t, () => '')[2];
-    assert.equal(first?.label, 'Codex asked for A [31mB');
+    assert.equal(first?.label, 'Codex asked for A⟨U+001B⟩[31mB');
   });
 
   it('shows the chain status', () => {

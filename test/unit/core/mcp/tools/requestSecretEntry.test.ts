@@ -3,6 +3,7 @@ import type { AuditEvent, AuditSink } from '../../../../../src/core/audit/events
 import type { ClientIdentity } from '../../../../../src/core/clients';
 import { silentLog } from '../../../../../src/core/log';
 import {
+  agentWrittenDescription,
   requestSecretEntryTool,
   type SecretEntry,
   type SecretEntryRequest,
@@ -19,7 +20,13 @@ function context(signal = new AbortController().signal): ToolCallContext {
 /** Answers each ask() with the next scripted answer; records requests. Throws when unscripted. */
 class ScriptedEntry implements SecretEntry {
   readonly requests: SecretEntryRequest[] = [];
-  constructor(private readonly answers: (() => Promise<'stored' | 'declined'>)[]) {}
+  constructor(
+    private readonly answers: (() => Promise<'stored' | 'declined'>)[],
+    private readonly existing: readonly string[] = [],
+  ) {}
+  exists(name: string): Promise<boolean> {
+    return Promise.resolve(this.existing.includes(name));
+  }
   ask(request: SecretEntryRequest): Promise<'stored' | 'declined'> {
     this.requests.push(request);
     const next = this.answers.shift();
@@ -42,6 +49,24 @@ async function call(tool: AnyToolDefinition, args: unknown, ctx = context()) {
 }
 
 describe('request_secret_entry', () => {
+  it('refuses a name that already exists (a stored secret or a defined credential) without asking the person', async () => {
+    const entry = new ScriptedEntry([], ['DEPLOY_TOKEN']);
+    const audit = new RecordingAudit();
+    const tool = requestSecretEntryTool({ entry, log: silentLog, audit });
+    const result = await call(tool, { name: 'DEPLOY_TOKEN', description: 'Please paste the deploy token again' });
+    assert.ok(!result.ok);
+    assert.equal(result.code, 'secret-exists');
+    assert.match(result.message, /DEPLOY_TOKEN already exists/);
+    assert.equal(entry.requests.length, 0, 'no prompt was shown');
+  });
+
+  it('marks a description written by the agent as the agent\'s, wherever it is stored', () => {
+    const text = agentWrittenDescription('Codex', 'Production deploy token\u202e (trusted)');
+    assert.match(text, /^Written by the agent \(Codex\), unverified: “Production deploy token⟨U\+202E⟩ \(trusted\)”$/);
+    assert.ok(text.length <= 500, 'fits the credential description limit');
+    assert.ok(agentWrittenDescription('Codex', 'x'.repeat(5000)).length <= 500);
+  });
+
   it('tells the agent only { stored: true, name } when the person stores a value, and audits it', async () => {
     const entry = new ScriptedEntry([async () => 'stored']);
     const audit = new RecordingAudit();
@@ -117,11 +142,12 @@ describe('secret input rules', () => {
     assert.match(secretValueProblem('         ') ?? '', /only whitespace/);
   });
 
-  it('quotes untrusted text on one line, without controls or bidi tricks, capped', () => {
-    assert.equal(quoteUntrusted('need a\nkey\u202Eevil', 100), '“need a key evil”');
+  it('quotes untrusted text on one line, controls and bidi tricks revealed, capped', () => {
+    assert.equal(quoteUntrusted('need a\nkey\u202Eevil', 100), '“need a⟨U+000A⟩key⟨U+202E⟩evil”');
+    assert.equal(quoteUntrusted('key\u00a0\u3164\u2800\u{e0041}', 100), '“key⟨U+00A0⟩⟨U+3164⟩⟨U+2800⟩⟨U+E0041⟩”');
     const long = quoteUntrusted('x'.repeat(500), 200);
     assert.equal(Array.from(long).length, 202);
     assert.ok(long.endsWith('…”'));
-    assert.equal(quoteUntrusted('😀'.repeat(5), 3), '“😀😀…”');
+    assert.equal(quoteUntrusted('😀'.repeat(5), 3), '“😀…”'); // capped in UTF-16 units, never inside a pair
   });
 });

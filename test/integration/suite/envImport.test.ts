@@ -1,0 +1,145 @@
+// Import a .env file and Move a plaintext secret into Airlock, in the real extension host: the real
+// quick inputs are answered (as the secret command tests do), then every file of the sandbox is scanned
+// for the values, which may appear nowhere but in SecretStorage.
+import * as assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as vscode from 'vscode';
+import type { EnvImportResult } from '../../../src/adapters/vscode/envImport';
+import type { OpenPrompt } from '../../../src/adapters/vscode/secretEntry';
+import type { MoveResult } from '../../../src/adapters/vscode/secretScan';
+import { parseReference } from '../../../src/core/secrets/referenceParser';
+import { Commands, EXTENSION_ID, Settings } from '../../../src/shared/ids';
+import type { AirlockStoresTestApi, AirlockTestApi } from '../../../src/testFacet/api';
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+async function storesApi(): Promise<AirlockStoresTestApi> {
+  const api = await vscode.extensions.getExtension<AirlockTestApi | undefined>(EXTENSION_ID)?.activate();
+  assert.ok(api?.stores, 'the test API has no stores section');
+  return api.stores;
+}
+
+async function waitForPrompt(api: AirlockStoresTestApi, predicate: (prompt: OpenPrompt) => boolean, what: string): Promise<OpenPrompt> {
+  for (let i = 0; i < 150; i++) {
+    const current = api.prompts.current;
+    if (current !== undefined && predicate(current)) {
+      await sleep(150);
+      return current;
+    }
+    await sleep(100);
+  }
+  throw new Error(`Airlock did not show the prompt: ${what} (current: ${api.prompts.current?.title ?? 'none'})`);
+}
+
+async function answer(prompt: OpenPrompt, value: string): Promise<void> {
+  prompt.setValue(value);
+  await sleep(200);
+  await vscode.commands.executeCommand('workbench.action.acceptSelectedQuickOpenItem');
+  await sleep(150);
+}
+
+/** Every file under `root` whose bytes hold `needle` (the sandbox: workspace, user data, HOME, AIRLOCK_HOME). */
+function filesHolding(root: string, needle: string): string[] {
+  const hits: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.isFile() && statSync(path).size < 20 * 1024 * 1024 && readFileSync(path).includes(needle)) hits.push(path);
+    }
+  };
+  walk(root);
+  return hits;
+}
+
+const workspace = (): string => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
+const canary = (label: string) => `${label}-${randomBytes(16).toString('hex')}`;
+
+async function resolveValue(api: AirlockStoresTestApi, raw: string): Promise<boolean> {
+  const reference = parseReference(raw);
+  assert.ok(reference.ok);
+  const result = (await api.router.resolveAll([reference.value], new AbortController().signal)).get(raw);
+  return result?.ok === true;
+}
+
+describe('Import .env File and Move into Airlock', function () {
+  this.timeout(120_000);
+
+  it('imports three keys into SecretStorage, keeps one, rewrites the file with comments, adds it to .gitignore; no value left in any file', async () => {
+    const api = await storesApi();
+    const values = { IMPORT_API_KEY: canary('imp-a'), IMPORT_DB_PASSWORD: canary('imp-b'), IMPORT_SIGNING: canary('imp-c') };
+    const envPath = join(workspace(), '.env.import');
+    writeFileSync(envPath, [
+      '# demo settings — this comment stays',
+      `IMPORT_API_KEY=${values.IMPORT_API_KEY}`,
+      'IMPORT_PORT=8080',
+      `IMPORT_DB_PASSWORD="${values.IMPORT_DB_PASSWORD}"`,
+      `export IMPORT_SIGNING='${values.IMPORT_SIGNING}'`,
+      '',
+    ].join('\n'));
+    const running = vscode.commands.executeCommand<EnvImportResult>(Commands.importEnvFile, vscode.Uri.file(envPath));
+    for (const key of ['IMPORT_API_KEY', 'IMPORT_PORT', 'IMPORT_DB_PASSWORD', 'IMPORT_SIGNING']) {
+      const prompt = await waitForPrompt(api, (p) => p.kind === 'pick' && p.title.endsWith(`: ${key}`), `choice for ${key}`);
+      assert.ok(!prompt.title.includes('imp-') && !prompt.prompt.includes('imp-'), 'a value reached a prompt');
+      await answer(prompt, key === 'IMPORT_PORT' ? 'Keep in the file' : 'Move to VS Code SecretStorage');
+    }
+    await answer(await waitForPrompt(api, (p) => p.kind === 'pick' && p.title.includes('the values are safe'), 'file action'), 'Replace the moved values with comments');
+    await answer(await waitForPrompt(api, (p) => p.kind === 'pick' && p.title.includes('out of git'), '.gitignore offer'), 'Add to .gitignore');
+    const result = await running;
+    assert.equal(result.outcome, 'done', result.message);
+    assert.deepEqual(result.moved, ['IMPORT_API_KEY', 'IMPORT_DB_PASSWORD', 'IMPORT_SIGNING']);
+    assert.equal(result.file, 'rewrite');
+    assert.equal(result.gitignore, true);
+
+    const rewritten = readFileSync(envPath, 'utf8');
+    assert.ok(rewritten.includes('# demo settings — this comment stays'));
+    assert.ok(rewritten.includes('IMPORT_PORT=8080'));
+    assert.ok(rewritten.includes('# IMPORT_API_KEY: moved into Airlock (secret:IMPORT_API_KEY)'));
+    assert.ok(readFileSync(join(workspace(), '.gitignore'), 'utf8').includes('/.env.import'));
+    for (const name of Object.keys(values)) assert.ok(await resolveValue(api, `secret:${name}`), `${name} is in SecretStorage`);
+    const credentials = vscode.workspace.getConfiguration().inspect<{ name: string; source: string }[]>(Settings.credentials)?.globalValue ?? [];
+    for (const name of Object.keys(values)) assert.ok(credentials.some((c) => c.name === name && c.source === `secret:${name}`), `${name} defined in user settings`);
+
+    // The values are nowhere on disk in the sandbox (SecretStorage is encrypted in the user data dir).
+    const sandbox = process.env['AIRLOCK_TEST_SANDBOX'] ?? '';
+    assert.ok(sandbox !== '' && existsSync(sandbox));
+    for (const value of Object.values(values)) assert.deepEqual(filesHolding(sandbox, value), [], 'a value is left in a file');
+  });
+
+  it('a plaintext token in a config file shows as a masked diagnostic; the quick fix moves it and leaves ${NAME}', async () => {
+    const api = await storesApi();
+    const token = `ghp_${randomBytes(18).toString('hex').slice(0, 36)}`;
+    const path = join(workspace(), 'service.config.json');
+    writeFileSync(path, `{\n  "name": "demo",\n  "deployToken": "${token}"\n}\n`);
+    const uri = vscode.Uri.file(path);
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    let diagnostics: vscode.Diagnostic[] = [];
+    for (let i = 0; i < 100 && diagnostics.length === 0; i++) {
+      await sleep(100);
+      diagnostics = vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Airlock');
+    }
+    assert.equal(diagnostics.length, 1, 'one Airlock diagnostic on the planted token');
+    const diagnostic = diagnostics[0]!;
+    for (let i = 0; i + 6 <= token.length; i++) assert.ok(!diagnostic.message.includes(token.slice(i, i + 6)), `the message leaks: ${diagnostic.message}`);
+    assert.match(diagnostic.message, /Plaintext GitHub token in this file: •+ \(40 characters\)/);
+
+    const actions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value);
+    const fix = actions.find((a) => a.title === 'Move into Airlock');
+    assert.ok(fix?.command, 'the quick fix is offered');
+    const running = vscode.commands.executeCommand<MoveResult>(fix.command.command, ...(fix.command.arguments ?? []));
+    const name = `DEPLOY_TOKEN_${randomBytes(3).toString('hex').toUpperCase()}`;
+    await answer(await waitForPrompt(api, (p) => p.kind === 'input' && p.title === 'Airlock: Move into Airlock', 'name input'), name);
+    const result = await running;
+    assert.equal(result.outcome, 'moved', result.message);
+    const text = readFileSync(path, 'utf8');
+    assert.ok(text.includes(`"deployToken": "\${${name}}"`), text);
+    assert.ok(await resolveValue(api, `secret:${name}`));
+    await sleep(300);
+    assert.equal(vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'Airlock').length, 0, 'the warning is gone');
+    const sandbox = process.env['AIRLOCK_TEST_SANDBOX'] ?? '';
+    assert.deepEqual(filesHolding(sandbox, token), [], 'the token is left in a file');
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+});

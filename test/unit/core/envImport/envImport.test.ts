@@ -1,0 +1,181 @@
+import { strict as assert } from 'node:assert';
+import { inspect } from 'node:util';
+import { parse } from 'dotenv';
+import {
+  credentialNameTaken, gitignoreLineFor, mergeCredentialDefinitions, planImport, readEnvEntries, rewriteEnvFile, runImport, suggestCredentialName,
+  type EntryChoice, type FileAction, type ImportPlan, type ImportSteps,
+} from '../../../../src/core/envImport/envImport';
+import { fail, ok } from '../../../../src/core/outcome';
+import type { SecretReference } from '../../../../src/core/secrets/reference';
+import { SecretValue } from '../../../../src/core/secrets/secretValue';
+import type { ResolveOutcome } from '../../../../src/core/secrets/store';
+
+const A = 'canary-alpha-7f3a9c1e5b';
+const B = 'canary-bravo-2d8e4f6a0c';
+const C = 'canary-charlie-9b1c3e5d7f';
+const FILE = [
+  '# local settings — keep this comment',
+  `API_KEY=${A}`,
+  'PORT=8080',
+  `export DB_PASSWORD="${B}" # inline`,
+  `MULTI="first line ${C}`,
+  'second line of the key"',
+  'EMPTY=',
+  '',
+].join('\n');
+
+const choose = (entries: Record<string, EntryChoice>): Map<string, EntryChoice> => new Map(Object.entries(entries));
+const planOf = (text: string, choices: Map<string, EntryChoice>): ImportPlan => {
+  const planned = planImport(readEnvEntries(text, parse), choices, '.env');
+  assert.ok(planned.ok, planned.ok ? '' : planned.message);
+  return planned.value;
+};
+const allMoved = choose({ API_KEY: { kind: 'secret', name: 'API_KEY' }, DB_PASSWORD: { kind: 'secret', name: 'DB_PASSWORD' }, MULTI: { kind: 'secret', name: 'MULTI' } });
+
+/** SecretStorage in memory; `failOnWrite` makes the nth write throw. Records what happened, in order. */
+class FakeSteps implements ImportSteps {
+  readonly stored = new Map<string, SecretValue>();
+  readonly calls: string[] = [];
+  fileText: string | undefined;
+  constructor(private readonly options: { failOnWrite?: number; action?: FileAction; corruptReadBack?: boolean } = {}) {}
+  store(name: string, value: SecretValue): Promise<void> {
+    this.calls.push(`store ${name}`);
+    if (this.options.failOnWrite === this.calls.filter((c) => c.startsWith('store')).length) return Promise.reject(new Error('keychain unavailable'));
+    this.stored.set(name, value);
+    return Promise.resolve();
+  }
+  readBack(reference: SecretReference): Promise<ResolveOutcome> {
+    this.calls.push(`read ${reference.raw}`);
+    if (reference.kind !== 'secret') return Promise.resolve(ok(new SecretValue(A)));
+    const value = this.stored.get(reference.name);
+    if (value === undefined) return Promise.resolve(fail('not-found', 'missing'));
+    return Promise.resolve(ok(this.options.corruptReadBack === true ? new SecretValue('other') : value));
+  }
+  writeCredentials(): Promise<void> {
+    this.calls.push('settings');
+    return Promise.resolve();
+  }
+  chooseFileAction(): Promise<FileAction> {
+    this.calls.push('choose');
+    return Promise.resolve(this.options.action ?? 'rewrite');
+  }
+  replaceFile(text: string): Promise<void> {
+    this.calls.push('replace');
+    this.fileText = text;
+    return Promise.resolve();
+  }
+  deleteFile(): Promise<void> {
+    this.calls.push('delete');
+    return Promise.resolve();
+  }
+}
+
+describe('.env import', () => {
+  it('reads entries as SecretValues (nothing prints a value) and leaves out empty ones', () => {
+    const entries = readEnvEntries(FILE, parse);
+    assert.deepEqual(entries.map((e) => e.key), ['API_KEY', 'PORT', 'DB_PASSWORD', 'MULTI']);
+    const shown = `${inspect(entries)} ${JSON.stringify(entries)} ${String(entries[0]?.value)}`;
+    for (const value of [A, B, C]) assert.ok(!shown.includes(value));
+  });
+
+  it('suggests credential names', () => {
+    assert.equal(suggestCredentialName('api-key.prod'), 'API_KEY_PROD');
+    assert.equal(suggestCredentialName('9LIVES'), 'ENV_9LIVES');
+    assert.equal(suggestCredentialName('_token'), 'ENV_TOKEN');
+  });
+
+  it('plans definitions (env only when it differs) and refuses reserved env keys, duplicates, taken names and bad references', () => {
+    const plan = planOf(FILE, choose({ API_KEY: { kind: 'secret', name: 'SERVICE_KEY' }, DB_PASSWORD: { kind: 'op', name: 'DB_PASSWORD', reference: 'op://dev/db/password' } }));
+    assert.deepEqual(plan.moves.map((m) => m.definition), [
+      { name: 'SERVICE_KEY', description: 'Imported from .env', env: 'API_KEY', source: 'secret:SERVICE_KEY' },
+      { name: 'DB_PASSWORD', description: 'Imported from .env', source: 'op://dev/db/password' },
+    ]);
+    assert.deepEqual(plan.kept, ['PORT', 'MULTI']);
+    const entries = readEnvEntries('NODE_OPTIONS=--require ./x.js\nA=1\nB=2\n', parse);
+    const reserved = planImport(entries, choose({ NODE_OPTIONS: { kind: 'secret', name: 'OPTS' } }), '.env');
+    assert.ok(!reserved.ok && reserved.code === 'reserved-env-name');
+    const twice = planImport(entries, choose({ A: { kind: 'secret', name: 'X' }, B: { kind: 'secret', name: 'X' } }), '.env');
+    assert.ok(!twice.ok && twice.code === 'duplicate-name');
+    const taken = planImport(entries, choose({ A: { kind: 'secret', name: 'X' } }), '.env', () => true);
+    assert.ok(!taken.ok && taken.code === 'name-taken');
+    const notOp = planImport(entries, choose({ A: { kind: 'op', name: 'X', reference: 'secret:X' } }), '.env');
+    assert.ok(!notOp.ok && notOp.code === 'invalid-reference');
+    const badName = planImport(entries, choose({ A: { kind: 'secret', name: 'lower' } }), '.env');
+    assert.ok(!badName.ok && badName.code === 'invalid-credential-name');
+  });
+
+  it('rewrites moved entries (a multi-line value whole) as comments, keeps the rest, and leaves no value behind', () => {
+    const rewritten = rewriteEnvFile(FILE, planOf(FILE, allMoved).moves, parse);
+    assert.ok(rewritten.ok);
+    assert.equal(rewritten.value, [
+      '# local settings — keep this comment',
+      '# API_KEY: moved into Airlock (secret:API_KEY)',
+      'PORT=8080',
+      '# DB_PASSWORD: moved into Airlock (secret:DB_PASSWORD)',
+      '# MULTI: moved into Airlock (secret:MULTI)',
+      'EMPTY=',
+      '',
+    ].join('\n'));
+    for (const value of [A, B, C, 'second line of the key']) assert.ok(!rewritten.value.includes(value));
+  });
+
+  it('refuses a rewrite it cannot prove (a value repeated under a kept key stays in the file)', () => {
+    const text = `TOKEN=${A}\nCOPY=${A}\n`;
+    const rewritten = rewriteEnvFile(text, planOf(text, choose({ TOKEN: { kind: 'secret', name: 'TOKEN' } })).moves, parse);
+    assert.ok(!rewritten.ok && rewritten.code === 'verification-failed');
+  });
+
+  it('stores and reads back every value before settings and the file change', async () => {
+    const steps = new FakeSteps();
+    const result = await runImport(planOf(FILE, allMoved), FILE, parse, steps);
+    assert.ok(result.ok, result.ok ? '' : result.message);
+    assert.deepEqual(steps.calls, [
+      'store API_KEY', 'read secret:API_KEY', 'store DB_PASSWORD', 'read secret:DB_PASSWORD', 'store MULTI', 'read secret:MULTI', 'settings', 'choose', 'replace',
+    ]);
+    assert.deepEqual(result.value, { stored: ['API_KEY', 'DB_PASSWORD', 'MULTI'], referenced: [], file: 'rewrite' });
+  });
+
+  it('a store that fails on the 2nd write loses nothing: no settings, the file untouched, the message says what was stored', async () => {
+    const steps = new FakeSteps({ failOnWrite: 2 });
+    const result = await runImport(planOf(FILE, allMoved), FILE, parse, steps);
+    assert.ok(!result.ok && result.code === 'store-failed');
+    assert.deepEqual(steps.calls, ['store API_KEY', 'read secret:API_KEY', 'store DB_PASSWORD']);
+    assert.equal(steps.fileText, undefined);
+    assert.match(result.message, /Already stored in SecretStorage: API_KEY\. The file was not changed\./);
+    for (const value of [A, B, C]) assert.ok(!result.message.includes(value));
+  });
+
+  it('a value that reads back different stops before the file changes', async () => {
+    const steps = new FakeSteps({ corruptReadBack: true });
+    const result = await runImport(planOf(FILE, allMoved), FILE, parse, steps);
+    assert.ok(!result.ok && result.code === 'read-back-failed');
+    assert.ok(!steps.calls.includes('settings') && !steps.calls.includes('replace'));
+  });
+
+  it('a 1Password reference is read and compared with the file value, never written', async () => {
+    const text = `API_KEY=${A}\nOTHER=${B}\n`;
+    const good = new FakeSteps({ action: 'delete' });
+    const result = await runImport(planOf(text, choose({ API_KEY: { kind: 'op', name: 'API_KEY', reference: 'op://v/i/f' } })), text, parse, good);
+    assert.ok(result.ok);
+    assert.deepEqual(good.calls, ['read op://v/i/f', 'settings', 'choose', 'delete']);
+    const wrong = new FakeSteps();
+    const mismatch = await runImport(planOf(text, choose({ OTHER: { kind: 'op', name: 'OTHER', reference: 'op://v/i/f' } })), text, parse, wrong);
+    assert.ok(!mismatch.ok && mismatch.code === 'read-back-failed');
+    assert.ok(!wrong.calls.includes('replace'));
+  });
+
+  it('merges definitions into existing user credentials without duplicates, and knows a taken name', () => {
+    const existing = [{ name: 'A', source: 'secret:A' }, 'junk'];
+    const merged = mergeCredentialDefinitions(existing, [{ name: 'A', description: '', source: 'secret:A' }, { name: 'B', description: 'd', source: 'secret:B' }]);
+    assert.deepEqual(merged, [{ name: 'A', source: 'secret:A' }, 'junk', { name: 'B', description: 'd', source: 'secret:B' }]);
+    assert.equal(credentialNameTaken(existing, 'A', 'secret:A'), false);
+    assert.equal(credentialNameTaken(existing, 'A', 'op://v/i/f'), true);
+  });
+
+  it('offers a .gitignore line only when none names the file', () => {
+    assert.equal(gitignoreLineFor('node_modules\n', 'app/.env'), '/app/.env');
+    assert.equal(gitignoreLineFor('node_modules\n.env\n', 'app/.env'), undefined);
+    assert.equal(gitignoreLineFor('.env*\n', '.env.local'), undefined);
+    assert.equal(gitignoreLineFor('/app/.env\n', 'app/.env'), undefined);
+  });
+});
