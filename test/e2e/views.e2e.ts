@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { repoRoot } from '../../scripts/lib/sandbox';
 import { findLeaks, makeCanary } from '../support/canary';
-import { connectAgent, findFrame, issueCodexToken, launchSandbox, runCommand, screenshot, sleep, terminalText, waitForTerminalText, type Sandbox } from './harness';
+import { connectAgent, findFrame, issueCodexToken, launchSandbox, runCommand, screenshot, terminalText, waitForTerminalText, type Sandbox } from './harness';
 
 const canary = makeCanary('views');
 const LEAK = 'node scripts/leak.js';
@@ -70,6 +70,7 @@ describe('e2e: the Airlock view and the walkthrough (packaged VSIX)', function (
     await page.keyboard.press('Enter');
     const row = await waitForRow(page, 'Credentials', 'CANARY_TOKEN');
     assert.match(await row.innerText(), /SecretStorage/);
+    await picture(page, 'view-credentials', 'walkthrough/credentials.png');
   });
 
   it('Codex goes from "not set up" to "never connected" to "connected now" in Agents', async () => {
@@ -88,17 +89,20 @@ describe('e2e: the Airlock view and the walkthrough (packaged VSIX)', function (
       asked.catch(() => undefined);
       const panel = await findFrame(page, 'vscode-button[aria-label="Approve"]', 60_000);
       await picture(page, 'consent-card', 'walkthrough/consent.png');
-      await sleep(1_200);
-      await panel.locator('vscode-button[aria-label="Approve"]').first().click();
+      // Approve is disarmed for a moment after the card appears: wait for it to arm, not for a fixed time.
+      // (vscode-button reflects `disabled` to the attribute; a click on a disarmed button is ignored by the card).
+      const armed = panel.locator('vscode-button[aria-label="Approve"]:not([disabled])').first();
+      await armed.waitFor({ state: 'visible', timeout: 15_000 });
+      await armed.click();
       const answer = await asked;
       assert.notEqual(answer.isError, true, JSON.stringify(answer));
       // Clicking the active container's icon would hide the side bar: click only when the view is not showing.
       if (!(await pane(page, 'Grants').isVisible())) await page.locator('.activitybar .action-item a[aria-label^="Airlock"]').first().click();
       const grant = await waitForRow(page, 'Grants', /expires in \d+:\d\d/);
-      const first = await grant.innerText();
-      await sleep(2_100);
-      assert.notEqual(await grant.innerText(), first, 'the countdown ticks while the view is visible');
-      await picture(page, 'view-grants', 'walkthrough/credentials.png');
+      const first = /expires in (\d+:\d\d)/.exec(await grant.innerText())?.[1] ?? '';
+      // The countdown ticks while the view is visible: a row with another remaining time appears.
+      await pane(page, 'Grants').locator('.monaco-list-row', { hasText: /expires in \d+:\d\d/, hasNotText: `expires in ${first}` }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      await picture(page, 'view-grants');
       await grant.hover();
       await grant.locator('.action-label[aria-label="Revoke Grant"]').click();
       await pane(page, 'Grants').locator('.monaco-list-row', { hasText: /expires in/ }).first().waitFor({ state: 'detached', timeout: 15_000 });
@@ -117,24 +121,26 @@ describe('e2e: the Airlock view and the walkthrough (packaged VSIX)', function (
     await runCommand(page, 'Airlock: Get Started with Airlock');
     const container = page.locator('.gettingStartedContainer').first();
     await container.waitFor({ state: 'visible', timeout: 30_000 });
-    await sleep(1_000);
-    // A completed step shows a filled check (VS Code's walkthrough marks it `.complete`).
-    const complete = container.locator('.getting-started-step.complete');
-    const deadline = Date.now() + 30_000;
-    while ((await complete.count()) < 4 && Date.now() < deadline) await sleep(500);
+    // A completed step is a `button.getting-started-step` with aria-checked="true" (VS Code's walkthrough page).
+    for (const step of ['storeSecret', 'connectAgent', 'approveRequest', 'seeActivity']) {
+      await container.locator(`button.getting-started-step[data-step-id$="${step}"][aria-checked="true"]`).first().waitFor({ state: 'attached', timeout: 30_000 });
+    }
     await picture(page, 'walkthrough-done', 'screenshots/walkthrough.png');
-    assert.equal(await complete.count(), 4);
+    await runCommand(page, 'View: Close All Editors');
+    await container.waitFor({ state: 'detached', timeout: 15_000 });
   });
 
   it('Run Command with Credentials runs in the terminal, scrubbed, with no consent card', async () => {
     assert.ok(sandbox);
     const { page } = sandbox;
     await runCommand(page, 'Airlock: Run Command with Credentials…');
-    await page.locator('.quick-input-widget', { hasText: 'Which credentials' }).waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator('.quick-input-widget', { hasText: 'Run Command with Credentials' }).waitFor({ state: 'visible', timeout: 15_000 });
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'CANARY_TOKEN' }).first().click();
     await page.keyboard.press('Enter');
     await page.locator('.quick-input-widget', { hasText: 'The command to run' }).waitFor({ state: 'visible', timeout: 15_000 });
-    await page.locator('.quick-input-widget input').fill(LEAK);
+    const commandInput = page.locator('.quick-input-widget input[placeholder="npm run deploy"]');
+    await commandInput.waitFor({ state: 'visible', timeout: 15_000 });
+    await commandInput.fill(LEAK);
     await page.keyboard.press('Enter');
     const screen = await waitForTerminalText(page, /leak script done/, 60_000);
     assert.match(screen, /\[redacted:CANARY_TOKEN\]/);

@@ -34,13 +34,15 @@ export function registerRunWithCredentials(deps: RunWithCredentialsDeps): vscode
         picked: preselected.has(credential.name),
         name: credential.name,
       })),
-      { title, placeHolder: vscode.l10n.t('Which credentials should the command get?'), canPickMany: true },
+      // ignoreFocusOut: a walkthrough page or a notification taking focus must not throw away what the person typed.
+      { title, placeHolder: vscode.l10n.t('Which credentials should the command get?'), canPickMany: true, ignoreFocusOut: true },
     );
     if (picked === undefined || picked.length === 0) return undefined;
     const command = await vscode.window.showInputBox({
       title,
       prompt: vscode.l10n.t('The command to run with {0} (in the workspace folder)', picked.map((p) => p.name).join(', ')),
       placeHolder: 'npm run deploy',
+      ignoreFocusOut: true,
       validateInput: (value) => (value.trim() === '' ? vscode.l10n.t('Type a command (or press Escape to cancel).') : undefined),
     });
     if (command === undefined || command.trim() === '') return undefined;
