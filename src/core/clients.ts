@@ -1,3 +1,4 @@
+import { revealCapped } from './text/untrustedText';
 /** The clients Airlock issues tokens to. The token, not the agent's claim, is the identity. */
 export const CLIENT_IDS = ['copilot', 'codex', 'claude-code', 'cursor', 'copilot-cli', 'gemini-cli', 'cline', 'roo-code', 'windsurf', 'kiro', 'other'] as const;
 /** An agent: what a token identifies. */
@@ -37,3 +38,10 @@ export interface ClientIdentity {
 
 /** Whether `value` names an agent (never `person`). */
 export const isClientId = (value: string): value is AgentId => (CLIENT_IDS as readonly string[]).includes(value);
+
+/**
+ * How a person reads a client id from a grant or the audit log: an agent's or the person's label ("You");
+ * anything else (a hand-edited log line) revealed by the one untrusted-text rule.
+ */
+export const clientLabel = (client: string): string =>
+  isClientId(client) || client === PERSON ? CLIENT_LABELS[client as ClientId] : revealCapped(client, 60);

@@ -1,6 +1,6 @@
 import type { AuditRow } from '../audit/auditView';
 import { revealCapped } from '../text/untrustedText';
-import { CLIENT_LABELS, isClientId } from '../clients';
+import { clientLabel } from '../clients';
 import type { L10n } from './l10n';
 import type { Insight } from './insights';
 
@@ -16,7 +16,7 @@ export interface ActivityRow {
 /** How many audit events the Activity view lists (the full log: Show Audit Log). */
 export const ACTIVITY_ROWS = 50;
 
-const who = (client: string | undefined): string => (client !== undefined && isClientId(client) ? CLIENT_LABELS[client] : (client ?? ''));
+const who = (client: string | undefined): string => (client === undefined ? '' : clientLabel(client));
 /** Short and single-line, every hidden character revealed by the one untrusted-text rule: the label is where untrusted names are shown unquoted. */
 const tidy = (text: string, max = 60): string => revealCapped(text, max);
 

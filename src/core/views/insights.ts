@@ -1,5 +1,5 @@
 import type { AuditRow } from '../audit/auditView';
-import { CLIENT_LABELS, isClientId } from '../clients';
+import { clientLabel } from '../clients';
 import type { Clock } from '../clock';
 import { revealCapped } from '../text/untrustedText';
 import type { L10n } from './l10n';
@@ -29,7 +29,7 @@ export interface InsightOptions {
 export const DEFAULT_BURST = { count: 10, windowMs: 60_000 } as const;
 export const DEFAULT_DENIALS = { count: 3, windowMs: 10 * 60_000 } as const;
 
-const who = (client: string): string => (isClientId(client) ? CLIENT_LABELS[client] : client);
+const who = clientLabel;
 
 /**
  * Reads the audit rows in order and reports: a request outside the usual hours; a client asking for a credential

@@ -70,7 +70,7 @@ describe('views: tree items after real events (real extension host)', function (
       const row = await until('the Credentials row', () => rowOf(api.views.viewRows('credentials'), `credential:${name}`));
       assert.equal(row.label, name);
       assert.equal(row.contextValue, 'credential.secret');
-      assert.match(row.description, /^SecretStorage · asks you$/);
+      assert.match(row.description, /^VS Code SecretStorage · asks you$/);
       await until('the secretStored walkthrough key', () => api.views.walkthroughKeys().includes(ContextKeys.secretStored));
     } finally {
       await api.stores?.secretStorage.remove(name);

@@ -141,6 +141,8 @@ describe('views: activity model', () => {
     assert.equal(shown[0]?.description, '10:00:02');
     const first = activityRows(rows, t, () => '')[2];
     assert.equal(first?.label, 'Codex asked for A⟨U+001B⟩[31mB');
+    const person = activityRows([row(4, 'grant-issued', 'person', 3, { credentials: ['A'] }), row(5, 'request', 'ag\u202eent', 4)], t, () => '');
+    assert.deepEqual(person.map((r) => r.label), ['ag⟨U+202E⟩ent asked for ', 'Grant for You: A'], 'the person reads as "You"; an unknown id is revealed');
   });
 
   it('shows the chain status', () => {
