@@ -58,7 +58,9 @@ async function measure(dir: string): Promise<Figure[]> {
   const folder = mkdtempSync(join(tmpdir(), 'airlock-bench-ws-'));
   writeFileSync(join(folder, 'payload.bin'), Buffer.alloc(64 * 1024 * 1024, 'a'));
   const server = await startServer(dir);
-  const session = await openSealedSession([{ name: 'API', env: 'TOKEN', hosts: ['localhost'], value: new SecretValue('bench-token-0123456789') }]);
+  // The product passes its global storage; a folder of the bench's own stands in for it.
+  const relayDir = mkdtempSync(join(tmpdir(), 'airlock-bench-relay-'));
+  const session = await openSealedSession([{ name: 'API', env: 'TOKEN', hosts: ['localhost'], value: new SecretValue('bench-token-0123456789') }], { relayDir });
   const base = { folder, shell: '/bin/sh', writes: [], network: [] };
   try {
     const sealedRun = async (command: string): Promise<string> => {
@@ -106,6 +108,7 @@ async function measure(dir: string): Promise<Figure[]> {
     await session.close();
     server.stop();
     rmSync(folder, { recursive: true, force: true });
+    rmSync(relayDir, { recursive: true, force: true });
   }
 }
 

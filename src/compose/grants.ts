@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
-import { isAbsolute, resolve } from 'node:path';
+import { isAbsolute, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { NodeCodePins } from '../adapters/node/codePin';
 import { registerGrantsStatusBar } from '../adapters/vscode/grantsStatusBar';
@@ -119,9 +119,11 @@ export function composeGrants(
   const transcript = AIRLOCK_TEST_FACET && base.testMode ? terminalTranscript() : undefined;
   const tap: TerminalTap | undefined = transcript?.tap;
   const leases = new LeaseManager(clock);
-  // The engine's options: VS Code's own ripgrep (looked up once, on the first sealed run or probe).
+  // The engine's options: VS Code's own ripgrep (looked up once, on the first sealed run or probe), and
+  // the global storage for the socat relay wrapper (a folder agents confined to the workspace and the
+  // temporary folder cannot write: the host runs that file).
   let engineOptions: SealedEngineOptions | undefined;
-  const options = (): SealedEngineOptions => (engineOptions ??= { ripgrep: { command: vscodeRipgrep() } });
+  const options = (): SealedEngineOptions => (engineOptions ??= { ripgrep: { command: vscodeRipgrep() }, relayDir: join(context.globalStorageUri.fsPath, 'relay') });
   const sandbox = new SandboxAvailabilityCache(options);
   const sessions = new SealedSessions(options, (grantId) => leases.get(grantId) !== undefined);
   const ended = leases.onEvent((event) => {

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSealedSession, type SealedChild, type SealedSecret, type SealedSession } from '../../src/adapters/node/spawnSealed';
 import { scanWrites } from '../../src/adapters/node/sealedWriteScan';
+import { RELAY_BUFFER_BYTES } from '../../src/adapters/node/socatRelay';
 import { encodedForms } from '../../src/core/redaction/encodings';
 import { createRedactor } from '../../src/core/redaction/redactor';
 import { SecretValue } from '../../src/core/secrets/secretValue';
@@ -78,8 +79,13 @@ describe('sealed runs (real sandbox)', function () {
   let folder: string;
   let server: Awaited<ReturnType<typeof startServer>>;
   const sessions: SealedSession[] = [];
+  // The socat wrapper's folder, as the product passes its global storage. Here it sits inside a folder
+  // every run is denied (another window's private root, by name), so each run proves it can still read
+  // the wrapper through its one allowed path; in the product the folder is VS Code's user data, denied too.
+  const deniedRoot = join(tmpdir(), `airlock-sealed-${process.pid + 200000}`);
+  const relayDir = join(deniedRoot, 'relay');
   const open = async (secrets: SealedSecret[]): Promise<SealedSession> => {
-    const session = await openSealedSession(secrets);
+    const session = await openSealedSession(secrets, { relayDir });
     sessions.push(session);
     return session;
   };
@@ -88,7 +94,10 @@ describe('sealed runs (real sandbox)', function () {
   before(async () => {
     server = await startServer();
   });
-  after(() => server.server.close());
+  after(() => {
+    server.server.close();
+    rmSync(deniedRoot, { recursive: true, force: true });
+  });
   beforeEach(() => {
     folder = mkdtempSync(join(tmpdir(), 'airlock-sealed-ws-'));
     server.received.length = 0;
@@ -178,6 +187,32 @@ describe('sealed runs (real sandbox)', function () {
     assert.equal(bodies.length, 2);
     assert.match(bodies[0] ?? '', /^h=fake_value_/);
     assert.equal(bodies[1], `w=${withBodies}`);
+  });
+
+  it('the network relays copy 256 KiB at a time on both hops, inside the sandbox and on the host', async () => {
+    // socat's default is 8 KiB a copy: two such hops halved an upload's throughput (bench: sealed-upload).
+    const session = await open([{ name: 'API', env: 'TOKEN', hosts: ['localhost'], value: new SecretValue('relay-check-0123456789') }]);
+    const run = await session.run({
+      ...base(),
+      command: `for p in /proc/[0-9]*; do tr '\\0' ' ' < "$p/cmdline" 2>/dev/null; echo; done | grep -c '^[^ ]*socat -b ${RELAY_BUFFER_BYTES} TCP'; ${curl(server.port, 'localhost', 'Authorization: Bearer $TOKEN')}`,
+    });
+    assert.ok(run.ok, run.ok ? '' : run.message);
+    const out = await finish(run.value);
+    assert.equal(out.code, 0, out.stderr);
+    // Both in-sandbox relays (HTTP and SOCKS ports) run the wrapper, and the request got through them.
+    assert.equal(out.stdout.split('\n')[0], '2');
+    assert.deepEqual(server.received.map((r) => r.authorization), ['Bearer relay-check-0123456789']);
+    const host = readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .map((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ');
+        } catch {
+          return '';
+        }
+      })
+      .filter((cmdline) => cmdline.includes(`-b ${RELAY_BUFFER_BYTES} UNIX-LISTEN:`));
+    assert.ok(host.length >= 1, 'the host-side relay runs the wrapper');
   });
 
   it('sealed: a host not allowed is unreachable from inside', async () => {

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { homedir, tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { SandboxRuntimeConfig } from '@anthropic-ai/sandbox-runtime';
 import { fail, ok, type Outcome } from '../../core/outcome';
 import { isInside } from '../../core/paths';
@@ -23,6 +23,8 @@ import {
   type SealedRunRequest,
 } from '../../core/sandbox/sealedRun';
 import { revealSecret, type SecretValue } from '../../core/secrets/secretValue';
+import { findExecutable } from './onPath';
+import { writeSocatRelay } from './socatRelay';
 
 /**
  * Sealed runs on `@anthropic-ai/sandbox-runtime` (bubblewrap + socat on Linux, sandbox-exec on macOS).
@@ -49,6 +51,12 @@ export interface SealedEngineOptions {
   readonly ripgrep?: { readonly command: string; readonly args?: readonly string[] };
   /** Extra roots the commands should trust through the terminating proxy (test CAs). */
   readonly extraCaCertPaths?: readonly string[];
+  /**
+   * A folder only this extension writes (its global storage, never the temporary folder): the socat
+   * wrapper with large copy buffers goes there (see socatRelay.ts). Without it the engine runs socat as
+   * is, 8 KiB per copy.
+   */
+  readonly relayDir?: string;
 }
 
 type Engine = typeof import('@anthropic-ai/sandbox-runtime').SandboxManager;
@@ -57,25 +65,13 @@ type Engine = typeof import('@anthropic-ai/sandbox-runtime').SandboxManager;
 
 const platformOf = (p: NodeJS.Platform): Platform => (p === 'linux' || p === 'darwin' || p === 'win32' ? p : 'other');
 
-function onPath(command: string): boolean {
-  const candidates = command.includes('/') ? [command] : (process.env['PATH'] ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, command));
-  return candidates.some((candidate) => {
-    try {
-      accessSync(candidate, constants.X_OK);
-      return true;
-    } catch {
-      return false;
-    }
-  });
-}
-
 /** Whether a sealed run can start here: the binaries the engine needs, then the engine's own check. */
 export async function probeSandbox(options: SealedEngineOptions = {}): Promise<SandboxAvailability> {
   const platform = platformOf(process.platform);
   if (platform === 'win32') return { available: false, platform, missing: [], reason: WINDOWS_UNSEALED };
   const rg = options.ripgrep?.command ?? 'rg';
   const needs = platform === 'linux' ? ['bwrap', 'socat', rg] : platform === 'darwin' ? ['sandbox-exec', rg] : [];
-  const missing = needs.filter((command) => !onPath(command)).map((command) => (command === rg ? 'rg' : command));
+  const missing = needs.filter((command) => findExecutable(command) === undefined).map((command) => (command === rg ? 'rg' : command));
   if (missing.length > 0) return { available: false, platform, missing };
   try {
     const engine = await loadEngine();
@@ -118,6 +114,8 @@ const loadEngine = (): Promise<Engine> => (enginePromise ??= import('@anthropic-
 
 let users = 0;
 let started: Promise<Engine> | undefined;
+/** The socat wrapper the running engine was given, which every run must be able to read. */
+let relayPath: string | undefined;
 let stopping: Promise<void> = Promise.resolve();
 /** Sentinels whose credentials asked for body substitution; every other placeholder is swapped in headers only. */
 const bodySentinels = new Set<string>();
@@ -129,6 +127,7 @@ async function acquireEngine(options: SealedEngineOptions): Promise<Engine> {
       await stopping;
       const engine = await loadEngine();
       const policy = engineSessionPolicy(options.extraCaCertPaths);
+      relayPath = process.platform === 'linux' && options.relayDir !== undefined ? writeSocatRelay(options.relayDir) : undefined;
       const config: SandboxRuntimeConfig = {
         network: {
           allowedDomains: [...policy.network.allowedDomains],
@@ -142,6 +141,7 @@ async function acquireEngine(options: SealedEngineOptions): Promise<Engine> {
         // the workspace: lowered to its minimum, and done where writes can land (mandatoryWriteDenies).
         mandatoryDenySearchDepth: ENGINE_MANDATORY_DENY_DEPTH,
         ...(options.ripgrep ? { ripgrep: ripgrepConfig(options) } : {}),
+        ...(relayPath !== undefined ? { socatPath: relayPath } : {}),
       } as SandboxRuntimeConfig;
       await engine.initialize(config);
       // The engine swaps every registered placeholder in request bodies too. Airlock's rule is headers
@@ -281,6 +281,7 @@ export async function openSealedSession(secrets: readonly SealedSecret[], option
         privateTmpRoot: tmpRoot,
         ...(caKeyPath ? { caKeyPath } : {}),
         otherSandboxFolders: otherSandboxFolders(tmpRoot, engine.getMitmCA() ?? undefined),
+        ...(relayPath !== undefined ? { relayPath } : {}),
       });
       const builtIn = await mandatoryWriteDenies(checked.value.writes);
       // 128 random bits: the proxy learns which run a connection belongs to from this id alone.

@@ -282,6 +282,8 @@ export interface RunPolicyInput {
    * (`srt-ca-*`, private keys inside) and private temporary roots (`airlock-sealed-*`): unreadable too.
    */
   readonly otherSandboxFolders?: readonly string[];
+  /** The socat wrapper the engine runs inside the sandbox: readable, even where its folder is denied. */
+  readonly relayPath?: string;
 }
 
 /**
@@ -299,7 +301,7 @@ export function runFilesystemPolicy(input: RunPolicyInput): RunFilesystemPolicy 
       ...(input.caKeyPath === undefined ? [] : [literal(input.caKeyPath)]),
       ...(input.otherSandboxFolders ?? []).map(literal),
     ],
-    allowRead: [literal(input.privateTmp)],
+    allowRead: [literal(input.privateTmp), ...(input.relayPath === undefined ? [] : [literal(input.relayPath)])],
     allowWrite: [...input.request.writes.map(literal), literal(input.privateTmp)],
     // The engine's own temp folder is writable in every sandbox and outlives runs: a value one run
     // leaves there another grant's run could read. The private folder replaces it (see sealedCommand).
