@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   run('node', [join(repoRoot, 'scripts/build.mjs'), '--production', '--outdir', join(staging, 'dist'), '--target', target]);
   mkdirSync(dirname(vsixPath), { recursive: true });
   rmSync(vsixPath, { force: true });
-  run(join(repoRoot, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--no-rewrite-relative-links', '--target', target, '--out', vsixPath], staging);
+  run(join(repoRoot, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--target', target, '--out', vsixPath], staging);
 
   const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { main: string };
   const entries = await listVsixEntries(vsixPath);
