@@ -1,9 +1,9 @@
 import { strict as assert } from 'node:assert';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSealedSession, type SealedChild, type SealedSecret, type SealedSession } from '../../src/adapters/node/spawnSealed';
 import { scanWrites } from '../../src/adapters/node/sealedWriteScan';
@@ -265,6 +265,36 @@ describe('sealed runs (real sandbox)', function () {
     rmSync(otherRoot, { recursive: true, force: true });
     assert.doesNotMatch(out.stdout, /airlock-listed/);
     assert.deepEqual(readdirSync(folder).sort(), ['out', 'readme.txt']);
+  });
+
+  it('sealed: no folder is shared between runs — ~/.npm/_logs (writable in every sandbox by the engine\'s default) is neither writable nor readable; npm logs to the run\'s own folder', async () => {
+    const shared = join(homedir(), '.npm', '_logs');
+    const existed = existsSync(shared);
+    mkdirSync(shared, { recursive: true });
+    const planted = join(shared, `airlock-test-${process.pid}.log`);
+    writeFileSync(planted, 'left by an earlier run\n');
+    try {
+      const session = await open([]);
+      const run = await session.run({
+        ...base(),
+        command: [
+          `echo x > ${shared}/airlock-written-${process.pid}.log 2>/dev/null`,
+          `cat ${planted} 2>/dev/null && echo shared-read`,
+          `case "$npm_config_logs_dir" in "$TMPDIR"/*) echo npm-logs-private;; esac`,
+          `mkdir -p "$npm_config_logs_dir" && touch "$npm_config_logs_dir/x.log" && echo npm-log-written`,
+        ].join('; '),
+      });
+      assert.ok(run.ok);
+      const out = await finish(run.value);
+      // A write there lands in the run's own empty overlay at most (gone with the run), never on the host.
+      assert.doesNotMatch(out.stdout, /shared-read|left by an earlier run/);
+      assert.match(out.stdout, /^npm-logs-private$/m);
+      assert.match(out.stdout, /^npm-log-written$/m);
+      assert.ok(!existsSync(join(shared, `airlock-written-${process.pid}.log`)));
+    } finally {
+      rmSync(planted, { force: true });
+      if (!existed) rmSync(shared, { recursive: true, force: true });
+    }
   });
 
   it('sealed: inside a declared write path, git hooks and config, editor folders and shell settings stay read-only', async () => {

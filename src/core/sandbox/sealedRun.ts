@@ -204,6 +204,12 @@ export const DENIED_HOME_READS: readonly string[] = [
   'AppData/Roaming/Code - Insiders',
   '.vscode-server',
   '.vscode-server-insiders',
+  // The engine makes these two writable in every sandbox unless they are read-denied: a folder shared by
+  // every run of every grant (one run leaves a value there, another grant's run reads it and sends it
+  // to its own hosts) and outside every write scan. npm's debug logs can also hold registry tokens.
+  // npm logs to the run's private folder instead (sealedCommand).
+  '.npm/_logs',
+  '.claude/debug',
 ];
 
 /** Resolved-address ranges an allowed name may not resolve to, beyond the engine's default (loopback, link-local, metadata). */
@@ -253,11 +259,13 @@ const shellQuote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /**
  * The command as the sandbox runs it: the engine sets TMPDIR to its shared folder, so the private one
- * is exported first (temp-file writers land where the run may write and no other run may read).
+ * is exported first (temp-file writers land where the run may write and no other run may read), and
+ * npm's log folder moves there too (`~/.npm/_logs` is denied: see DENIED_HOME_READS).
  */
 export function sealedCommand(command: string, privateTmp: string): string {
   const tmp = shellQuote(privateTmp);
-  return `TMPDIR=${tmp} TMP=${tmp} TEMP=${tmp}; export TMPDIR TMP TEMP; ${command}`;
+  const npmLogs = shellQuote(`${privateTmp}/npm-logs`);
+  return `TMPDIR=${tmp} TMP=${tmp} TEMP=${tmp} npm_config_logs_dir=${npmLogs}; export TMPDIR TMP TEMP npm_config_logs_dir; ${command}`;
 }
 
 /** Per-run filesystem policy (the engine's `customConfig.filesystem`). */

@@ -80,7 +80,10 @@ describe('sealed runs (core)', () => {
   });
 
   it('the sealed command exports the private tmp folder first, quoted', () => {
-    assert.equal(sealedCommand('echo hi', "/t/it's"), `TMPDIR='/t/it'\\''s' TMP='/t/it'\\''s' TEMP='/t/it'\\''s'; export TMPDIR TMP TEMP; echo hi`);
+    assert.equal(
+      sealedCommand('echo hi', "/t/it's"),
+      `TMPDIR='/t/it'\\''s' TMP='/t/it'\\''s' TEMP='/t/it'\\''s' npm_config_logs_dir='/t/it'\\''s/npm-logs'; export TMPDIR TMP TEMP npm_config_logs_dir; echo hi`,
+    );
   });
 });
 
