@@ -53,7 +53,7 @@ export function composeStores(base: Base, { policy, audit }: Pick<PolicyFeature,
     tools: [secretEntryTool],
     disposables: [
       registerSecretCommands({ store: secretStore, secrets: context.secrets, onePassword, tracker: prompts, log, audit, onePasswordSettings, own }),
-      registerEnvImport({ store: secretStore, onePassword, tracker: prompts, log, audit }),
+      registerEnvImport({ store: secretStore, onePassword, stores, tracker: prompts, log, audit }),
       registerSecretScan({ store: secretStore, tracker: prompts, log, audit }),
       policy.onDidChange((current) => {
         if (current.onePassword.account !== account) onePassword.forget();
