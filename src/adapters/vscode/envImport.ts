@@ -273,6 +273,15 @@ async function importEnvFile(deps: EnvImportDeps, arg: unknown): Promise<EnvImpo
       if (state !== undefined && state.created.length > 0) {
         deps.log.warn(`Import .env stopped after creating 1Password items: ${state.created.map((item) => `${item.name} (${item.reference})`).join(', ')}.`);
       }
+      if (imported.code === 'create-failed') {
+        // 1Password refused: the file is untouched, so the person can start over and choose otherwise for
+        // that entry (another vault, SecretStorage, an existing item). Not awaited: the command returns now.
+        const again = vscode.l10n.t('Choose again');
+        void vscode.window.showErrorMessage(vscode.l10n.t('Airlock: {0}', imported.message), again).then((picked) => {
+          if (picked === again) void vscode.commands.executeCommand(Commands.importEnvFile, uri);
+        });
+        return { outcome: 'failed', moved: [], created: state?.created ?? [], file: 'keep', gitignore: false, message: imported.message };
+      }
       return result('failed', imported.message, { created: state?.created ?? [] });
     }
     for (const stored of imported.value.stored) await auditSecretChange(deps.audit, deps.log, stored, 'stored');
