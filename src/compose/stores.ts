@@ -1,5 +1,5 @@
 import { holdServiceAccountToken, onePasswordAuthSource, releaseServiceAccountToken, SERVICE_ACCOUNT_TOKEN_KEY } from '../adapters/stores/onePasswordAuth';
-import { loadBundledOnePasswordSdk, OnePasswordStore } from '../adapters/stores/onePasswordStore';
+import { loadBundledOnePasswordSdk, OnePasswordStore, type OnePasswordSdk } from '../adapters/stores/onePasswordStore';
 import { SecretStorageStore } from '../adapters/stores/secretStorageStore';
 import { registerEnvImport } from '../adapters/vscode/envImport';
 import { registerSecretCommands } from '../adapters/vscode/secretCommands';
@@ -26,8 +26,10 @@ export function composeStores(base: Base, { policy, audit }: Pick<PolicyFeature,
   const { context, log, clock } = base;
   const onePasswordSettings = () => policy.current().onePassword;
   const secretStore = new SecretStorageStore(context.secrets, log);
+  // Test build only: the integration tier swaps in a fake SDK (1Password cannot be reached from CI).
+  const sdkOverride: { sdk?: OnePasswordSdk | undefined } = {};
   const onePassword = new OnePasswordStore({
-    loadSdk: loadBundledOnePasswordSdk,
+    loadSdk: AIRLOCK_TEST_FACET && base.testMode ? () => (sdkOverride.sdk !== undefined ? Promise.resolve(sdkOverride.sdk) : loadBundledOnePasswordSdk()) : loadBundledOnePasswordSdk,
     auth: onePasswordAuthSource(context.secrets, () => onePasswordSettings().account, own),
     log,
     clock,
@@ -53,7 +55,7 @@ export function composeStores(base: Base, { policy, audit }: Pick<PolicyFeature,
     tools: [secretEntryTool],
     disposables: [
       registerSecretCommands({ store: secretStore, secrets: context.secrets, onePassword, tracker: prompts, log, audit, onePasswordSettings, own }),
-      registerEnvImport({ store: secretStore, onePassword, tracker: prompts, log, audit }),
+      registerEnvImport({ store: secretStore, onePassword, stores, tracker: prompts, log, audit }),
       registerSecretScan({ store: secretStore, tracker: prompts, log, audit }),
       policy.onDidChange((current) => {
         if (current.onePassword.account !== account) onePassword.forget();
@@ -72,6 +74,9 @@ export function composeStores(base: Base, { policy, audit }: Pick<PolicyFeature,
         return `Stores: VS Code SecretStorage; 1Password: ${mode}, timeout ${timeoutSeconds} s.`;
       },
     ],
-    testFacet: AIRLOCK_TEST_FACET && base.testMode ? storesFacet({ router: stores, secretStorage: secretStore, onePassword, prompts, secretEntryTool }, own) : undefined,
+    testFacet: AIRLOCK_TEST_FACET && base.testMode ? storesFacet({ router: stores, secretStorage: secretStore, onePassword, prompts, secretEntryTool }, own, (sdk) => {
+      sdkOverride.sdk = sdk;
+      onePassword.forget();
+    }) : undefined,
   };
 }

@@ -1,5 +1,5 @@
 import type { SandboxAvailability } from '../core/sandbox/sealedRun';
-import type { OnePasswordStore } from '../adapters/stores/onePasswordStore';
+import type { OnePasswordSdk, OnePasswordStore } from '../adapters/stores/onePasswordStore';
 import type { SecretStorageStore } from '../adapters/stores/secretStorageStore';
 import type { PromptTracker } from '../adapters/vscode/secretEntry';
 import type { AccessOutcome, AccessRequestInput, RunInput, RunOutcome } from '../core/access/accessService';
@@ -81,6 +81,11 @@ export interface AirlockStoresTestApi {
   readonly secretEntryTool: AnyToolDefinition;
   /** A service-account token as the extension holds one (its own SecretValue, scrubbed while held). */
   serviceAccountToken(raw: string): SecretValue;
+  /**
+   * Makes 1Password use `sdk` (a fake shaped like `@1password/sdk`) instead of the bundled SDK, and drops
+   * the signed-in client; undefined: the bundled SDK again. 1Password itself cannot be reached from tests.
+   */
+  simulateOnePasswordSdk(sdk: OnePasswordSdk | undefined): void;
 }
 
 /**

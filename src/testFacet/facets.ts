@@ -7,7 +7,7 @@ import { probeSandbox } from '../adapters/node/spawnSealed';
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { holdServiceAccountToken } from '../adapters/stores/onePasswordAuth';
-import type { OnePasswordStore } from '../adapters/stores/onePasswordStore';
+import type { OnePasswordSdk, OnePasswordStore } from '../adapters/stores/onePasswordStore';
 import type { SecretStorageStore } from '../adapters/stores/secretStorageStore';
 import type { ClientTokens } from '../adapters/vscode/clientTokens';
 import type { ConnectTestOptions } from '../adapters/vscode/connectCommands';
@@ -44,8 +44,9 @@ export function policyFacet(policy: PolicySettings, consent: ConsentPanel): Part
 export function storesFacet(
   stores: { router: StoreRouter; secretStorage: SecretStorageStore; onePassword: OnePasswordStore; prompts: PromptTracker; secretEntryTool: AnyToolDefinition },
   own: OwnSecrets,
+  useSdk: (sdk: OnePasswordSdk | undefined) => void,
 ): Partial<AirlockTestApi> {
-  return { stores: { ...stores, serviceAccountToken: (raw) => holdServiceAccountToken(own, raw) } };
+  return { stores: { ...stores, serviceAccountToken: (raw) => holdServiceAccountToken(own, raw), simulateOnePasswordSdk: useSdk } };
 }
 
 /** A terminal tap that keeps the last `limit` characters the run terminals wrote. */

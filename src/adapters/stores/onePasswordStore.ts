@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import type * as Sdk from '@1password/sdk';
 import type { Clock } from '../../core/clock';
+import type { OnePasswordWriteFailure } from '../../core/envImport/envImport';
 import type { Log } from '../../core/log';
-import { fail, ok, type Outcome } from '../../core/outcome';
+import { fail, ok, type Failure, type Outcome } from '../../core/outcome';
 import { classifyOnePasswordError, classifyReferenceError, type OnePasswordFailure } from '../../core/secrets/onePasswordFailures';
 import type { OnePasswordEnvironmentReference, OnePasswordReference, SecretReference } from '../../core/secrets/reference';
 import type { ResolveOutcome, SecretStore } from '../../core/secrets/store';
@@ -11,8 +12,14 @@ import { revealSecret, SecretValue } from '../../core/secrets/secretValue';
 /** The SDK's client configuration (not exported by name from the package root). */
 export type OnePasswordClientConfiguration = Parameters<typeof Sdk.createClient>[0];
 
-/** The part of the SDK client Airlock calls. Typed from the SDK's own .d.ts: a change there breaks the build. */
-export type OnePasswordClient = Pick<Sdk.Client, 'secrets' | 'environments'>;
+/**
+ * The part of the SDK client Airlock calls. Typed from the SDK's own .d.ts: a change there breaks the build.
+ * `vaults.list` and `items.create` only for the `.env` import's "Create a 1Password item".
+ */
+export type OnePasswordClient = Pick<Sdk.Client, 'secrets' | 'environments'> & {
+  readonly vaults: Pick<Sdk.Client['vaults'], 'list'>;
+  readonly items: Pick<Sdk.Client['items'], 'create'>;
+};
 
 /**
  * What Airlock takes from `@1password/sdk`, injected so unit tests pass a fake at the SDK boundary.
@@ -24,7 +31,21 @@ export interface OnePasswordSdk {
   readonly AuthExpiredError: typeof Sdk.AuthExpiredError;
   readonly DesktopSessionExpiredError: typeof Sdk.DesktopSessionExpiredError;
   readonly RateLimitExceededError: typeof Sdk.RateLimitExceededError;
+  readonly ItemCategory: typeof Sdk.ItemCategory;
+  readonly ItemFieldType: typeof Sdk.ItemFieldType;
 }
+
+/** A vault the signed-in account sees (a service account sees only the vaults it was given). */
+export interface OnePasswordVaultSummary {
+  readonly id: string;
+  readonly title: string;
+}
+
+/** Why an item could not be created: a store failure, or 1Password refusing the write itself. */
+export type CreateItemFailureCode = OnePasswordWriteFailure;
+
+/** The id of the one concealed field of an item Airlock creates (an API Credential's own field id). */
+export const CREATED_FIELD_ID = 'credential';
 
 /**
  * How Airlock signs in to 1Password. The token is read from SecretStorage when needed, never cached here;
@@ -94,6 +115,96 @@ export class OnePasswordStore implements SecretStore {
     const outcome = await Promise.race([attempt, timedOut]);
     this.forget();
     return outcome;
+  }
+
+  /** Whether 1Password is connected (a service-account token stored, or a desktop account set); no sign-in. */
+  async connected(): Promise<boolean> {
+    return (await this.deps.auth.current()) !== undefined;
+  }
+
+  /** The vaults the signed-in account sees, by title. Never throws; a failure names none of the SDK's text. */
+  async listVaults(): Promise<Outcome<OnePasswordVaultSummary[], OnePasswordFailure['code']>> {
+    const signedIn = await this.signIn();
+    if (!signedIn.ok) return signedIn;
+    const { sdk, client } = signedIn.value;
+    try {
+      const vaults = await client.vaults.list();
+      return ok(vaults.map((vault) => ({ id: vault.id, title: vault.title })).sort((a, b) => a.title.localeCompare(b.title)));
+    } catch (error) {
+      return this.classify(sdk, error);
+    }
+  }
+
+  /**
+   * Creates an API Credential item titled `title` in vault `vaultId` with one concealed field labelled
+   * `field` holding `value`, and answers its `op://vault/item/[section/]field` reference, built from the
+   * ids 1Password returned (titles may hold characters a reference cannot). Contract: never throws; the
+   * value is revealed only to hand it to the SDK; the SDK's error text may echo the request (and so the
+   * value), so on a failure none of it is logged or returned — only the error class and the code.
+   */
+  async createItem(vaultId: string, title: string, field: string, value: SecretValue): Promise<Outcome<string, CreateItemFailureCode>> {
+    const signedIn = await this.signIn();
+    if (!signedIn.ok) return signedIn;
+    const { sdk, client } = signedIn.value;
+    let item: Sdk.Item;
+    try {
+      item = await client.items.create({
+        category: sdk.ItemCategory.ApiCredentials,
+        vaultId,
+        title,
+        fields: [{ id: CREATED_FIELD_ID, title: field, fieldType: sdk.ItemFieldType.Concealed, value: revealSecret(value, 'store') }],
+      });
+    } catch (error) {
+      return this.classifyWrite(sdk, error);
+    }
+    const created = item.fields.find((candidate) => candidate.id === CREATED_FIELD_ID) ?? item.fields.find((candidate) => candidate.fieldType === sdk.ItemFieldType.Concealed);
+    if (created === undefined) {
+      this.deps.log.warn(`1Password created item ${item.id} in vault ${item.vaultId} without the concealed field Airlock asked for.`);
+      return fail('error', '1Password created the item without its concealed field.');
+    }
+    const section = created.sectionId !== undefined && created.sectionId !== '' ? `${created.sectionId}/` : '';
+    return ok(`op://${item.vaultId}/${item.id}/${section}${created.id}`);
+  }
+
+  private async signIn(): Promise<Outcome<{ readonly sdk: OnePasswordSdk; readonly client: OnePasswordClient }, OnePasswordFailure['code']>> {
+    const auth = await this.deps.auth.current();
+    if (auth === undefined) return NOT_CONNECTED;
+    let sdk: OnePasswordSdk;
+    try {
+      sdk = await this.deps.loadSdk();
+    } catch (error) {
+      return this.sdkLoadFailure(error);
+    }
+    try {
+      return ok({ sdk, client: await this.client(sdk, auth) });
+    } catch (error) {
+      this.forget(); // a failed sign-in is not cached: the next call tries again
+      return this.classify(sdk, error);
+    }
+  }
+
+  /**
+   * Maps an error thrown by a write. Unlike a read's, its text is not logged: the SDK may quote the
+   * request it refused, value included. A refusal to write ("permission", "forbidden", "read-only") is
+   * `read-only`, so the person hears that this account may not create items there.
+   */
+  private classifyWrite(sdk: OnePasswordSdk, error: unknown): Failure<CreateItemFailureCode> {
+    const errorClass =
+      error instanceof sdk.AuthExpiredError
+        ? 'auth-expired'
+        : error instanceof sdk.DesktopSessionExpiredError
+          ? 'desktop-session-expired'
+          : error instanceof sdk.RateLimitExceededError
+            ? 'rate-limited'
+            : 'other';
+    const message = errorMessage(error);
+    const failure: Failure<CreateItemFailureCode> =
+      errorClass === 'other' && /permission|forbidden|read[- ]?only|not allowed|access denied|\b403\b/i.test(message)
+        ? fail('read-only', '1Password refused to create the item: this account may not write to that vault.')
+        : classifyOnePasswordError(errorClass, message);
+    this.deps.log.warn(`1Password: creating an item failed (${errorClass}, ${failure.code}); the SDK's message is not logged, as it may quote the value.`);
+    if (failure.code === 'auth-expired' || failure.code === 'not-configured') this.forget();
+    return failure;
   }
 
   async resolveAll(references: readonly SecretReference[], signal: AbortSignal): Promise<ReadonlyMap<string, ResolveOutcome>> {

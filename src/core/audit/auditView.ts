@@ -171,6 +171,10 @@ function describe(event: AuditEvent): string {
       return `grant ${show(event.grantId)} revoked by ${event.by}`;
     case 'secret-entry':
       return `secret ${show(event.name)} ${event.outcome}${event.client !== undefined ? ` (asked by ${show(event.client)})` : ''}`;
+    case 'env-import':
+      return `.env ${show(event.file)} ${event.outcome === 'imported' ? 'imported' : 'import failed'}: ${
+        // A line read back from disk is not trusted to have the shape it was written with.
+        (Array.isArray(event.placed) ? event.placed : []).map((p) => `${show(p.name)} → ${show(p.reference)}${p.created === true ? ' (item created)' : ''}`).join(', ') || 'nothing stored'}`;
     case 'settings-ignored':
       return `setting ${show(event.setting)} ignored: ${show(event.why)}`;
     default:

@@ -18,7 +18,21 @@ export type AuditEvent =
   | { readonly type: 'grant-expired'; readonly grantId: string; readonly why: 'time' | 'runs' }
   | { readonly type: 'grant-revoked'; readonly grantId: string; readonly by: 'person' | 'agent' | 'shutdown' | 'code-changed'; readonly detail?: string }
   | { readonly type: 'secret-entry'; readonly name: string; readonly client?: ClientId; readonly outcome: 'stored' | 'declined' | 'updated' | 'removed' }
-  | { readonly type: 'settings-ignored'; readonly setting: string; readonly why: string };
+  | { readonly type: 'settings-ignored'; readonly setting: string; readonly why: string }
+  | EnvImportEvent;
+
+/**
+ * An Import .env File (or a failed one): the credential names (`credentials`, so Activity filters find
+ * it) and where each value was put — the store, the reference, and whether Airlock created the 1Password
+ * item. Never a value. A failed import lists what it had already stored or created (the file is untouched).
+ */
+export interface EnvImportEvent {
+  readonly type: 'env-import';
+  readonly file: string;
+  readonly outcome: 'imported' | 'failed';
+  readonly credentials: readonly string[];
+  readonly placed: readonly { readonly name: string; readonly store: 'secret' | 'op' | 'op-env'; readonly reference: string; readonly created: boolean }[];
+}
 
 export type AuditEventType = AuditEvent['type'];
 

@@ -1,15 +1,17 @@
-import { fail, ok, type Outcome } from '../outcome';
+import { fail, ok, type Failure, type Outcome } from '../outcome';
 import { validateCredentialName, validateEnvName } from '../secrets/envName';
 import type { SecretReference } from '../secrets/reference';
 import { parseReference } from '../secrets/referenceParser';
 import { sameSecret, secretAppearsIn, SecretValue } from '../secrets/secretValue';
-import type { ResolveOutcome } from '../secrets/store';
+import type { ResolveOutcome, StoreFailureCode } from '../secrets/store';
+import { plainL10n, type L10n } from '../views/l10n';
 
 /**
  * Moving a `.env` file into Airlock: which entries go where, the credential definitions to write, the
  * rewritten file, and the order that loses nothing (every value stored and read back before the file is
  * touched). Pure: the adapter (src/adapters/vscode/envImport.ts) brings the parser, stores, settings and
- * file system. Values are `SecretValue`s from the moment the parser hands them over.
+ * file system. Values are `SecretValue`s from the moment the parser hands them over. Every message is
+ * for the person (translated through the injected `L10n`) and names keys, names and references, never values.
  */
 
 /** A dotenv parser (the `dotenv` package's `parse`, loaded lazily): text in, key → raw value out. */
@@ -21,11 +23,18 @@ export interface EnvEntry {
   readonly value: SecretValue;
 }
 
+/** A 1Password vault the person picked to create an item in (its id builds the reference; the title is shown). */
+export interface OnePasswordVault {
+  readonly id: string;
+  readonly title: string;
+}
+
 /** What the person chose for one entry. */
 export type EntryChoice =
   | { readonly kind: 'keep' }
   | { readonly kind: 'secret'; readonly name: string }
-  | { readonly kind: 'op'; readonly name: string; readonly reference: string };
+  | { readonly kind: 'op'; readonly name: string; readonly reference: string }
+  | { readonly kind: 'op-create'; readonly name: string; readonly vault: OnePasswordVault; readonly title: string };
 
 /** A credential as written to `airlock.credentials` in user settings: names and a reference, never a value. */
 export interface CredentialDefinition {
@@ -43,12 +52,47 @@ export interface PlannedMove {
   readonly definition: CredentialDefinition;
 }
 
+/**
+ * One entry whose value goes into a new 1Password item: its reference (hence its definition's source) is
+ * known only once the item exists, so runImport turns it into a PlannedMove after creating it.
+ */
+export interface PlannedCreation {
+  readonly key: string;
+  readonly value: SecretValue;
+  readonly vault: OnePasswordVault;
+  readonly title: string;
+  /** The concealed field's label in the item (the env key, so the person recognises it in 1Password). */
+  readonly field: string;
+  readonly definition: Omit<CredentialDefinition, 'source'>;
+}
+
 export interface ImportPlan {
+  /** Entries whose reference is known: SecretStorage, or an existing 1Password reference. */
   readonly moves: readonly PlannedMove[];
+  /** Entries Airlock creates a 1Password item for (after every move is stored and checked). */
+  readonly creations: readonly PlannedCreation[];
   readonly kept: readonly string[];
 }
 
-export type PlanFailure = 'invalid-credential-name' | 'invalid-env-name' | 'reserved-env-name' | 'invalid-reference' | 'duplicate-name' | 'name-taken';
+export type PlanFailure = 'invalid-credential-name' | 'invalid-env-name' | 'reserved-env-name' | 'invalid-reference' | 'duplicate-name' | 'name-taken' | 'invalid-item-title';
+
+/** Longest item title Airlock proposes or accepts (1Password takes longer ones; a title is not a place for prose). */
+export const MAX_ITEM_TITLE_LENGTH = 200;
+
+/** The item title Airlock proposes for `key` of a file in `folder`: "<folder> <KEY>", trimmed to the limit. */
+export function suggestItemTitle(folder: string | undefined, key: string): string {
+  const title = folder === undefined || folder.trim() === '' ? key : `${folder.trim()} ${key}`;
+  return title.slice(0, MAX_ITEM_TITLE_LENGTH);
+}
+
+/** Why an item title is refused, or undefined: not empty, not too long, no control characters. */
+export function itemTitleProblem(title: string, l10n: L10n = plainL10n): string | undefined {
+  if (title.trim() === '') return l10n.t('Enter a title for the 1Password item.');
+  if (title.length > MAX_ITEM_TITLE_LENGTH) return l10n.t('The title is longer than {0} characters.', MAX_ITEM_TITLE_LENGTH);
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(title)) return l10n.t('The title may not hold control characters (a line break, a tab…).');
+  return undefined;
+}
 
 /**
  * Reads the entries of a `.env` text with `parse`. Empty values are left out (nothing to protect). Keys
@@ -79,8 +123,10 @@ export function planImport(
   choices: ReadonlyMap<string, EntryChoice>,
   file: string,
   taken: (name: string, source: string) => boolean = () => false,
+  l10n: L10n = plainL10n,
 ): Outcome<ImportPlan, PlanFailure> {
   const moves: PlannedMove[] = [];
+  const creations: PlannedCreation[] = [];
   const kept: string[] = [];
   const names = new Set<string>();
   for (const entry of entries) {
@@ -91,18 +137,36 @@ export function planImport(
     }
     const name = validateCredentialName(choice.name);
     if (!name.ok) return fail(name.code, `${entry.key}: ${name.message}`);
-    if (names.has(choice.name)) return fail('duplicate-name', `Two entries would both become the credential ${choice.name}; give one of them another name.`);
+    if (names.has(choice.name)) return fail('duplicate-name', l10n.t('Two entries would both become the credential {0}; give one of them another name.', choice.name));
     names.add(choice.name);
     const env = validateEnvName(entry.key);
     if (!env.ok) return fail(env.code, `${entry.key}: ${env.message}`);
+    const description = l10n.t('Imported from {0}', file);
+    if (choice.kind === 'op-create') {
+      const problem = itemTitleProblem(choice.title, l10n);
+      if (problem !== undefined) return fail('invalid-item-title', `${entry.key}: ${problem}`);
+      // A new item's reference cannot be any existing source, so any credential of this name blocks it.
+      if (taken(choice.name, '')) {
+        return fail('name-taken', l10n.t('A credential named {0} already exists in your user settings with another source; choose another name.', choice.name));
+      }
+      creations.push({
+        key: entry.key,
+        value: entry.value,
+        vault: choice.vault,
+        title: choice.title,
+        field: entry.key,
+        definition: { name: choice.name, description, ...(entry.key === choice.name ? {} : { env: entry.key }) },
+      });
+      continue;
+    }
     const raw = choice.kind === 'secret' ? `secret:${choice.name}` : choice.reference.trim();
     const reference = parseReference(raw);
     if (!reference.ok) return fail('invalid-reference', `${entry.key}: ${reference.message}`);
     if (choice.kind === 'op' && reference.value.kind === 'secret') {
-      return fail('invalid-reference', `${entry.key}: a 1Password reference starts with op:// or op-env://.`);
+      return fail('invalid-reference', l10n.t('{0}: a 1Password reference starts with op:// or op-env://.', entry.key));
     }
     if (taken(choice.name, reference.value.raw)) {
-      return fail('name-taken', `A credential named ${choice.name} already exists in your user settings with another source; choose another name.`);
+      return fail('name-taken', l10n.t('A credential named {0} already exists in your user settings with another source; choose another name.', choice.name));
     }
     moves.push({
       key: entry.key,
@@ -110,13 +174,13 @@ export function planImport(
       reference: reference.value,
       definition: {
         name: choice.name,
-        description: `Imported from ${file}`,
+        description,
         ...(entry.key === choice.name ? {} : { env: entry.key }),
         source: reference.value.raw,
       },
     });
   }
-  return ok({ moves, kept });
+  return ok({ moves, creations, kept });
 }
 
 /**
@@ -149,7 +213,7 @@ const ASSIGNMENT = /^(\s*)(?:export\s+)?([\w.-]+)\s*(?:=|:\s)/;
  * the text; otherwise nothing is returned (`verification-failed`) and the caller offers only to delete or
  * keep the file.
  */
-export function rewriteEnvFile(text: string, moves: readonly PlannedMove[], parse: DotenvParse): Outcome<string, 'verification-failed'> {
+export function rewriteEnvFile(text: string, moves: readonly PlannedMove[], parse: DotenvParse, l10n: L10n = plainL10n): Outcome<string, 'verification-failed'> {
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const lines = text.split(/\r?\n/);
   const byKey = new Map(moves.map((move) => [move.key, move]));
@@ -182,18 +246,61 @@ export function rewriteEnvFile(text: string, moves: readonly PlannedMove[], pars
   const noneLeft = moves.every((move) => after[move.key] === undefined && !secretAppearsIn(move.value, rewritten));
   const nothingNew = Object.keys(after).every((key) => key in before);
   if (!keptSame || !noneLeft || !nothingNew) {
-    return fail('verification-failed', 'Airlock could not replace the values with comments safely in this file, so it left the file as it was.');
+    return fail('verification-failed', l10n.t('Airlock could not replace the values with comments safely in this file, so it left the file as it was.'));
   }
   return ok(rewritten);
 }
 
+// ── Creating 1Password items ───────────────────────────────────────────────────────────────────────
+
+/** Why 1Password did not list vaults or create an item: a store failure, or a refusal to write there. */
+export type OnePasswordWriteFailure = StoreFailureCode | 'read-only';
+
+/**
+ * What to tell the person when 1Password refuses to list vaults or create an item: their words for the
+ * cause and what to do, never the SDK's text (which may quote the request, value included).
+ */
+export function onePasswordWriteMessage(code: OnePasswordWriteFailure, l10n: L10n = plainL10n): string {
+  switch (code) {
+    case 'read-only':
+      return l10n.t('1Password refused to create the item: this account may only read that vault (a service account can be given read-only access). Choose another vault, or another place for this value.');
+    case 'not-found':
+      return l10n.t('1Password refused: this account cannot see that vault, or may not create items in it. Choose another vault, or another place for this value.');
+    case 'not-configured':
+      return l10n.t('1Password is not connected. Run "Airlock: Connect 1Password", then import again.');
+    case 'app-not-found':
+      return l10n.t('The 1Password desktop app was not found, or its SDK integration is turned off (Settings → Developer → "Integrate with other apps").');
+    case 'locked':
+      return l10n.t('1Password is locked. Unlock the 1Password app, then try again.');
+    case 'auth-expired':
+      return l10n.t('The 1Password sign-in has expired. Run "Airlock: Connect 1Password" again, then import again.');
+    case 'rate-limited':
+      return l10n.t('1Password is rate-limiting requests. Wait a minute, then try again.');
+    case 'offline':
+      return l10n.t('1Password could not be reached: the network looks unreachable.');
+    case 'timeout':
+      return l10n.t('1Password did not answer in time. Try again in a moment.');
+    case 'invalid-reference':
+    case 'error':
+      return l10n.t('1Password returned an error (details in the Airlock output channel).');
+  }
+}
+
 // ── Committing: store every value, read each back, then (only then) touch settings and the file ─────
+
+/** Why a 1Password item could not be created, in the person's words (never the SDK's text, never the value). */
+export type CreateItemOutcome = Outcome<string, string>;
 
 /** What runImport needs from the outside world. */
 export interface ImportSteps {
   /** Writes a value to SecretStorage under `name`; may throw. */
   store(name: string, value: SecretValue): Promise<void>;
-  /** Resolves a reference (SecretStorage or 1Password) to read a value back. */
+  /**
+   * Creates a 1Password item titled `title` in `vault` with one concealed field labelled `field` holding
+   * `value`, and answers its `op://` reference (built from the ids 1Password returned). Never throws.
+   */
+  createItem(vault: OnePasswordVault, title: string, field: string, value: SecretValue): Promise<CreateItemOutcome>;
+  /** Resolves a reference (SecretStorage or 1Password) to read a value back, as a run would. */
   readBack(reference: SecretReference): Promise<ResolveOutcome>;
   /** Adds the definitions to the user's `airlock.credentials`. */
   writeCredentials(definitions: readonly CredentialDefinition[]): Promise<void>;
@@ -206,62 +313,143 @@ export interface ImportSteps {
 
 export type FileAction = 'rewrite' | 'delete' | 'keep';
 
-export interface ImportReport {
-  readonly stored: readonly string[];
-  readonly referenced: readonly string[];
-  readonly file: FileAction;
+/** A 1Password item Airlock created: which credential, in which vault, under which reference. */
+export interface CreatedItem {
+  readonly name: string;
+  readonly key: string;
+  readonly vault: string;
+  readonly title: string;
+  readonly reference: string;
 }
 
-export type ImportFailure = 'store-failed' | 'read-back-failed' | 'settings-failed' | 'file-failed';
+/** What exists where after an import (or after a failed one): names and references, never values. */
+export interface ImportState {
+  /** Credential names whose values were written to SecretStorage. */
+  readonly stored: readonly string[];
+  /** Credential names that point at an existing 1Password reference (nothing was written there). */
+  readonly referenced: readonly string[];
+  /** 1Password items Airlock created. */
+  readonly created: readonly CreatedItem[];
+}
+
+export interface ImportReport extends ImportState {
+  readonly file: FileAction;
+  /** Every credential defined in user settings (moves, then creations), as written. */
+  readonly definitions: readonly CredentialDefinition[];
+}
+
+export type ImportFailure = 'store-failed' | 'create-failed' | 'read-back-failed' | 'settings-failed' | 'file-failed';
+
+/** A failed import, with what it had already put where (the person is told; the adapter audits it). */
+export type ImportFailed = Failure<ImportFailure> & { readonly state: ImportState };
 
 /**
  * Runs a plan so that a failure half-way loses nothing: every SecretStorage value is written and read
- * back, every 1Password reference is read and compared with the file's value, and only then are the
- * credential definitions written and the file changed (as the person chooses). A failure stops before
- * the file is touched and says which names were already stored. Messages name keys, never values.
+ * back, every existing 1Password reference is read and compared with the file's value, then every new
+ * 1Password item is created and read back through the same resolution a run uses, and only then are
+ * the credential definitions written and the file changed (as the person chooses). A failure stops
+ * before the file is touched and says what was already stored or created where. Messages name keys,
+ * names and references, never values.
+ *
+ * Items are created last so that a refusal elsewhere (a reference that holds another value, a locked
+ * keychain) stops the import before anything is written to 1Password. An item Airlock created is not
+ * deleted when a later step fails: deleting is a second 1Password write that fails for the same reasons
+ * the import did (offline, locked, rate-limited, a service account allowed to create but not delete), so
+ * a rollback could not be promised anyway; the item holds exactly the file's value, which is still in
+ * the untouched file, so nothing is lost or exposed beyond the vault the person chose; and the failure
+ * names each item and its reference, so the person can reuse it ("Use an existing 1Password item") on
+ * the next try or delete it in 1Password.
  */
-export async function runImport(plan: ImportPlan, originalText: string, parse: DotenvParse, steps: ImportSteps): Promise<Outcome<ImportReport, ImportFailure>> {
+export async function runImport(
+  plan: ImportPlan,
+  originalText: string,
+  parse: DotenvParse,
+  steps: ImportSteps,
+  l10n: L10n = plainL10n,
+): Promise<Outcome<ImportReport, ImportFailure> | ImportFailed> {
   const stored: string[] = [];
   const referenced: string[] = [];
-  const sofar = (): string => (stored.length === 0 ? ' Nothing was stored.' : ` Already stored in SecretStorage: ${stored.join(', ')}.`) + ' The file was not changed.';
+  const created: CreatedItem[] = [];
+  const state = (): ImportState => ({ stored: [...stored], referenced: [...referenced], created: [...created] });
+  const sofar = (): string => {
+    const parts: string[] = [];
+    if (stored.length > 0) parts.push(l10n.t('Already stored in SecretStorage: {0}.', stored.join(', ')));
+    if (created.length > 0) {
+      parts.push(l10n.t('Already created in 1Password (delete them there, or reuse them with "Use an existing 1Password item"): {0}.',
+        created.map((item) => l10n.t('{0} in vault {1} as {2}', item.name, item.vault, item.reference)).join('; ')));
+    }
+    if (parts.length === 0) parts.push(l10n.t('Nothing was stored.'));
+    parts.push(l10n.t('The file was not changed.'));
+    return ` ${parts.join(' ')}`;
+  };
+  const failed = (code: ImportFailure, message: string): ImportFailed => ({ ...fail(code, `${message}${sofar()}`), state: state() });
+  const settled: PlannedMove[] = [];
+
+  /** Reads `move` back as a run would and compares it with the file's value; a failure message or undefined. */
+  const check = async (move: PlannedMove, createdHere: boolean): Promise<string | undefined> => {
+    const back = await steps.readBack(move.reference);
+    if (!back.ok) return l10n.t('Could not read {0} back from {1}: {2}', move.definition.name, move.reference.raw, back.message);
+    const same = sameSecret(back.value, move.value);
+    back.value.dispose();
+    if (same) return undefined;
+    if (move.reference.kind === 'secret') return l10n.t('{0} read back from SecretStorage differs from the file\'s value.', move.definition.name);
+    return createdHere
+      ? l10n.t('The 1Password item created for {0} ({1}) reads back a different value from {2} in the file.', move.definition.name, move.reference.raw, move.key)
+      : l10n.t('{0} holds a different value from {1} in the file; check the reference.', move.reference.raw, move.key);
+  };
+
   for (const move of plan.moves) {
     if (move.reference.kind === 'secret') {
       try {
         await steps.store(move.reference.name, move.value);
       } catch {
-        return fail('store-failed', `Could not store ${move.definition.name} in VS Code SecretStorage.${sofar()}`);
+        return failed('store-failed', l10n.t('Could not store {0} in VS Code SecretStorage.', move.definition.name));
       }
       stored.push(move.definition.name);
     }
-    const back = await steps.readBack(move.reference);
-    if (!back.ok) return fail('read-back-failed', `Could not read ${move.definition.name} back from ${move.reference.raw}: ${back.message}${sofar()}`);
-    const same = sameSecret(back.value, move.value);
-    back.value.dispose();
-    if (!same) {
-      return fail(
-        'read-back-failed',
-        move.reference.kind === 'secret'
-          ? `${move.definition.name} read back from SecretStorage differs from the file's value.${sofar()}`
-          : `${move.reference.raw} holds a different value from ${move.key} in the file; check the reference.${sofar()}`,
-      );
-    }
+    const problem = await check(move, false);
+    if (problem !== undefined) return failed('read-back-failed', problem);
     if (move.reference.kind !== 'secret') referenced.push(move.definition.name);
+    settled.push(move);
   }
+
+  for (const creation of plan.creations) {
+    const item = await steps.createItem(creation.vault, creation.title, creation.field, creation.value);
+    if (!item.ok) {
+      return failed('create-failed', l10n.t('Could not create a 1Password item for {0} in vault {1}: {2}', creation.definition.name, creation.vault.title, item.message));
+    }
+    const reference = parseReference(item.value);
+    if (!reference.ok || reference.value.kind !== 'op') {
+      // Not expected from the adapter; said plainly rather than written to settings.
+      return failed('create-failed', l10n.t('1Password created an item for {0}, but Airlock could not build a valid reference to it.', creation.definition.name));
+    }
+    created.push({ name: creation.definition.name, key: creation.key, vault: creation.vault.title, title: creation.title, reference: reference.value.raw });
+    const move: PlannedMove = { key: creation.key, value: creation.value, reference: reference.value, definition: { ...creation.definition, source: reference.value.raw } };
+    const problem = await check(move, true);
+    if (problem !== undefined) return failed('read-back-failed', problem);
+    settled.push(move);
+  }
+
+  const definitions = settled.map((move) => move.definition);
   try {
-    await steps.writeCredentials(plan.moves.map((move) => move.definition));
+    await steps.writeCredentials(definitions);
   } catch {
-    return fail('settings-failed', `The values are stored, but Airlock could not write the credentials to your user settings.${sofar()}`);
+    return failed('settings-failed', l10n.t('The values are stored, but Airlock could not write the credentials to your user settings.'));
   }
-  if (plan.moves.length === 0) return ok({ stored, referenced, file: 'keep' });
-  const rewritten = rewriteEnvFile(originalText, plan.moves, parse);
+  if (settled.length === 0) return ok({ ...state(), definitions, file: 'keep' });
+  const rewritten = rewriteEnvFile(originalText, settled, parse, l10n);
   const action = await steps.chooseFileAction(rewritten.ok);
   try {
     if (action === 'rewrite' && rewritten.ok) await steps.replaceFile(rewritten.value);
     else if (action === 'delete') await steps.deleteFile();
   } catch (error) {
-    return fail('file-failed', `The values are stored and the credentials defined, but the file could not be changed: ${error instanceof Error ? error.message : 'unknown error'}`);
+    // File-system errors name paths, never values (the adapter's own errors say "changed while you chose").
+    return {
+      ...fail('file-failed', l10n.t('The values are stored and the credentials defined, but the file could not be changed: {0}', error instanceof Error ? error.message : 'unknown error')),
+      state: state(),
+    };
   }
-  return ok({ stored, referenced, file: action === 'rewrite' && !rewritten.ok ? 'keep' : action });
+  return ok({ ...state(), definitions, file: action === 'rewrite' && !rewritten.ok ? 'keep' : action });
 }
 
 // ── .gitignore ────────────────────────────────────────────────────────────────────────────────────────

@@ -12,6 +12,7 @@ import { parseReference } from '../../../src/core/secrets/referenceParser';
 import { Commands, EXTENSION_ID, Settings } from '../../../src/shared/ids';
 import type { AirlockStoresTestApi, AirlockTestApi } from '../../../src/testFacet/api';
 import { until } from '../../support/until';
+import { FakeOnePassword } from '../helpers/fakeOnePassword';
 import { answer, waitForPrompt } from '../helpers/prompts';
 
 
@@ -87,6 +88,91 @@ describe('Import .env File and Move into Airlock', function () {
     const sandbox = process.env['AIRLOCK_TEST_SANDBOX'] ?? '';
     assert.ok(sandbox !== '' && existsSync(sandbox));
     for (const value of Object.values(values)) assert.deepEqual(filesHolding(sandbox, value), [], 'a value is left in a file');
+  });
+
+  describe('Create a 1Password item (a fake SDK through the test facet)', () => {
+    const ACCOUNT = 'airlock-test.1password.example';
+    const VAULTS = [{ id: 'vaultdev0001', title: 'Dev' }, { id: 'vaultro00002', title: 'Read Only' }];
+    let fake: FakeOnePassword;
+
+    beforeEach(async () => {
+      const api = await storesApi();
+      fake = new FakeOnePassword(VAULTS, new Set(['vaultro00002']));
+      api.simulateOnePasswordSdk(fake);
+      await vscode.workspace.getConfiguration().update(Settings.onePasswordAccount, ACCOUNT, vscode.ConfigurationTarget.Global);
+      const whole = await vscode.extensions.getExtension<AirlockTestApi | undefined>(EXTENSION_ID)?.activate();
+      await until('the policy to see the 1Password account', () => whole?.policy?.current().onePassword.account === ACCOUNT);
+    });
+
+    afterEach(async () => {
+      (await storesApi()).simulateOnePasswordSdk(undefined);
+      const configuration = vscode.workspace.getConfiguration();
+      await configuration.update(Settings.onePasswordAccount, undefined, vscode.ConfigurationTarget.Global);
+      const credentials = configuration.inspect<{ name: string }[]>(Settings.credentials)?.globalValue ?? [];
+      await configuration.update(Settings.credentials, credentials.filter((c) => c.name !== 'OP_API_KEY'), vscode.ConfigurationTarget.Global);
+    });
+
+    const startImport = async (file: string, value: string): Promise<{ api: AirlockStoresTestApi; envPath: string; text: string; running: Thenable<EnvImportResult> }> => {
+      const api = await storesApi();
+      const envPath = join(workspace(), file);
+      const text = `OP_API_KEY=${value}\nOP_PORT=8080\n`;
+      writeFileSync(envPath, text);
+      const running = vscode.commands.executeCommand<EnvImportResult>(Commands.importEnvFile, vscode.Uri.file(envPath));
+      return { api, envPath, text, running };
+    };
+
+    const chooseCreate = async (api: AirlockStoresTestApi, vault: string, title: string): Promise<void> => {
+      const choice = await waitForPrompt(api, (p) => p.kind === 'pick' && p.title.endsWith(': OP_API_KEY'), 'choice for OP_API_KEY');
+      assert.ok(choice.items.includes('Create a 1Password item'), `offered: ${choice.items.join(', ')}`);
+      await answer(choice, 'Create a 1Password item');
+      const vaults = await waitForPrompt(api, (p) => p.kind === 'pick' && p.title.includes('1Password vault for OP_API_KEY'), 'vault pick');
+      assert.deepEqual([...vaults.items].sort(), ['Dev', 'Read Only']);
+      await answer(vaults, vault);
+      await answer(await waitForPrompt(api, (p) => p.kind === 'input' && p.title.includes('title of the new 1Password item'), 'item title'), title);
+      await answer(await waitForPrompt(api, (p) => p.kind === 'pick' && p.title.endsWith(': OP_PORT'), 'choice for OP_PORT'), 'Keep in the file');
+    };
+
+    it('creates the item in the chosen vault (one concealed field), reads it back, defines the credential by the created reference, rewrites the file; the value is on no surface', async () => {
+      const value = canary('imp-op');
+      const { api, envPath, running } = await startImport('.env.opcreate', value);
+      await chooseCreate(api, 'Dev', 'demo OP_API_KEY');
+      await answer(await waitForPrompt(api, (p) => p.kind === 'pick' && p.title.includes('the values are safe'), 'file action'), 'Replace the moved values with comments');
+      await answer(await waitForPrompt(api, (p) => p.kind === 'pick' && p.title.includes('out of git'), '.gitignore offer'), 'Not now');
+      const result = await running;
+      assert.equal(result.outcome, 'done', result.message);
+      assert.equal(fake.created.length, 1);
+      const params = fake.created[0]!;
+      assert.deepEqual({ vaultId: params.vaultId, title: params.title, category: params.category, fields: params.fields?.map((f) => ({ ...f, value: f.value === value })) },
+        { vaultId: 'vaultdev0001', title: 'demo OP_API_KEY', category: 'ApiCredentials', fields: [{ id: 'credential', title: 'OP_API_KEY', fieldType: 'Concealed', value: true }] });
+      const reference = 'op://vaultdev0001/fakeitem0001/credential';
+      assert.deepEqual(result.created.map((item) => item.reference), [reference]);
+      assert.ok(await resolveValue(api, reference), 'the created reference resolves through the router');
+      const credentials = vscode.workspace.getConfiguration().inspect<{ name: string; source: string }[]>(Settings.credentials)?.globalValue ?? [];
+      assert.ok(credentials.some((c) => c.name === 'OP_API_KEY' && c.source === reference), 'defined in user settings by the created reference');
+      assert.equal(readFileSync(envPath, 'utf8'), `# OP_API_KEY: moved into Airlock (${reference})\nOP_PORT=8080\n`);
+      assert.ok(!result.message.includes(value));
+      const sandbox = process.env['AIRLOCK_TEST_SANDBOX'] ?? '';
+      assert.deepEqual(filesHolding(sandbox, value), [], 'the value is left in a file (settings, audit, logs, the .env)');
+      const audit = filesHolding(sandbox, reference).filter((path) => path.includes('audit'));
+      assert.ok(audit.length > 0, 'the audit names the created reference');
+    });
+
+    it('a vault the account may only read: the person is told so (never the value, though the SDK error quotes it) and nothing changes', async () => {
+      const value = canary('imp-ro');
+      const { api, envPath, text, running } = await startImport('.env.opreadonly', value);
+      await chooseCreate(api, 'Read Only', 'demo OP_API_KEY');
+      const result = await running;
+      assert.equal(result.outcome, 'failed');
+      assert.match(result.message, /may only read that vault/);
+      assert.match(result.message, /Nothing was stored\. The file was not changed\./);
+      assert.ok(!result.message.includes(value));
+      assert.equal(fake.created.length, 1, 'the SDK was asked once');
+      assert.equal(readFileSync(envPath, 'utf8'), text, 'the file is untouched');
+      const credentials = vscode.workspace.getConfiguration().inspect<{ name: string }[]>(Settings.credentials)?.globalValue ?? [];
+      assert.ok(!credentials.some((c) => c.name === 'OP_API_KEY' && JSON.stringify(c).includes('vaultro')), 'no credential defined');
+      const sandbox = process.env['AIRLOCK_TEST_SANDBOX'] ?? '';
+      assert.deepEqual(filesHolding(sandbox, value).filter((path) => path !== envPath), [], 'the value reached a file other than the .env (log, audit, settings)');
+    });
   });
 
   it('a plaintext token in a config file shows as a masked diagnostic; the quick fix moves it and leaves ${NAME}', async () => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 const root = join(__dirname, '../../..');
 
 /** Names only the test facet's implementation (src/testFacet/facets.ts) carries. */
-const FACET_NAMES = ['reloadActivity', 'revokeAllAsPerson', 'stateSnapshot', 'terminalText', 'runningPids', 'secretEntryTool', 'discoveryDir'];
+const FACET_NAMES = ['reloadActivity', 'revokeAllAsPerson', 'stateSnapshot', 'terminalText', 'runningPids', 'secretEntryTool', 'discoveryDir', 'simulateOnePasswordSdk'];
 
 function buildAndRead(flags: readonly string[]): string {
   const out = mkdtempSync(join(tmpdir(), 'airlock-facet-'));

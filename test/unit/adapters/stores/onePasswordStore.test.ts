@@ -46,13 +46,21 @@ interface Script {
   createClient?: (config: OnePasswordClientConfiguration) => Promise<void>;
   resolveAll?: (refs: string[]) => Promise<Sdk.ResolveAllResponse>;
   getVariables?: (environmentId: string) => Promise<Sdk.GetVariablesResponse>;
+  vaultsList?: () => Promise<Sdk.VaultOverview[]>;
+  itemsCreate?: (params: Sdk.ItemCreateParams) => Promise<Sdk.Item>;
 }
+
+// The SDK's enums are string enums whose values are the wire format (types.d.ts): these mirror the members Airlock uses.
+const FakeItemCategory = { ApiCredentials: 'ApiCredentials', Login: 'Login', SecureNote: 'SecureNote' } as unknown as typeof Sdk.ItemCategory;
+const FakeItemFieldType = { Concealed: 'Concealed', Text: 'Text' } as unknown as typeof Sdk.ItemFieldType;
 
 class FakeSdk implements OnePasswordSdk {
   readonly DesktopAuth = FakeDesktopAuth as unknown as typeof Sdk.DesktopAuth;
   readonly AuthExpiredError = FakeAuthExpiredError satisfies typeof Sdk.AuthExpiredError;
   readonly DesktopSessionExpiredError = FakeDesktopSessionExpiredError satisfies typeof Sdk.DesktopSessionExpiredError;
   readonly RateLimitExceededError = FakeRateLimitExceededError satisfies typeof Sdk.RateLimitExceededError;
+  readonly ItemCategory = FakeItemCategory;
+  readonly ItemFieldType = FakeItemFieldType;
   readonly configs: OnePasswordClientConfiguration[] = [];
   readonly calls: string[] = [];
 
@@ -78,8 +86,26 @@ class FakeSdk implements OnePasswordSdk {
         return this.script.getVariables(environmentId);
       },
     };
-    return { secrets, environments };
+    const vaults: OnePasswordClient['vaults'] = {
+      list: async () => {
+        this.calls.push('vaults.list');
+        if (this.script.vaultsList === undefined) throw new Error('FakeSdk: vaults.list not scripted');
+        return this.script.vaultsList();
+      },
+    };
+    const items: OnePasswordClient['items'] = {
+      create: async (params) => {
+        this.calls.push(`items.create ${params.vaultId} ${params.title}`);
+        this.created.push(params);
+        if (this.script.itemsCreate === undefined) throw new Error('FakeSdk: items.create not scripted');
+        return this.script.itemsCreate(params);
+      },
+    };
+    return { secrets, environments, vaults, items };
   }
+
+  /** Every items.create request, as the SDK would receive it. */
+  readonly created: Sdk.ItemCreateParams[] = [];
 }
 
 // ── helpers ───────────────────────────────────────────────────────────────────────────────────────────
@@ -361,6 +387,79 @@ describe('OnePasswordStore (fake createClient at the SDK boundary)', () => {
       const outcome = await pending;
       assert.ok(!outcome.ok && outcome.code === 'timeout');
     });
+  });
+
+  describe('creating an item (the .env import\'s "Create a 1Password item")', () => {
+    // What the fake mirrors, from @1password/sdk 0.5.0's types.d.ts (no real account can be reached here):
+    // vaults.list() answers VaultOverview[]; items.create(ItemCreateParams) answers the created Item, whose
+    // id 1Password generates and whose fields carry the ids they were created with. The real service was
+    // not called: whether it keeps the id "credential" for an API Credential's concealed field is the one
+    // assumption, and the reference is built from whatever field ids the returned item carries.
+    const vaultOverview = (id: string, title: string): Sdk.VaultOverview => ({
+      id, title, description: '', vaultType: 'userCreated' as Sdk.VaultType, activeItemCount: 0, contentVersion: 1, attributeVersion: 1, createdAt: new Date(0), updatedAt: new Date(0),
+    });
+    const createdItem = (params: Sdk.ItemCreateParams, itemId = 'k7d2ahxqzbcm4tn5vyr3ufwe6i'): Sdk.Item => ({
+      id: itemId, title: params.title, category: params.category, vaultId: params.vaultId,
+      fields: (params.fields ?? []).map((field) => ({ ...field })), sections: [], notes: '', tags: [], websites: [], version: 1, files: [], createdAt: new Date(0), updatedAt: new Date(0),
+    });
+
+    it('lists the vaults the account sees, by title', async () => {
+      const sdk = new FakeSdk({ vaultsList: async () => [vaultOverview('v2', 'Shared'), vaultOverview('v1', 'Dev')] });
+      const { store } = makeStore(sdk);
+      assert.deepEqual(await store.listVaults(), { ok: true, value: [{ id: 'v1', title: 'Dev' }, { id: 'v2', title: 'Shared' }] });
+    });
+
+    it('creates an API Credential in the chosen vault with one concealed field and answers the reference built from the returned ids', async () => {
+      const canary = makeCanary('create');
+      const sdk = new FakeSdk({ itemsCreate: async (params) => createdItem(params) });
+      const { store } = makeStore(sdk);
+      const outcome = await store.createItem('vaultid0001', 'shop API_KEY', 'API_KEY', new SecretValue(canary));
+      assert.deepEqual(outcome, { ok: true, value: 'op://vaultid0001/k7d2ahxqzbcm4tn5vyr3ufwe6i/credential' });
+      assert.equal(sdk.created.length, 1);
+      const params = sdk.created[0]!;
+      assert.equal(params.category, 'ApiCredentials');
+      assert.equal(params.vaultId, 'vaultid0001');
+      assert.equal(params.title, 'shop API_KEY');
+      assert.deepEqual(params.fields, [{ id: 'credential', title: 'API_KEY', fieldType: 'Concealed', value: canary }]);
+      assert.equal(params.notes, undefined);
+    });
+
+    it('builds the reference with the section when 1Password put the field in one, and refuses an item without the field', async () => {
+      const inSection = new FakeSdk({ itemsCreate: async (params) => ({ ...createdItem(params, 'itemid'), fields: [{ id: 'credential', title: 'K', sectionId: 'sec1', fieldType: 'Concealed' as Sdk.ItemFieldType, value: 'x' }] }) });
+      assert.deepEqual(await makeStore(inSection).store.createItem('v', 't', 'K', new SecretValue('value-123456')), { ok: true, value: 'op://v/itemid/sec1/credential' });
+      const noField = new FakeSdk({ itemsCreate: async (params) => ({ ...createdItem(params), fields: [] }) });
+      const outcome = await makeStore(noField).store.createItem('v', 't', 'K', new SecretValue('value-123456'));
+      assert.ok(!outcome.ok && outcome.code === 'error');
+    });
+
+    it('is not-configured without signing in when 1Password is not connected', async () => {
+      const sdk = new FakeSdk();
+      const { store, loads } = makeStore(sdk, 'not-connected');
+      assert.equal(await store.connected(), false);
+      const outcome = await store.createItem('v', 't', 'K', new SecretValue('value-123456'));
+      assert.ok(!outcome.ok && outcome.code === 'not-configured');
+      assert.equal(loads(), 0);
+    });
+
+    const refusals: readonly [string, () => Error, string][] = [
+      ['a read-only service account', () => new Error('Forbidden: the service account does not have permission to create items in vault vaultid0001: {"title":"t","value":"CANARY"}'), 'read-only'],
+      ['a locked desktop app', () => new Error('1Password is locked; request CANARY refused'), 'locked'],
+      ['offline', () => new Error('error sending request for url (https://my.example/api/v2/items) body=CANARY'), 'offline'],
+      ['rate-limited', () => new FakeRateLimitExceededError('rate limit exceeded for CANARY'), 'rate-limited'],
+      ['an expired session', () => new FakeAuthExpiredError('expired CANARY'), 'auth-expired'],
+      ['anything else', () => new Error(`unexpected: CANARY`), 'error'],
+    ];
+    for (const [what, error, code] of refusals) {
+      it(`maps ${what} to ${code}, and no SDK text (which quotes the value) reaches the outcome, the log or an exception`, async () => {
+        const canary = makeCanary('refused');
+        const sdk = new FakeSdk({ itemsCreate: async () => { const e = error(); e.message = e.message.replace('CANARY', canary); throw e; } });
+        const { store, log } = makeStore(sdk);
+        const outcome = await store.createItem('vaultid0001', 'title', 'API_KEY', new SecretValue(canary));
+        assert.ok(!outcome.ok && outcome.code === code, JSON.stringify(outcome));
+        assert.deepEqual(findLeaks(`${JSON.stringify(outcome)} ${inspect(outcome)} ${log.lines.join('\n')}`, [canary]), []);
+        assert.ok(log.lines.some((line) => line.includes('creating an item failed')), log.lines.join('\n'));
+      });
+    }
   });
 
   it('errorMessage reads Errors, JSON strings (validateSecretReference) and plain strings', () => {

@@ -65,4 +65,20 @@ describe('audit view', () => {
     assert.match(limited, /#10 /);
     assert.doesNotMatch(limited, /#7 /);
   });
+  it('shows an .env import: each credential with where it went and whether Airlock created the item; filterable by name', () => {
+    const event: AuditEvent = {
+      type: 'env-import', file: '.env', outcome: 'failed', credentials: ['PORT_KEY', 'API_KEY'],
+      placed: [
+        { name: 'PORT_KEY', store: 'secret', reference: 'secret:PORT_KEY', created: false },
+        { name: 'API_KEY', store: 'op', reference: 'op://vaultid/itemid/credential', created: true },
+      ],
+    };
+    const { line } = formatAuditLine(INITIAL_HEAD, new Date(Date.UTC(2026, 0, 1)), event);
+    const { rows } = auditRows([line]);
+    assert.equal(rows[0]!.text, '.env ".env" import failed: "PORT_KEY" → "secret:PORT_KEY", "API_KEY" → "op://vaultid/itemid/credential" (item created)');
+    assert.deepEqual(rows[0]!.credentials, ['PORT_KEY', 'API_KEY']);
+    // A tampered line without `placed` is shown, not thrown on.
+    const { line: bare } = formatAuditLine(INITIAL_HEAD, new Date(Date.UTC(2026, 0, 1)), { ...event, placed: undefined } as unknown as AuditEvent);
+    assert.match(auditRows([bare]).rows[0]!.text, /nothing stored$/);
+  });
 });

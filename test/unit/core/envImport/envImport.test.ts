@@ -2,13 +2,14 @@ import { strict as assert } from 'node:assert';
 import { inspect } from 'node:util';
 import { parse } from 'dotenv';
 import {
-  credentialNameTaken, gitignoreLineFor, mergeCredentialDefinitions, planImport, readEnvEntries, rewriteEnvFile, runImport, suggestCredentialName,
-  type EntryChoice, type FileAction, type ImportPlan, type ImportSteps,
+  credentialNameTaken, gitignoreLineFor, mergeCredentialDefinitions, planImport, readEnvEntries, rewriteEnvFile, runImport, suggestCredentialName, suggestItemTitle,
+  type CreateItemOutcome, type CredentialDefinition, type EntryChoice, type FileAction, type ImportPlan, type ImportSteps,
 } from '../../../../src/core/envImport/envImport';
 import { fail, ok } from '../../../../src/core/outcome';
 import type { SecretReference } from '../../../../src/core/secrets/reference';
-import { SecretValue } from '../../../../src/core/secrets/secretValue';
+import { revealSecret, SecretValue } from '../../../../src/core/secrets/secretValue';
 import type { ResolveOutcome } from '../../../../src/core/secrets/store';
+import { plainL10n, type L10n } from '../../../../src/core/views/l10n';
 
 const A = 'canary-alpha-7f3a9c1e5b';
 const B = 'canary-bravo-2d8e4f6a0c';
@@ -32,12 +33,38 @@ const planOf = (text: string, choices: Map<string, EntryChoice>): ImportPlan => 
 };
 const allMoved = choose({ API_KEY: { kind: 'secret', name: 'API_KEY' }, DB_PASSWORD: { kind: 'secret', name: 'DB_PASSWORD' }, MULTI: { kind: 'secret', name: 'MULTI' } });
 
-/** SecretStorage in memory; `failOnWrite` makes the nth write throw. Records what happened, in order. */
+interface FakeOptions {
+  failOnWrite?: number;
+  action?: FileAction;
+  corruptReadBack?: boolean;
+  /** The nth createItem call answers this failure (the person's words, as the adapter gives them). */
+  refuseCreate?: { nth: number; message: string };
+  /** Items created hold another value than they were given (read-back must catch it). */
+  corruptCreated?: boolean;
+  failSettings?: boolean;
+}
+
+/**
+ * SecretStorage and 1Password in memory; `failOnWrite` makes the nth write throw. Records what happened,
+ * in order. The fake creator mirrors the ImportSteps contract: never throws, answers an op:// reference
+ * built from the ids it made up.
+ */
 class FakeSteps implements ImportSteps {
   readonly stored = new Map<string, SecretValue>();
+  /** What each created item holds (a test may read raw values: it checks what a real vault would hold). */
+  readonly items = new Map<string, string>();
   readonly calls: string[] = [];
   fileText: string | undefined;
-  constructor(private readonly options: { failOnWrite?: number; action?: FileAction; corruptReadBack?: boolean } = {}) {}
+  definitions: readonly CredentialDefinition[] | undefined;
+  constructor(private readonly options: FakeOptions = {}) {}
+  createItem(vault: { id: string; title: string }, title: string, field: string, value: SecretValue): Promise<CreateItemOutcome> {
+    this.calls.push(`create ${vault.id} ${title} ${field}`);
+    const nth = this.calls.filter((c) => c.startsWith('create')).length;
+    if (this.options.refuseCreate?.nth === nth) return Promise.resolve(fail('read-only', this.options.refuseCreate.message));
+    const reference = `op://${vault.id}/item${nth}/credential`;
+    this.items.set(reference, this.options.corruptCreated === true ? 'not the value' : revealSecret(value, 'store'));
+    return Promise.resolve(ok(reference));
+  }
   store(name: string, value: SecretValue): Promise<void> {
     this.calls.push(`store ${name}`);
     if (this.options.failOnWrite === this.calls.filter((c) => c.startsWith('store')).length) return Promise.reject(new Error('keychain unavailable'));
@@ -46,13 +73,17 @@ class FakeSteps implements ImportSteps {
   }
   readBack(reference: SecretReference): Promise<ResolveOutcome> {
     this.calls.push(`read ${reference.raw}`);
+    const item = this.items.get(reference.raw);
+    if (item !== undefined) return Promise.resolve(ok(new SecretValue(item)));
     if (reference.kind !== 'secret') return Promise.resolve(ok(new SecretValue(A)));
     const value = this.stored.get(reference.name);
     if (value === undefined) return Promise.resolve(fail('not-found', 'missing'));
     return Promise.resolve(ok(this.options.corruptReadBack === true ? new SecretValue('other') : value));
   }
-  writeCredentials(): Promise<void> {
+  writeCredentials(definitions: readonly CredentialDefinition[]): Promise<void> {
     this.calls.push('settings');
+    this.definitions = definitions;
+    if (this.options.failSettings === true) return Promise.reject(new Error('settings unwritable'));
     return Promise.resolve();
   }
   chooseFileAction(): Promise<FileAction> {
@@ -132,7 +163,7 @@ describe('.env import', () => {
     assert.deepEqual(steps.calls, [
       'store API_KEY', 'read secret:API_KEY', 'store DB_PASSWORD', 'read secret:DB_PASSWORD', 'store MULTI', 'read secret:MULTI', 'settings', 'choose', 'replace',
     ]);
-    assert.deepEqual(result.value, { stored: ['API_KEY', 'DB_PASSWORD', 'MULTI'], referenced: [], file: 'rewrite' });
+    assert.deepEqual({ ...result.value, definitions: result.value.definitions.length }, { stored: ['API_KEY', 'DB_PASSWORD', 'MULTI'], referenced: [], created: [], definitions: 3, file: 'rewrite' });
   });
 
   it('a store that fails on the 2nd write loses nothing: no settings, the file untouched, the message says what was stored', async () => {
@@ -162,6 +193,118 @@ describe('.env import', () => {
     const mismatch = await runImport(planOf(text, choose({ OTHER: { kind: 'op', name: 'OTHER', reference: 'op://v/i/f' } })), text, parse, wrong);
     assert.ok(!mismatch.ok && mismatch.code === 'read-back-failed');
     assert.ok(!wrong.calls.includes('replace'));
+  });
+
+  describe('creating 1Password items', () => {
+    const VAULT = { id: 'vaultid123', title: 'Dev' };
+    const text = `API_KEY=${A}\nPORT=8080\nDB_PASSWORD=${B}\n`;
+    const create = (name: string, title: string): EntryChoice => ({ kind: 'op-create', name, vault: VAULT, title });
+    const noValue = (s: string): void => {
+      for (const value of [A, B]) assert.ok(!s.includes(value), `a value leaked: ${s}`);
+    };
+
+    it('plans a creation (no source yet), checks the title and refuses a name already defined', () => {
+      const plan = planOf(text, choose({ API_KEY: create('API_KEY', 'demo API_KEY') }));
+      assert.deepEqual(plan.moves, []);
+      assert.equal(plan.creations.length, 1);
+      assert.deepEqual({ ...plan.creations[0], value: undefined }, {
+        key: 'API_KEY', value: undefined, vault: VAULT, title: 'demo API_KEY', field: 'API_KEY', definition: { name: 'API_KEY', description: 'Imported from .env' },
+      });
+      const entries = readEnvEntries(text, parse);
+      const blank = planImport(entries, choose({ API_KEY: create('API_KEY', '  ') }), '.env');
+      assert.ok(!blank.ok && blank.code === 'invalid-item-title');
+      const control = planImport(entries, choose({ API_KEY: create('API_KEY', 'a\nb') }), '.env');
+      assert.ok(!control.ok && control.code === 'invalid-item-title');
+      const taken = planImport(entries, choose({ API_KEY: create('API_KEY', 't') }), '.env', (name) => name === 'API_KEY');
+      assert.ok(!taken.ok && taken.code === 'name-taken');
+      assert.equal(suggestItemTitle('shop', 'API_KEY'), 'shop API_KEY');
+      assert.equal(suggestItemTitle(undefined, 'API_KEY'), 'API_KEY');
+    });
+
+    it('creates the item, reads it back as a run would, then defines the credential with the created reference and rewrites the file', async () => {
+      const steps = new FakeSteps();
+      const result = await runImport(planOf(text, choose({ API_KEY: create('API_KEY', 'demo API_KEY') })), text, parse, steps);
+      assert.ok(result.ok, result.ok ? '' : result.message);
+      assert.deepEqual(steps.calls, ['create vaultid123 demo API_KEY API_KEY', 'read op://vaultid123/item1/credential', 'settings', 'choose', 'replace']);
+      assert.deepEqual(steps.definitions, [{ name: 'API_KEY', description: 'Imported from .env', source: 'op://vaultid123/item1/credential' }]);
+      assert.deepEqual(result.value.created, [{ name: 'API_KEY', key: 'API_KEY', vault: 'Dev', title: 'demo API_KEY', reference: 'op://vaultid123/item1/credential' }]);
+      assert.equal(steps.fileText, `# API_KEY: moved into Airlock (op://vaultid123/item1/credential)\nPORT=8080\nDB_PASSWORD=${B}\n`);
+    });
+
+    it('an SDK refusal changes nothing: no settings, file untouched, the person\'s words (never the value)', async () => {
+      const steps = new FakeSteps({ refuseCreate: { nth: 1, message: 'This service account may only read the vault Dev.' } });
+      const result = await runImport(planOf(text, choose({ API_KEY: create('API_KEY', 'demo') })), text, parse, steps);
+      assert.ok(!result.ok && result.code === 'create-failed');
+      assert.deepEqual(steps.calls, ['create vaultid123 demo API_KEY']);
+      assert.equal(steps.fileText, undefined);
+      assert.match(result.message, /Could not create a 1Password item for API_KEY in vault Dev: This service account may only read the vault Dev\. Nothing was stored\. The file was not changed\./);
+      assert.ok('state' in result);
+      assert.deepEqual(result.state, { stored: [], referenced: [], created: [] });
+      noValue(result.message);
+    });
+
+    it('a created item that reads back a different value stops before settings and the file, and names the item', async () => {
+      const steps = new FakeSteps({ corruptCreated: true });
+      const result = await runImport(planOf(text, choose({ API_KEY: create('API_KEY', 'demo') })), text, parse, steps);
+      assert.ok(!result.ok && result.code === 'read-back-failed');
+      assert.ok(!steps.calls.includes('settings') && steps.fileText === undefined);
+      assert.match(result.message, /The 1Password item created for API_KEY \(op:\/\/vaultid123\/item1\/credential\) reads back a different value/);
+      assert.match(result.message, /Already created in 1Password .*API_KEY in vault Dev as op:\/\/vaultid123\/item1\/credential/);
+      assert.ok('state' in result);
+      assert.deepEqual(result.state.created.map((item) => item.reference), ['op://vaultid123/item1/credential']);
+      noValue(result.message);
+    });
+
+    it('two entries, the second refused: the file is untouched and the report names what was created (and stored) where', async () => {
+      const steps = new FakeSteps({ refuseCreate: { nth: 2, message: '1Password is rate-limiting requests.' } });
+      const plan = planOf(text, choose({ API_KEY: create('API_KEY', 'demo API_KEY'), PORT: { kind: 'secret', name: 'PORT' }, DB_PASSWORD: create('DB_PASSWORD', 'demo DB_PASSWORD') }));
+      const result = await runImport(plan, text, parse, steps);
+      assert.ok(!result.ok && result.code === 'create-failed');
+      // SecretStorage and existing references first, creations last: a refusal there writes nothing to 1Password.
+      assert.deepEqual(steps.calls, [
+        'store PORT', 'read secret:PORT', 'create vaultid123 demo API_KEY API_KEY', 'read op://vaultid123/item1/credential', 'create vaultid123 demo DB_PASSWORD DB_PASSWORD',
+      ]);
+      assert.equal(steps.fileText, undefined);
+      assert.equal(steps.definitions, undefined);
+      assert.match(result.message, /Could not create a 1Password item for DB_PASSWORD in vault Dev: 1Password is rate-limiting requests\./);
+      assert.match(result.message, /Already stored in SecretStorage: PORT\./);
+      assert.match(result.message, /Already created in 1Password .*: API_KEY in vault Dev as op:\/\/vaultid123\/item1\/credential\. The file was not changed\./);
+      assert.ok('state' in result);
+      assert.deepEqual(result.state, { stored: ['PORT'], referenced: [], created: [{ name: 'API_KEY', key: 'API_KEY', vault: 'Dev', title: 'demo API_KEY', reference: 'op://vaultid123/item1/credential' }] });
+      noValue(result.message);
+    });
+
+    it('a refusal elsewhere (an existing reference holding another value) stops before any item is created', async () => {
+      const steps = new FakeSteps();
+      const plan = planOf(text, choose({ API_KEY: create('API_KEY', 'demo'), DB_PASSWORD: { kind: 'op', name: 'DB_PASSWORD', reference: 'op://v/i/f' } }));
+      const result = await runImport(plan, text, parse, steps);
+      assert.ok(!result.ok && result.code === 'read-back-failed');
+      assert.deepEqual(steps.calls, ['read op://v/i/f']);
+    });
+
+    it('settings that cannot be written after items were created: reported with the items, file untouched', async () => {
+      const steps = new FakeSteps({ failSettings: true });
+      const result = await runImport(planOf(text, choose({ API_KEY: create('API_KEY', 'demo') })), text, parse, steps);
+      assert.ok(!result.ok && result.code === 'settings-failed');
+      assert.equal(steps.fileText, undefined);
+      assert.match(result.message, /op:\/\/vaultid123\/item1\/credential/);
+    });
+
+    it('an adapter answering something that is not an op:// reference is refused, not written to settings', async () => {
+      const steps = new FakeSteps();
+      steps.createItem = () => Promise.resolve(ok('secret:API_KEY'));
+      const result = await runImport(planOf(text, choose({ API_KEY: create('API_KEY', 'demo') })), text, parse, steps);
+      assert.ok(!result.ok && result.code === 'create-failed');
+      assert.equal(steps.definitions, undefined);
+    });
+
+    it('speaks through the injected L10n', async () => {
+      const upper: L10n = { t: (message, ...args) => plainL10n.t(message, ...args).toUpperCase() };
+      const steps = new FakeSteps({ refuseCreate: { nth: 1, message: 'refused' } });
+      const result = await runImport(planOf(text, choose({ API_KEY: create('API_KEY', 'demo') })), text, parse, steps, upper);
+      assert.ok(!result.ok);
+      assert.match(result.message, /^COULD NOT CREATE A 1PASSWORD ITEM FOR API_KEY/);
+    });
   });
 
   it('merges definitions into existing user credentials without duplicates, and knows a taken name', () => {

@@ -9,7 +9,8 @@ import { join, relative } from 'node:path';
  * too, so the one adapter that hands each to its API reads it: clientTokens.ts (SecretStorage, the
  * bridge's token file, VS Code's MCP header) and onePasswordStore.ts (the SDK). The test facet hands a
  * test its client's token; it is compiled into the test build only. A value read from a file (.env
- * import, Move into Airlock) is revealed once, to be written to SecretStorage (secretStorageStore.ts).
+ * import, Move into Airlock) is revealed once, to be written to SecretStorage (secretStorageStore.ts) or to a
+ * new 1Password item (onePasswordStore.ts createItem).
  */
 describe('revealSecret call sites', () => {
   it('appear (by name, anywhere) only in the redactor, the spawn, the two own-credential adapters, the SecretStorage write and the test facet', () => {
