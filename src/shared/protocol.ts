@@ -110,6 +110,8 @@ export const card = z.strictObject({
   writes: z.array(text(4096)).max(64).optional(),
   /** Sealed, or why not and the one command that fixes it. */
   seal: z.strictObject({ sealed: z.boolean(), text: text(1000) }).optional(),
+  /** Why the person is asked although an allow rule matched (what the request names beyond it). */
+  policyNote: text(2000).optional(),
   createdAt: z.number(),
   deadline: z.number(),
 });

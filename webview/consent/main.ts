@@ -206,6 +206,10 @@ function renderSeal(card: Card): HTMLElement {
   if (card.seal !== undefined) {
     section.append(el('div', { className: card.seal.sealed ? 'sealed' : 'warning', text: card.seal.text, attrs: { role: 'note', 'data-sealed': String(card.seal.sealed) } }));
   }
+  if (card.policyNote !== undefined) {
+    // An allow rule matched but did not cover these hosts or paths: this is why the person is asked.
+    section.append(el('div', { className: 'warning', text: `Asked because ${card.policyNote}.`, attrs: { role: 'note', 'aria-label': 'Why you are asked' } }));
+  }
   const hosts = card.network ?? [];
   const writes = card.writes ?? [];
   section.append(

@@ -247,7 +247,16 @@ export class AccessService {
     await this.trail.codeChanged(grant.id, what);
     const asked = await this.requests.ask(
       caller,
-      { credentials: grant.credentials, command: scope.command, cwd: scope.cwd, reason: 'Changed since your approval — re-approve only if you expected these changes.', codeChange: change },
+      {
+        credentials: grant.credentials,
+        command: scope.command,
+        cwd: scope.cwd,
+        reason: 'Changed since your approval — re-approve only if you expected these changes.',
+        codeChange: change,
+        // The same reach as the grant that ended: policy (an allow rule's network and writes) and the card see it.
+        network: grant.network,
+        writes: grant.writes,
+      },
       () => undefined,
       AbortSignal.abort(),
     );

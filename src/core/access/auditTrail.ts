@@ -36,14 +36,17 @@ export class AuditTrail {
     });
   }
 
-  /** A denial; `detail` is the code the agent was given, when `by` alone does not say it. */
-  denied(requestId: string, client: ClientId, by: DecisionBy, detail?: AccessDenialCode): Promise<boolean> {
-    return this.append({ type: 'decision', requestId, client, decision: 'denied', by, ...(detail === undefined ? {} : { detail }) });
+  /**
+   * A denial; `detail` is the code the agent was given, when `by` alone does not say it. `policyNote`:
+   * why policy asked the person although an allow rule matched (see evaluate.ts).
+   */
+  denied(requestId: string, client: ClientId, by: DecisionBy, detail?: AccessDenialCode, policyNote?: string): Promise<boolean> {
+    return this.append({ type: 'decision', requestId, client, decision: 'denied', by, ...(detail === undefined ? {} : { detail }), ...noteOf(policyNote) });
   }
 
-  approved(requestId: string, client: ClientId, by: 'person' | 'policy', answer: ApprovedAnswer): Promise<boolean> {
+  approved(requestId: string, client: ClientId, by: 'person' | 'policy', answer: ApprovedAnswer, policyNote?: string): Promise<boolean> {
     const { durationSeconds, maxRuns, commandMatch } = answer;
-    return this.append({ type: 'decision', requestId, client, decision: 'approved', by, durationSeconds, maxRuns, commandMatch });
+    return this.append({ type: 'decision', requestId, client, decision: 'approved', by, durationSeconds, maxRuns, commandMatch, ...noteOf(policyNote) });
   }
 
   grantIssued(grant: Grant): Promise<boolean> {
@@ -116,3 +119,5 @@ export class AuditTrail {
 }
 
 const reapedOf = (count: number | undefined): { reaped?: number } => (count === undefined || count === 0 ? {} : { reaped: count });
+
+const noteOf = (note: string | undefined): { policyNote?: string } => (note === undefined ? {} : { policyNote: note });

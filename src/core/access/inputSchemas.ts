@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MAX_SHOWN_COMMAND_CHARS } from '../../shared/protocol';
 import { grantSummarySchema } from '../grants/grant';
-import { isDomainName } from '../sandbox/sealedRun';
+import { hostNameSchema, MAX_NETWORK_HOSTS, MAX_WRITE_PATHS, writePathSchema } from '../policy/schema';
 import type { ToolResult } from '../mcp/toolDefinition';
 import { describeHidden, findHidden, reveal } from '../text/untrustedText';
 import type { AccessOutcome } from './accessService';
@@ -43,18 +43,16 @@ export const credentialNames = z
 export const reasonInput = visibleOnly(z.string().max(MAX_REASON_CHARS), 'reason')
   .describe('Why you need this, in one or two sentences on one line; shown to the person verbatim. Control characters (including newlines) are refused.');
 
-export const MAX_NETWORK_HOSTS = 64;
-export const MAX_WRITE_PATHS = 64;
 
 /** Hosts a sealed run may reach beyond its credentials' hosts (domain names only: see isDomainName). */
 export const networkInput = z
-  .array(z.string().max(253).refine(isDomainName, 'each host must be a lowercase domain name such as "api.example.com" or "*.example.com" (no IP address, port, scheme or path)'))
+  .array(hostNameSchema)
   .max(MAX_NETWORK_HOSTS)
   .describe('Hosts the command may reach (besides its credentials\' own hosts), e.g. ["registry.example.com"]. In a sealed run every other host is refused. Default: none.');
 
 /** Paths a sealed run may write (absolute, or relative to cwd), inside the cwd's workspace folder. */
 export const writesInput = z
-  .array(visibleOnly(z.string().min(1).max(MAX_PATH_CHARS), 'write path'))
+  .array(writePathSchema)
   .max(MAX_WRITE_PATHS)
   .describe('Files or folders the command may write, relative to cwd or absolute, inside the workspace folder, e.g. ["dist"]. In a sealed run the rest of the workspace is read-only. Default: none.');
 

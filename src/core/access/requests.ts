@@ -98,6 +98,9 @@ export class Requests {
       workspaceFolders: this.deps.folders(),
       ...(input.durationSeconds === undefined ? {} : { requestedDurationSeconds: input.durationSeconds }),
       ...(input.maxRuns === undefined ? {} : { requestedMaxRuns: input.maxRuns }),
+      // What the run could reach and write: an allow rule covers only what it names (evaluate.ts).
+      network: input.network ?? [],
+      writes: input.writes ?? [],
     });
     if (decision.kind === 'deny') return this.deny(requestId, caller.id, decision.code, decision.message);
     const credentials = lookupCredentials(this.deps.credentials(), names);
@@ -139,6 +142,7 @@ export class Requests {
       ...withCodeChange(insight, input.codeChange),
       network: allowlistFor(credentials.value, input.network ?? []),
       writes: [...(input.writes ?? [])],
+      ...(decision.note === undefined ? {} : { policyNote: decision.note }),
       seal: { sealed: seal.kind === 'sealed', text: sealText(seal) },
       createdAt: now,
       deadline: now + this.deps.limits().consentTimeoutSeconds * 1000,
@@ -147,7 +151,7 @@ export class Requests {
     const answer = this.deps.consent
       .ask(request, cancel.signal)
       .catch((): ConsentAnswer => ({ decision: 'denied', reason: 'cancelled', blockClient: false }))
-      .then((a) => this.settle(requestId, caller.id, names, input, decision.limits, pin.value, a, 'person'));
+      .then((a) => this.settle(requestId, caller.id, names, input, decision.limits, pin.value, a, 'person', decision.note));
     const entry: PendingRequest = { client: caller.id, answer, cancel };
     this.pending.set(requestId, entry);
     void answer.then((outcome) => {
@@ -194,12 +198,14 @@ export class Requests {
     pin: CodePin | undefined,
     answer: ConsentAnswer,
     approver: 'person' | 'policy',
+    /** Why policy asked although an allow rule matched: audited with the person's answer. */
+    policyNote?: string,
   ): Promise<AccessOutcome> {
     // ── code pin: what runs must still be what the card showed when the person approved ──
     const changed = answer.decision === 'approved' ? await this.deps.pins.recheck(pin) : undefined;
     if (changed !== undefined || answer.decision === 'denied') pin?.dispose();
     if (changed !== undefined) {
-      await this.deps.trail.denied(requestId, client, 'policy', 'code-changed');
+      await this.deps.trail.denied(requestId, client, 'policy', 'code-changed', policyNote);
       return {
         status: 'denied',
         requestId,
@@ -209,13 +215,13 @@ export class Requests {
     }
     if (answer.decision === 'denied') {
       const code = consentDenial(answer.reason);
-      await this.deps.trail.denied(requestId, client, answer.reason);
+      await this.deps.trail.denied(requestId, client, answer.reason, undefined, policyNote);
       return { status: 'denied', requestId, code, message: CONSENT_DENIAL_MESSAGES[code] };
     }
     // The panel keeps choices within limits; clamp again so no answer can widen them.
     const approved = clampApproval(limits, answer);
     if (approved.decision !== 'approved') throw new Error('unreachable: clampApproval approves');
-    if (!(await this.deps.trail.approved(requestId, client, approver, approved))) {
+    if (!(await this.deps.trail.approved(requestId, client, approver, approved, policyNote))) {
       pin?.dispose();
       return auditDown(requestId);
     }

@@ -148,7 +148,7 @@ function describe(event: AuditEvent): string {
         event.commandMatch,
       ].filter((term) => term !== undefined);
       return `${event.decision.toUpperCase()} by ${event.by} for ${show(event.client)}${terms.length > 0 ? ` (${terms.join(', ')})` : ''}` +
-        `${event.detail !== undefined ? `: ${show(event.detail)}` : ''} [request ${show(event.requestId)}]`;
+        `${event.detail !== undefined ? `: ${show(event.detail)}` : ''}${event.policyNote !== undefined ? `; asked because ${show(event.policyNote)}` : ''} [request ${show(event.requestId)}]`;
     }
     case 'grant-issued':
       return `grant ${show(event.grantId)} for ${show(event.client)}: ${list(event.credentials)}, ${event.commandMatch} ${show(event.command)} in ${show(event.cwd)}, ` +

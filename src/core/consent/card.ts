@@ -74,6 +74,7 @@ export function toCard(request: ConsentRequest): Card {
     ...(request.network === undefined ? {} : { network: request.network.map((host) => whole(host, 253, 'host')) }),
     ...(request.writes === undefined ? {} : { writes: request.writes.map((path) => whole(path, MAX_SHOWN_PATH_CHARS, 'write path')) }),
     ...(request.seal === undefined ? {} : { seal: { sealed: request.seal.sealed, text: cap(request.seal.text, 1000) } }),
+    ...(request.policyNote === undefined ? {} : { policyNote: cap(request.policyNote, 2000) }),
     createdAt: request.createdAt,
     deadline: request.deadline,
   };

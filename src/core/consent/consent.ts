@@ -68,6 +68,8 @@ export interface ConsentRequest {
   readonly writes?: readonly string[];
   /** Whether runs under this grant are sealed, or why not and the fix. */
   readonly seal?: { readonly sealed: boolean; readonly text: string };
+  /** Why the person is asked although an `allow` rule matched (hosts or write paths it does not cover). */
+  readonly policyNote?: string;
   readonly createdAt: number;
   /** Unanswered by then → denied (`airlock.consent.timeoutSeconds`). */
   readonly deadline: number;

@@ -4,6 +4,7 @@ import type { ConsentLimits } from '../consent/consent';
 import type { Credential } from '../credentials';
 import type { PolicyDenyCode } from '../errorCodes';
 import { isInside } from '../paths';
+import { hostCovered } from '../sandbox/sealedRun';
 import type { Policy, PolicyRule, RuleLayer } from './policy';
 import { DECISIONS, type Decision } from './schema';
 
@@ -18,13 +19,18 @@ export interface PolicyRequest {
   readonly workspaceFolders: readonly string[];
   readonly requestedDurationSeconds?: number;
   readonly requestedMaxRuns?: number;
+  /** Hosts the request names beyond its credentials' hosts (sealed runs). Default none. */
+  readonly network?: readonly string[];
+  /** Absolute realpaths the request asks to write, inside its workspace folder (sealed runs). Default none. */
+  readonly writes?: readonly string[];
 }
 
 export type { PolicyDenyCode };
 
 export type PolicyDecision =
   | { readonly kind: 'deny'; readonly code: PolicyDenyCode; readonly message: string }
-  | { readonly kind: 'ask'; readonly limits: ConsentLimits }
+  /** `note`: why an `allow` rule did not cover the request (for the card and the audit). */
+  | { readonly kind: 'ask'; readonly limits: ConsentLimits; readonly note?: string }
   | { readonly kind: 'allow'; readonly limits: ConsentLimits };
 
 const strictness = (decision: Decision): number => DECISIONS.indexOf(decision);
@@ -50,9 +56,34 @@ interface LayerAnswer {
   readonly maxDurationSeconds?: number;
   readonly maxRuns?: number;
   readonly rule?: PolicyRule;
+  /** An `allow` rule turned into `ask` because the request names more than it covers: what, in words. */
+  readonly uncovered?: string;
 }
 
-function answerOf(layer: RuleLayer, credential: Credential, request: PolicyRequest, folder: string): LayerAnswer {
+/** At most this many hosts or paths are named in a note; the rest are counted. */
+const NOTE_ITEMS = 10;
+const listed = (items: readonly string[]): string =>
+  items.length > NOTE_ITEMS ? `${items.slice(0, NOTE_ITEMS).join(', ')} and ${items.length - NOTE_ITEMS} more` : items.join(', ');
+
+/**
+ * What `request` names that the allow `rule` does not cover: hosts outside the rule's `network` (and the
+ * requested credentials' own hosts, which every run of them may reach anyway), write paths outside every
+ * one of the rule's `writes`. Undefined when the rule covers it all.
+ */
+function uncoveredBy(rule: PolicyRule, request: PolicyRequest, folder: string, credentialHosts: readonly string[]): string | undefined {
+  const hosts = [...(rule.network ?? []), ...credentialHosts];
+  const extraHosts = [...new Set(request.network ?? [])].filter((host) => !hostCovered(host, hosts));
+  // Relative rule paths are the request's workspace folder's; the one path-inside rule decides.
+  const roots = (rule.writes ?? []).map((path) => (isAbsolute(path) ? resolve(path) : resolve(folder, path)));
+  const extraWrites = [...new Set(request.writes ?? [])].filter((path) => !roots.some((root) => isInside(root, path)));
+  const parts = [
+    ...(extraHosts.length === 0 ? [] : [`network not covered by the allow rule ${rule.label}: ${listed(extraHosts)}`]),
+    ...(extraWrites.length === 0 ? [] : [`writes not covered by the allow rule ${rule.label}: ${listed(extraWrites)}`]),
+  ];
+  return parts.length === 0 ? undefined : parts.join('; ');
+}
+
+function answerOf(layer: RuleLayer, credential: Credential, request: PolicyRequest, folder: string, credentialHosts: readonly string[]): LayerAnswer {
   const rule = layer.rules.find(
     (candidate) =>
       candidate.credentials.test(credential.name) &&
@@ -62,8 +93,12 @@ function answerOf(layer: RuleLayer, credential: Credential, request: PolicyReque
   );
   // No match: the person's layer asks; a workspace or folder layer stays neutral (it can only tighten).
   if (rule === undefined) return { decision: layer.origin === 'user' ? 'ask' : 'allow' };
+  // An allow covers only the hosts and write paths its rule names; beyond them a person decides (ask,
+  // never deny). A workspace layer's allow is neutral at best, so its own coverage can only tighten.
+  const uncovered = rule.decision === 'allow' ? uncoveredBy(rule, request, folder, credentialHosts) : undefined;
   return {
-    decision: rule.decision,
+    decision: uncovered === undefined ? rule.decision : 'ask',
+    ...(uncovered === undefined ? {} : { uncovered }),
     rule,
     ...(rule.maxDurationSeconds === undefined ? {} : { maxDurationSeconds: rule.maxDurationSeconds }),
     ...(rule.maxRuns === undefined ? {} : { maxRuns: rule.maxRuns }),
@@ -73,7 +108,9 @@ function answerOf(layer: RuleLayer, credential: Credential, request: PolicyReque
 /**
  * Decides what a request needs: `deny` (unknown credential, cwd outside every workspace folder, a
  * matching deny rule), `ask`, or `allow` — the latter only when the person turned on
- * `airlock.policy.allowWithoutConsent` in user settings and no requested credential is workspace-defined.
+ * `airlock.policy.allowWithoutConsent` in user settings, no requested credential is workspace-defined,
+ * and every host and write path the request names is covered by the allow rule's `network` and
+ * `writes` (otherwise `ask`, with a note saying what was not covered).
  * Per credential the first matching rule of each layer answers; the most restrictive answer wins.
  */
 export function evaluate(request: PolicyRequest, policy: Policy): PolicyDecision {
@@ -108,12 +145,15 @@ export function evaluate(request: PolicyRequest, policy: Policy): PolicyDecision
   let maxRuns: number | undefined;
   let allowPrefix = policy.limits.allowPrefix;
   let denyingRule: PolicyRule | undefined;
+  const notes = new Set<string>();
+  const credentialHosts = names.flatMap((name) => byName.get(name)?.hosts ?? []);
   for (const name of names) {
     const credential = byName.get(name);
     if (credential === undefined) continue;
     let credentialDecision: Decision = 'allow';
     for (const layer of policy.ruleLayers) {
-      const answer = answerOf(layer, credential, request, folder);
+      const answer = answerOf(layer, credential, request, folder, credentialHosts);
+      if (answer.uncovered !== undefined) notes.add(answer.uncovered);
       credentialDecision = stricter(credentialDecision, answer.decision);
       if (answer.decision === 'deny' && denyingRule === undefined) denyingRule = answer.rule;
       maxDurationSeconds = minDefined(maxDurationSeconds, answer.maxDurationSeconds);
@@ -148,5 +188,7 @@ export function evaluate(request: PolicyRequest, policy: Policy): PolicyDecision
     maxRuns: decision === 'allow' ? (minDefined(maxRuns, requestedRuns) ?? null) : (maxRuns ?? null),
     allowPrefix,
   };
+  // The note matters only where an allow could have applied: with allowWithoutConsent off, every request asks anyway.
+  if (decision === 'ask' && notes.size > 0 && policy.limits.allowWithoutConsent) return { kind: 'ask', limits, note: [...notes].join('; ') };
   return { kind: decision, limits };
 }

@@ -336,6 +336,11 @@ function parseRules(layer: Layer, report: Report): RuleLayer {
     if (layer.origin !== 'user' && value.decision === 'allow') {
       report(key, `ignored: ${layer.where} cannot allow ${value.credentials === '*' ? 'credentials' : value.credentials} without consent (${label} says "allow"; its limits still apply). Only your user settings can allow.`);
     }
+    // What an allow covers; on an ask or deny rule it would mean nothing, so it is dropped (the rule stays).
+    const scope = value.decision === 'allow' ? { network: value.network, writes: value.writes } : {};
+    if (value.decision !== 'allow' && (value.network !== undefined || value.writes !== undefined)) {
+      report(key, `${label}: "network" and "writes" apply only to "allow" rules (they say what an allowed request may name) and were ignored; the rule itself still applies.`);
+    }
     rules.push({
       label,
       credentials: compileGlob(value.credentials),
@@ -345,6 +350,8 @@ function parseRules(layer: Layer, report: Report): RuleLayer {
       decision: value.decision,
       ...(value.maxDurationSeconds === undefined ? {} : { maxDurationSeconds: value.maxDurationSeconds }),
       ...(value.maxRuns === undefined ? {} : { maxRuns: value.maxRuns }),
+      ...(scope.network === undefined ? {} : { network: [...new Set(scope.network)].sort() }),
+      ...(scope.writes === undefined ? {} : { writes: [...new Set(scope.writes)] }),
     });
   }
   return { origin: layer.origin, rules };

@@ -18,6 +18,13 @@ export interface PolicyRule {
   readonly decision: Decision;
   readonly maxDurationSeconds?: number;
   readonly maxRuns?: number;
+  /**
+   * `allow` rules only: what an allowed request may name beyond its credentials — hosts (isDomainName
+   * shape) and write paths (absolute, or relative to the request's workspace folder). Anything else the
+   * request names turns this rule's `allow` into `ask`. Absent: nothing (no extra host, no write).
+   */
+  readonly network?: readonly string[];
+  readonly writes?: readonly string[];
 }
 
 /**

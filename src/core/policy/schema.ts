@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Settings } from '../../shared/ids';
 import { isDomainName, type SandboxMode } from '../sandbox/sealedRun';
+import { describeHidden, findHidden } from '../text/untrustedText';
 
 /** `airlock.run.sandbox`, loosest first. */
 export const SANDBOX_MODES: readonly SandboxMode[] = ['off', 'whenAvailable', 'required'];
@@ -120,6 +121,29 @@ export function scalarSchema(spec: SettingSpec): z.ZodType<unknown> {
 export const MAX_ENTRIES = 500;
 const PATTERN = z.string().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters');
 
+/**
+ * A host a sealed run may reach, wherever one is named (a credential's `hosts`, a rule's `network`, the
+ * `network` of request_access and run): a lowercase domain name or `*.` wildcard (see isDomainName).
+ */
+export const hostNameSchema = z
+  .string()
+  .max(253)
+  .refine(isDomainName, 'must be a lowercase domain name such as "api.example.com" or "*.example.com" (no IP address, port, scheme or path)');
+
+/** Most hosts and write paths one request, run or rule may name. */
+export const MAX_NETWORK_HOSTS = 64;
+export const MAX_WRITE_PATHS = 64;
+
+/** A write path wherever one is named (a rule's `writes`, request_access and run): visible characters only. */
+export const writePathSchema = z
+  .string()
+  .min(1, 'must not be empty')
+  .max(4096, 'must be at most 4096 characters')
+  .superRefine((text, context) => {
+    const hidden = findHidden(text);
+    if (hidden !== undefined) context.addIssue({ code: 'custom', message: describeHidden('write path', hidden) });
+  });
+
 /** One entry of `airlock.credentials`, before its name, env and reference are validated. */
 export const credentialEntrySchema = z.strictObject({
   name: z.string(),
@@ -128,7 +152,7 @@ export const credentialEntrySchema = z.strictObject({
   source: z.string(),
   /** Host-bound delivery: the command sees a placeholder; the sandbox's proxy sends the value only to these hosts. */
   hosts: z
-    .array(z.string().refine(isDomainName, 'must be a lowercase domain name such as "api.example.com" or "*.example.com" (no IP address, port, scheme or path)'))
+    .array(hostNameSchema)
     .min(1, 'must name at least one host (omit "hosts" for delivery in the environment)')
     .max(32, 'must name at most 32 hosts')
     .optional(),
@@ -149,5 +173,12 @@ export const ruleEntrySchema = z.strictObject({
   decision: z.enum(DECISIONS),
   maxDurationSeconds: z.int().min(1).max(604_800).optional(),
   maxRuns: z.int().min(1).max(1_000_000).optional(),
+  /**
+   * `allow` only: the hosts (beyond the credentials' own) a request may name and still be allowed. A
+   * request naming any other host asks the person instead. Omitted: none.
+   */
+  network: z.array(hostNameSchema).max(MAX_NETWORK_HOSTS).optional(),
+  /** `allow` only: paths (relative to the request's workspace folder, or absolute) inside which a request may ask to write. Omitted: none. */
+  writes: z.array(writePathSchema).max(MAX_WRITE_PATHS).optional(),
 });
 export type RuleEntry = z.output<typeof ruleEntrySchema>;

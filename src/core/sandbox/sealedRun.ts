@@ -70,6 +70,18 @@ export function isDomainName(host: string): boolean {
   return !/^[0-9]+$/.test(labels[labels.length - 1] ?? '');
 }
 
+/**
+ * Whether every host `host` can name is one `patterns` admit, by the engine's matching (`*.x` is any
+ * strict subdomain of x): an exact host is covered by itself or by a `*.` pattern over one of its
+ * ancestors; a `*.x` pattern only by `*.x` or `*.y` with y an ancestor of x (an exact entry admits one
+ * host, never all of a wildcard's). Both sides already pass isDomainName (lowercase).
+ */
+export function hostCovered(host: string, patterns: readonly string[]): boolean {
+  if (!host.startsWith('*.')) return patterns.some((p) => p === host || (p.startsWith('*.') && host.endsWith(p.slice(1))));
+  const base = host.slice(2);
+  return patterns.some((p) => p.startsWith('*.') && (base === p.slice(2) || base.endsWith(p.slice(1))));
+}
+
 // TODO(merge): the core path-inside rule is being consolidated elsewhere; fold this into it.
 /** Whether `path` is `folder` or below it. Both absolute, already normalised (no `.`/`..` segments). */
 export function isInsideFolder(folder: string, path: string): boolean {

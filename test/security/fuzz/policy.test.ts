@@ -3,18 +3,24 @@
 // settings alone — neither in its limits nor in any decision `evaluate` makes from it.
 import { strict as assert } from 'node:assert';
 import { spawnSync } from 'node:child_process';
-import { resolve } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import fc from 'fast-check';
 import { CLIENT_IDS, type ClientId } from '../../../src/core/clients';
 import { evaluate, type PolicyDecision, type PolicyRequest } from '../../../src/core/policy/evaluate';
 import { parsePolicy, type SettingsLayers, type SettingValues } from '../../../src/core/policy/parse';
 import type { Policy } from '../../../src/core/policy/policy';
 import { SETTING_SPECS, type SettingSpec } from '../../../src/core/policy/schema';
+import { isInside } from '../../../src/core/paths';
+import { hostCovered } from '../../../src/core/sandbox/sealedRun';
 import { fuzzRuns, recordFigures } from '../support/figures';
 
 const ROOT = '/work/space';
 const FOLDERS = [`${ROOT}/app`, `${ROOT}/lib`];
 const NAMES = ['DEPLOY_TOKEN', 'NPM_TOKEN', 'AWS_SECRET', 'STRIPE_KEY'];
+// Hosts and write paths rules and requests name (a request's writes are realpaths inside its folder).
+const HOSTS = ['registry.example.com', '*.example.com', 'a.example.com', 'attacker.example', '*.cdn.example.com', 'x.cdn.example.com'];
+const RULE_WRITES = ['dist', '.', `${ROOT}/app/out`, '../lib', '/', 'dist/sub', `${ROOT}/lib/build`];
+const REQUEST_WRITES = [`${ROOT}/app/dist`, `${ROOT}/app/dist/x`, `${ROOT}/app/src`, `${ROOT}/app`, `${ROOT}/app/out/y`, `${ROOT}/lib/build`, `${ROOT}/lib/dist`];
 const COMMANDS = ['npm run deploy', 'npm run test', 'printenv', 'env', 'echo $DEPLOY_TOKEN', 'make release', 'cat /proc/self/environ'];
 
 // ── arbitraries ─────────────────────────────────────────────────────────────────────────────────────
@@ -61,6 +67,8 @@ const ruleEntry = fc.oneof(
       decision: fc.oneof(fc.constantFrom('deny', 'ask', 'allow'), garbage),
       maxDurationSeconds: fc.oneof(fc.integer({ min: 1, max: 604_800 }), garbage),
       maxRuns: fc.oneof(fc.integer({ min: 1, max: 1000 }), garbage),
+      network: fc.oneof({ weight: 4, arbitrary: fc.subarray(HOSTS) }, { weight: 1, arbitrary: fc.array(nasty, { maxLength: 2 }) }, { weight: 1, arbitrary: garbage }),
+      writes: fc.oneof({ weight: 4, arbitrary: fc.subarray(RULE_WRITES) }, { weight: 1, arbitrary: fc.array(nasty, { maxLength: 2 }) }, { weight: 1, arbitrary: garbage }),
     },
     { requiredKeys: ['decision'] },
   ) },
@@ -109,6 +117,8 @@ const request: fc.Arbitrary<PolicyRequest> = fc.record(
     workspaceFolders: fc.constant(FOLDERS),
     requestedDurationSeconds: fc.integer({ min: 0, max: 10_000_000 }),
     requestedMaxRuns: fc.integer({ min: 0, max: 100 }),
+    network: fc.subarray(HOSTS),
+    writes: fc.subarray(REQUEST_WRITES),
   },
   { requiredKeys: ['client', 'credentials', 'command', 'cwd', 'workspaceFolders'] },
 );
@@ -170,6 +180,21 @@ function assertDecisionNoLooser(withWorkspace: PolicyDecision, userOnly: PolicyD
   }
 }
 
+/**
+ * An allow reaches no further than the person named: every host the request names is in some user-layer
+ * rule's `network` or a requested credential's own hosts, every write path inside some user-layer rule's
+ * `writes` (relative ones against either folder). A coarse oracle, independent of evaluate's first-match.
+ */
+function assertAllowCovered(decision: PolicyDecision, userOnly: Policy, req: PolicyRequest): void {
+  if (decision.kind !== 'allow') return;
+  const userRules = userOnly.ruleLayers.filter((l) => l.origin === 'user').flatMap((l) => l.rules);
+  const credentialHosts = userOnly.credentials.filter((c) => req.credentials.includes(c.name)).flatMap((c) => c.hosts ?? []);
+  const hosts = [...userRules.flatMap((r) => r.network ?? []), ...credentialHosts];
+  for (const host of req.network ?? []) assert.ok(hostCovered(host, hosts), `allowed a host no user rule names: ${host}`);
+  const roots = userRules.flatMap((r) => r.writes ?? []).flatMap((w) => (isAbsolute(w) ? [resolve(w)] : FOLDERS.map((f) => resolve(f, w))));
+  for (const path of req.writes ?? []) assert.ok(roots.some((root) => isInside(root, path)), `allowed a write no user rule names: ${path}`);
+}
+
 describe('fuzz: policy parser (never throws, never looser than user settings)', function () {
   this.timeout(600_000);
 
@@ -194,7 +219,9 @@ describe('fuzz: policy parser (never throws, never looser than user settings)', 
           assertNoLooser(full, userOnly);
           for (const req of requests) {
             decisions++;
-            assertDecisionNoLooser(evaluate(req, full), evaluate(req, userOnly), full, req);
+            const decision = evaluate(req, full);
+            assertDecisionNoLooser(decision, evaluate(req, userOnly), full, req);
+            assertAllowCovered(decision, userOnly, req);
           }
         }),
         { numRuns: fuzzRuns() },
@@ -203,6 +230,54 @@ describe('fuzz: policy parser (never throws, never looser than user settings)', 
       recordFigures('fuzz/policy-parser', { cases, crashes, decisions, ms: Date.now() - started });
       process.stdout.write(`      policy parser: ${cases} cases, ${decisions} decisions compared, ${crashes} crashes\n`);
     }
+  });
+
+  it(`allow rules with network and writes: ${fuzzRuns()} cases where the person allows, never reaching a host or path they did not name`, () => {
+    // The generic layers above rarely make a user layer that allows at all (every key must be valid at
+    // once); this one always does — valid credentials, allowWithoutConsent on, valid rules with
+    // network/writes — so the allow path itself is fuzzed, under any workspace and folder values.
+    const validRule = fc.record(
+      {
+        credentials: fc.constantFrom('*', ...NAMES, 'DEPLOY_*'),
+        command: fc.constantFrom('*', ...COMMANDS, 'npm run *'),
+        cwd: fc.constantFrom('*', 'app', `${ROOT}/*`),
+        decision: fc.constantFrom('allow', 'allow', 'ask', 'deny'),
+        network: fc.subarray(HOSTS),
+        writes: fc.subarray(RULE_WRITES),
+      },
+      { requiredKeys: ['decision'] },
+    );
+    const person: fc.Arbitrary<SettingValues> = fc.record({
+      'airlock.credentials': fc.constant([
+        { name: 'DEPLOY_TOKEN', source: 'secret:DEPLOY_TOKEN' },
+        { name: 'NPM_TOKEN', source: 'secret:NPM_TOKEN', hosts: ['registry.example.com'] },
+        { name: 'AWS_SECRET', source: 'op://Prod/Aws/secret' },
+      ]),
+      'airlock.policy.allowWithoutConsent': fc.constant(true),
+      'airlock.policy.rules': fc.array(validRule, { minLength: 1, maxLength: 4 }),
+    });
+    let cases = 0;
+    let allowed = 0;
+    let asked = 0;
+    fc.assert(
+      fc.property(person, layer, fc.array(fc.record({ name: fc.string({ maxLength: 8 }), values: layer }), { maxLength: 2 }), fc.boolean(), fc.array(request, { minLength: 1, maxLength: 4 }), (user, workspace, folders, trusted, requests) => {
+        cases++;
+        const full = parsePolicy({ trusted, user, workspace, folders }).policy;
+        const userOnly = parsePolicy({ trusted, user, workspace: {}, folders: [] }).policy;
+        for (const req of requests) {
+          const decision = evaluate(req, full);
+          const alone = evaluate(req, userOnly);
+          if (alone.kind === 'allow') allowed++;
+          if (alone.kind === 'ask' && alone.note !== undefined) asked++;
+          assertDecisionNoLooser(decision, alone, full, req);
+          assertAllowCovered(decision, userOnly, req);
+          assertAllowCovered(alone, userOnly, req);
+        }
+      }),
+      { numRuns: fuzzRuns() },
+    );
+    recordFigures('fuzz/policy-allow-coverage', { cases, allowed, askedBeyondRule: asked });
+    process.stdout.write(`      allow coverage: ${cases} cases, ${allowed} allowed, ${asked} asked because the allow rule did not cover the request\n`);
   });
 
   it('a workspace glob cannot make evaluation hang (no catastrophic backtracking)', () => {

@@ -688,6 +688,24 @@ describe('AccessService with code pins', () => {
     assert.ok(retry.status === 'refused' && (retry.code === 'grant-ended' || retry.code === 'grant-not-found'), JSON.stringify(retry));
   });
 
+  it('the re-ask after a code change carries the ended grant’s network and write paths (policy and the card see them)', async () => {
+    const pins = new FakePins();
+    const env = setup({ pins, sandbox: { available: true } });
+    const pending = env.service.requestAccess(codex, { ...request, network: ['registry.example.com'], writes: ['dist'] }, env.onProgress, env.signal);
+    await flush();
+    env.consent.answer(0, approve());
+    const approved = await pending;
+    const grantId = approved.status === 'approved' ? approved.grant.grantId : assert.fail('not approved');
+    pins.change(['package.json']);
+    const ran = await env.service.run(codex, { command: 'npm run deploy', grantId }, env.onProgress, env.signal);
+    assert.ok(ran.status === 'refused' && ran.code === 'code-changed');
+    // Policy decides on what the new grant would reach: an allow rule must cover these hosts and paths too.
+    assert.deepEqual(env.policyRequests.at(-1)?.network, ['registry.example.com']);
+    assert.deepEqual(env.policyRequests.at(-1)?.writes, [`${ROOT}/dist`]);
+    assert.deepEqual(env.consent.requests.at(-1)?.network, ['registry.example.com']);
+    assert.deepEqual(env.consent.requests.at(-1)?.writes, [`${ROOT}/dist`]);
+  });
+
   it('denies an approval given after the code changed while the card was open', async () => {
     const pins = new FakePins();
     const env = setup({ pins });

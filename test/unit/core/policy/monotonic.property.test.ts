@@ -18,6 +18,8 @@ const rule = fc.record(
     decision: fc.constantFrom('ask', 'allow', 'deny', 'maybe'),
     maxDurationSeconds: fc.oneof(fc.integer({ min: -5, max: 10_000 }), fc.constant(1.5)),
     maxRuns: fc.integer({ min: 0, max: 20 }),
+    network: fc.oneof(fc.subarray(['a.example.com', '*.example.com', 'attacker.example']), fc.constant(['10.0.0.1'])),
+    writes: fc.subarray(['dist', '.', '/work/app/out', '../other']),
   },
   { requiredKeys: ['decision'] },
 );
@@ -52,6 +54,8 @@ const requestArb = fc.record({
   cwd: fc.constantFrom('/work/app', '/work/app/packages/api', '/elsewhere'),
   requestedDurationSeconds: fc.integer({ min: 1, max: 100_000 }),
   requestedMaxRuns: fc.integer({ min: 1, max: 100 }),
+  network: fc.subarray(['a.example.com', 'b.example.com', '*.example.com', 'attacker.example']),
+  writes: fc.subarray(['/work/app/dist', '/work/app/src', '/work/app/out/x', '/work/app']),
 }, { requiredKeys: ['client', 'credentials', 'command', 'cwd'] });
 
 const notLooser = (before: PolicyDecision, after: PolicyDecision): boolean => {
