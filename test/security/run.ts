@@ -129,7 +129,8 @@ const SEALED_SETTINGS = {
     { name: 'ASK_TOKEN', description: 'Always asks (card checks)', source: 'secret:ASK_TOKEN' },
   ],
   'airlock.policy.allowWithoutConsent': true,
-  'airlock.policy.rules': ['HOST_TOKEN', 'OTHER_TOKEN', 'ENV_TOKEN'].map((credentials) => ({ credentials, command: '*', decision: 'allow' })),
+  // `writes` names the one folder the tests write to: an `allow` covers no write path it does not name.
+  'airlock.policy.rules': ['HOST_TOKEN', 'OTHER_TOKEN', 'ENV_TOKEN'].map((credentials) => ({ credentials, command: '*', decision: 'allow', writes: ['out'] })),
   'airlock.consent.agentWaitSeconds': 1,
 };
 
