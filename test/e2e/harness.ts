@@ -37,6 +37,8 @@ import {
 } from '../../scripts/lib/sandbox';
 
 export { sleep };
+/** What is left on disk: every file of a sandbox holding a form of a value (see test/support/leakScan.ts). */
+export { filesHoldingSecrets } from '../support/leakScan';
 
 /** The VSIX under test: $AIRLOCK_E2E_VSIX (set by test/e2e/runner.mjs) or dist-vsix/airlock.vsix. */
 export function vsixUnderTest(): string {
