@@ -37,6 +37,8 @@ import {
 } from '../../scripts/lib/sandbox';
 
 export { sleep };
+/** What is left on disk: every file of a sandbox holding a form of a value (see test/support/leakScan.ts). */
+export { filesHoldingSecrets } from '../support/leakScan';
 
 /** The VSIX under test: $AIRLOCK_E2E_VSIX (set by test/e2e/runner.mjs) or dist-vsix/airlock.vsix. */
 export function vsixUnderTest(): string {
@@ -176,6 +178,37 @@ export async function waitForNotification(page: Page, text: string | RegExp, tim
       await page.keyboard.press('Escape');
     }
   }
+}
+
+/**
+ * What Add Secret asks after the value: nothing when `name` is already a credential in user settings
+ * ('defined'); otherwise it offers to add one, and the person picks "Add credential NAME" ('add') or
+ * "Not now" ('skip').
+ */
+export type CredentialOffer = 'defined' | 'add' | 'skip';
+
+/**
+ * Stores `value` as `name` through **Airlock: Add Secret** like a person: types the name, checks the value
+ * input is masked (a password box), types the value, answers the credential offer, and waits for the
+ * "stored NAME" notification.
+ */
+export async function addSecretThroughUi(page: Page, name: string, value: string, offer: CredentialOffer = 'defined'): Promise<void> {
+  const widget = (text: string): Locator => page.locator('.quick-input-widget', { hasText: text });
+  await runCommand(page, 'Airlock: Add Secret');
+  await widget('Name of the secret').waitFor({ state: 'visible', timeout: 15_000 });
+  await page.locator('.quick-input-widget input').fill(name);
+  await page.keyboard.press('Enter');
+  await widget(`Value for ${name}`).waitFor({ state: 'visible', timeout: 15_000 });
+  const masked = await page.locator('.quick-input-widget input[type="password"]').count();
+  if (masked !== 1) throw new Error(`the value input for ${name} is not masked`);
+  await page.keyboard.type(value);
+  await page.keyboard.press('Enter');
+  if (offer !== 'defined') {
+    const label = offer === 'add' ? `Add credential ${name}` : 'Not now';
+    await widget(`Add credential ${name}`).waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click();
+  }
+  await waitForNotification(page, `stored ${name} in VS Code SecretStorage`);
 }
 
 /**

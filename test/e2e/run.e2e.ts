@@ -7,10 +7,10 @@
 import * as assert from 'node:assert/strict';
 import { findLeaks, makeCanary } from '../support/canary';
 import {
+  addSecretThroughUi,
   armedApprove,
   findFrame,
   launchSandbox,
-  runCommand,
   screenshot,
   terminalText,
   connectAgent,
@@ -45,17 +45,7 @@ describe('e2e: agent run → consent panel → Approve → task in the terminal,
 
   it('stores the canary through Airlock: Add Secret (masked input)', async () => {
     assert.ok(sandbox);
-    const { page } = sandbox;
-    await runCommand(page, 'Airlock: Add Secret');
-    const input = page.locator('.quick-input-widget input');
-    await page.locator('.quick-input-widget', { hasText: 'Name of the secret' }).waitFor({ state: 'visible', timeout: 15_000 });
-    await input.fill('CANARY_TOKEN');
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget', { hasText: 'Value for CANARY_TOKEN' }).waitFor({ state: 'visible', timeout: 15_000 });
-    assert.equal(await page.locator('.quick-input-widget input[type="password"]').count(), 1, 'the value input is masked');
-    await page.keyboard.type(canary);
-    await page.keyboard.press('Enter');
-    await page.locator('.notifications-toasts .notification-toast', { hasText: 'stored CANARY_TOKEN' }).first().waitFor({ state: 'visible', timeout: 15_000 });
+    await addSecretThroughUi(sandbox.page, 'CANARY_TOKEN', canary);
   });
 
   it('an agent calls run; the person clicks Approve in the panel; the task shows scrubbed output; the agent gets a scrubbed result', async () => {

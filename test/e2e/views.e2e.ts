@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { repoRoot } from '../../scripts/lib/sandbox';
 import { findLeaks, makeCanary } from '../support/canary';
-import { connectAgent, findFrame, issueCodexToken, launchSandbox, runCommand, screenshot, terminalText, waitForTerminalText, type Sandbox } from './harness';
+import { addSecretThroughUi, connectAgent, findFrame, issueCodexToken, launchSandbox, runCommand, screenshot, terminalText, waitForTerminalText, type Sandbox } from './harness';
 
 const canary = makeCanary('views');
 const LEAK = 'node scripts/leak.js';
@@ -58,16 +58,7 @@ describe('e2e: the Airlock view and the walkthrough (packaged VSIX)', function (
   it('a credential added through Add Secret appears in Credentials (and completes "Store a secret")', async () => {
     assert.ok(sandbox);
     const { page } = sandbox;
-    await runCommand(page, 'Airlock: Add Secret');
-    const input = page.locator('.quick-input-widget input');
-    await page.locator('.quick-input-widget', { hasText: 'Name of the secret' }).waitFor({ state: 'visible', timeout: 15_000 });
-    await input.fill('CANARY_TOKEN');
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget', { hasText: 'Value for CANARY_TOKEN' }).waitFor({ state: 'visible', timeout: 15_000 });
-    await page.keyboard.type(canary);
-    await page.keyboard.press('Enter');
-    await page.locator('.quick-input-widget', { hasText: 'Add credential CANARY_TOKEN' }).waitFor({ state: 'visible', timeout: 15_000 });
-    await page.keyboard.press('Enter');
+    await addSecretThroughUi(page, 'CANARY_TOKEN', canary, 'add');
     const row = await waitForRow(page, 'Credentials', 'CANARY_TOKEN');
     assert.match(await row.innerText(), /SecretStorage/);
     await picture(page, 'view-credentials', 'walkthrough/credentials.png');

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { ConsentRequest } from '../../../src/core/consent/consent';
 import { EXTENSION_ID } from '../../../src/shared/ids';
 import type { AirlockConsentTestApi, AirlockTestApi } from '../../../src/testFacet/api';
+import { until } from '../../support/until';
 
 async function consent(): Promise<AirlockConsentTestApi> {
   const api = (await vscode.extensions.getExtension<AirlockTestApi>(EXTENSION_ID)?.activate()) as AirlockTestApi;
@@ -31,15 +32,6 @@ function consentTabs(): vscode.Tab[] {
   return vscode.window.tabGroups.all.flatMap((group) => group.tabs).filter((tab) => tab.input instanceof vscode.TabInputWebview && tab.input.viewType.endsWith('airlock.consent'));
 }
 
-/** Polls a state; the deadline is only a hang guard. */
-async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) assert.fail('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 describe('consent panel (real extension host)', () => {
   afterEach(async () => {
     for (const tab of consentTabs()) await vscode.window.tabGroups.close(tab);
@@ -50,7 +42,7 @@ describe('consent panel (real extension host)', () => {
     const controller = new AbortController();
     const ask = request();
     const answer = panel.ask(ask, controller.signal);
-    await until(() => consentTabs().length === 1);
+    await until('the consent tab', () => consentTabs().length === 1);
     assert.deepEqual(panel.pending().map((r) => r.id), [ask.id]);
     controller.abort();
     assert.deepEqual(await answer, { decision: 'denied', reason: 'cancelled', blockClient: false });
@@ -71,7 +63,7 @@ describe('consent panel (real extension host)', () => {
   it('closing the panel denies every pending request', async () => {
     const panel = await consent();
     const answers = [panel.ask(request(), new AbortController().signal), panel.ask(request(), new AbortController().signal)];
-    await until(() => consentTabs().length === 1 && panel.pending().length === 2);
+    await until('one consent tab with both requests', () => consentTabs().length === 1 && panel.pending().length === 2);
     for (const tab of consentTabs()) await vscode.window.tabGroups.close(tab);
     for (const answer of await Promise.all(answers)) assert.deepEqual(answer, { decision: 'denied', reason: 'panel-closed', blockClient: false });
   });

@@ -3,7 +3,7 @@
 // for the values, which may appear nowhere but in SecretStorage.
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { EnvImportResult } from '../../../src/adapters/vscode/envImport';
@@ -11,6 +11,7 @@ import type { MoveResult } from '../../../src/adapters/vscode/secretScan';
 import { parseReference } from '../../../src/core/secrets/referenceParser';
 import { Commands, EXTENSION_ID, Settings } from '../../../src/shared/ids';
 import type { AirlockStoresTestApi, AirlockTestApi } from '../../../src/testFacet/api';
+import { filesHoldingSecrets } from '../../support/leakScan';
 import { until } from '../../support/until';
 import { FakeOnePassword } from '../helpers/fakeOnePassword';
 import { answer, waitForPrompt } from '../helpers/prompts';
@@ -20,20 +21,6 @@ async function storesApi(): Promise<AirlockStoresTestApi> {
   const api = await vscode.extensions.getExtension<AirlockTestApi | undefined>(EXTENSION_ID)?.activate();
   assert.ok(api?.stores, 'the test API has no stores section');
   return api.stores;
-}
-
-/** Every file under `root` whose bytes hold `needle` (the sandbox: workspace, user data, HOME, AIRLOCK_HOME). */
-function filesHolding(root: string, needle: string): string[] {
-  const hits: string[] = [];
-  const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.isFile() && statSync(path).size < 20 * 1024 * 1024 && readFileSync(path).includes(needle)) hits.push(path);
-    }
-  };
-  walk(root);
-  return hits;
 }
 
 const workspace = (): string => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '';
@@ -84,10 +71,10 @@ describe('Import .env File and Move into Airlock', function () {
     const credentials = vscode.workspace.getConfiguration().inspect<{ name: string; source: string }[]>(Settings.credentials)?.globalValue ?? [];
     for (const name of Object.keys(values)) assert.ok(credentials.some((c) => c.name === name && c.source === `secret:${name}`), `${name} defined in user settings`);
 
-    // The values are nowhere on disk in the sandbox (SecretStorage is encrypted in the user data dir).
+    // No form of any value on disk in the sandbox (SecretStorage is sealed in the browser profile's localStorage).
     const sandbox = process.env['AIRLOCK_TEST_SANDBOX'] ?? '';
     assert.ok(sandbox !== '' && existsSync(sandbox));
-    for (const value of Object.values(values)) assert.deepEqual(filesHolding(sandbox, value), [], 'a value is left in a file');
+    assert.deepEqual(filesHoldingSecrets(sandbox, values), [], 'a value is left in a file');
   });
 
   describe('Create a 1Password item (a fake SDK through the test facet)', () => {
@@ -202,7 +189,7 @@ describe('Import .env File and Move into Airlock', function () {
     assert.ok(await resolveValue(api, `secret:${name}`));
     await until('the warning to go once the value is moved', () => airlockDiagnostics().length === 0);
     const sandbox = process.env['AIRLOCK_TEST_SANDBOX'] ?? '';
-    assert.deepEqual(filesHolding(sandbox, token), [], 'the token is left in a file');
+    assert.deepEqual(filesHoldingSecrets(sandbox, { [name]: token }), [], 'the token is left in a file');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

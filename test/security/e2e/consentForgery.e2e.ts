@@ -7,12 +7,15 @@
 import { strict as assert } from 'node:assert';
 import type { Client } from '@modelcontextprotocol/client';
 import type { Frame } from 'playwright-core';
-import { connectAgent, findFrame, issueCodexToken, launchSandbox, sleep, type Sandbox } from '../../e2e/harness';
+import { connectAgent, findFrame, issueCodexToken, launchSandbox, type Sandbox } from '../../e2e/harness';
+import { until } from '../../support/until';
 import { recordFigures } from '../support/figures';
 
 const APPROVE = 'vscode-button[aria-label="Approve"]';
 const TIMEOUT_SECONDS = 15;
 type CallResult = Awaited<ReturnType<Client['callTool']>>;
+/** Only a hang guard for every wait below (a loaded machine is slow; no verdict rests on it). */
+const HANG_GUARD_MS = 60_000;
 interface State {
   nonce: string;
   cards: { requestId: string; command: string }[];
@@ -53,22 +56,12 @@ describe('security e2e: forged, replayed, stale and double consent messages (pac
     // (Strings, not functions: this project's TypeScript has no DOM types; the code runs in the webview.)
     await inner.evaluate(`window.__states = []; window.addEventListener('message', (e) => { if (e.data && e.data.type === 'state') window.__states.push(e.data); }); 0`);
     ask('npm run build');
-    /** Polls until `probe` returns a value; the deadline is only a hang guard. */
-    const until = async <T>(what: string, probe: () => Promise<T | undefined>): Promise<T> => {
-      const deadline = Date.now() + 60_000;
-      for (;;) {
-        const value = await probe();
-        if (value !== undefined) return value;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-        await sleep(100);
-      }
-    };
     const stateCount = async (): Promise<number> => Number(await inner.evaluate('window.__states.length'));
     const lastState = async (): Promise<State | undefined> => (await inner.evaluate('window.__states.at(-1)')) as State | undefined;
     const stateWith = (what: string, ok: (s: State) => boolean): Promise<State> => until(what, async () => {
       const last = await lastState();
       return last !== undefined && ok(last) ? last : undefined;
-    });
+    }, HANG_GUARD_MS);
     let current = await stateWith('both cards in the panel', (s) => s.cards.length >= 2);
     const idOf = (command: string): string => current.cards.find((c) => c.command === command)?.requestId ?? 'missing';
     const deployId = idOf('npm run deploy');
@@ -84,7 +77,7 @@ describe('security e2e: forged, replayed, stale and double consent messages (pac
       const before = await stateCount();
       await send(message);
       await send({ type: 'ready' });
-      await until('the host to answer ready', async () => ((await stateCount()) > before ? true : undefined));
+      await until('the host to answer ready', async () => (await stateCount()) > before, HANG_GUARD_MS);
       return (await lastState())!;
     };
     const decide = (requestId: string, nonce: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
@@ -107,13 +100,13 @@ describe('security e2e: forged, replayed, stale and double consent messages (pac
 
     // Accepted, but clamped: a week and prefix asked; the policy allows 1 h and (workspace credential) exact only.
     await post(decide(deployId, current.nonce, { durationSeconds: 604_800, maxRuns: null, commandMatch: 'prefix' }));
-    const deploy = await until('the agent’s answer for npm run deploy', async () => settled.get('npm run deploy'));
+    const deploy = await until('the agent’s answer for npm run deploy', () => settled.get('npm run deploy'), HANG_GUARD_MS);
     const grant = deploy !== 'error' ? (deploy.structuredContent as { grant?: { expiresAt: string; commandMatch?: string } } | undefined)?.grant : undefined;
     rows.push({ name: 'widened approval is clamped', refused: grant !== undefined && Date.parse(grant.expiresAt) - Date.now() <= 3_600_000 + 60_000 && grant.commandMatch !== 'prefix' });
 
     // Double: two approvals of the same card → one grant (the agent's answer follows the grant's issue).
     await post(decide(buildId, current.nonce));
-    await until('the agent’s answer for npm run build', async () => settled.get('npm run build'));
+    await until('the agent’s answer for npm run build', () => settled.get('npm run build'), HANG_GUARD_MS);
     await refusedFor('double approval', await post(decide(buildId, current.nonce)), undefined, 2);
     // Replay of an answered card.
     await refusedFor('replayed approval', await post(decide(deployId, current.nonce)), undefined, 2);
@@ -124,7 +117,7 @@ describe('security e2e: forged, replayed, stale and double consent messages (pac
     const staleId = idOf('npm run stale');
     const staleNonce = current.nonce;
     // Its own deadline denies it; the wait is for that answer (hang guard: the consent timeout + 60 s).
-    const stale = await until('the stale request to time out', async () => settled.get('npm run stale'));
+    const stale = await until('the stale request to time out', () => settled.get('npm run stale'), HANG_GUARD_MS);
     await refusedFor('approval after the request timed out', await post(decide(staleId, staleNonce)), undefined, 2);
     rows.push({ name: 'timed-out request answered denied', refused: stale !== 'error' && stale.isError === true });
 

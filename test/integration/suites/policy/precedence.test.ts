@@ -4,6 +4,7 @@ import { evaluate, type PolicyDecision } from '../../../../src/core/policy/evalu
 import type { Policy } from '../../../../src/core/policy/policy';
 import { EXTENSION_ID } from '../../../../src/shared/ids';
 import type { AirlockTestApi } from '../../../../src/testFacet/api';
+import { until } from '../../../support/until';
 
 // test/fixtures/policy, trusted. User settings (launches.json): DEPLOY_TOKEN from secret:DEPLOY_TOKEN,
 // allowWithoutConsent, allow DEPLOY_TOKEN for `npm run *` up to 1800 s. The repository's settings tighten
@@ -69,11 +70,11 @@ describe('policy precedence: trusted repository settings tighten, never loosen (
     const original = configuration.inspect('airlock.policy.rules')?.workspaceValue;
     try {
       await configuration.update('airlock.policy.rules', [{ credentials: 'DEPLOY_TOKEN', decision: 'deny' }], vscode.ConfigurationTarget.Workspace);
-      await until(() => decide(api.policy!.current(), 'npm run build').kind === 'deny');
+      await until('the deny rule to apply', () => decide(api.policy!.current(), 'npm run build').kind === 'deny');
     } finally {
       await configuration.update('airlock.policy.rules', original, vscode.ConfigurationTarget.Workspace);
     }
-    await until(() => decide(api.policy!.current(), 'npm run build').kind === 'allow');
+    await until('the user decision to apply again', () => decide(api.policy!.current(), 'npm run build').kind === 'allow');
   });
 
   it('user settings written at runtime (Global) change decisions and limits; the workspace cannot undo them', async function () {
@@ -84,25 +85,16 @@ describe('policy precedence: trusted repository settings tighten, never loosen (
     const max = configuration.inspect('airlock.policy.maxDurationSeconds')?.globalValue;
     try {
       await configuration.update('airlock.policy.maxDurationSeconds', 600, vscode.ConfigurationTarget.Global);
-      await until(() => api.policy!.current().limits.maxDurationSeconds === 600);
+      await until('the 600 s limit to apply', () => api.policy!.current().limits.maxDurationSeconds === 600);
       const limited = decide(api.policy!.current(), 'npm run build');
       assert.ok(limited.kind === 'allow' && limited.limits.maxDurationSeconds === 600);
       // The person denies DEPLOY_TOKEN; the repository's own "allow DEPLOY_TOKEN" rule changes nothing.
       await configuration.update('airlock.policy.rules', [{ credentials: 'DEPLOY_TOKEN', decision: 'deny' }], vscode.ConfigurationTarget.Global);
-      await until(() => decide(api.policy!.current(), 'npm run build').kind === 'deny');
+      await until('the deny rule to apply', () => decide(api.policy!.current(), 'npm run build').kind === 'deny');
     } finally {
       await configuration.update('airlock.policy.rules', rules, vscode.ConfigurationTarget.Global);
       await configuration.update('airlock.policy.maxDurationSeconds', max, vscode.ConfigurationTarget.Global);
     }
-    await until(() => decide(api.policy!.current(), 'npm run build').kind === 'allow' && api.policy!.current().limits.maxDurationSeconds === 3600);
+    await until('the original settings to apply again', () => decide(api.policy!.current(), 'npm run build').kind === 'allow' && api.policy!.current().limits.maxDurationSeconds === 3600);
   });
 });
-
-/** Polls a state; the deadline is only a hang guard. */
-async function until(condition: () => boolean, timeoutMs = 30_000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeoutMs) assert.fail('condition not met in time');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
