@@ -139,8 +139,8 @@ describe('Import .env File and Move into Airlock', function () {
       assert.equal(readFileSync(envPath, 'utf8'), `# OP_API_KEY: moved into Airlock (${reference})\nOP_PORT=8080\n`);
       assert.ok(!result.message.includes(value));
       const sandbox = process.env['AIRLOCK_TEST_SANDBOX'] ?? '';
-      assert.deepEqual(filesHolding(sandbox, value), [], 'the value is left in a file (settings, audit, logs, the .env)');
-      const audit = filesHolding(sandbox, reference).filter((path) => path.includes('audit'));
+      assert.deepEqual(filesHoldingSecrets(sandbox, { OP_API_KEY: value }), [], 'the value is left in a file (settings, audit, logs, the .env)');
+      const audit = filesHoldingSecrets(sandbox, { REFERENCE: reference }).filter((hit) => hit.includes('audit'));
       assert.ok(audit.length > 0, 'the audit names the created reference');
     });
 
@@ -158,7 +158,7 @@ describe('Import .env File and Move into Airlock', function () {
       const credentials = vscode.workspace.getConfiguration().inspect<{ name: string }[]>(Settings.credentials)?.globalValue ?? [];
       assert.ok(!credentials.some((c) => c.name === 'OP_API_KEY' && JSON.stringify(c).includes('vaultro')), 'no credential defined');
       const sandbox = process.env['AIRLOCK_TEST_SANDBOX'] ?? '';
-      assert.deepEqual(filesHolding(sandbox, value).filter((path) => path !== envPath), [], 'the value reached a file other than the .env (log, audit, settings)');
+      assert.deepEqual(filesHoldingSecrets(sandbox, { OP_API_KEY: value }, [envPath]), [], 'the value reached a file other than the .env (log, audit, settings)');
     });
   });
 
