@@ -42,11 +42,6 @@ export class WorkspaceScope {
     return ok(real);
   }
 
-  /**
-   * The realpaths of a request's write paths (relative ones against `cwd`), each inside the workspace
-   * folder that holds `cwd`. A path that does not exist yet is its deepest existing ancestor's realpath
-   * plus the rest, so a symlink in the workspace cannot point a write path outside it. Sorted, unique.
-   */
   /** The (innermost) workspace folder that holds `cwd`. */
   folderOf(cwd: string): string | undefined {
     return this.workspace
@@ -55,6 +50,11 @@ export class WorkspaceScope {
       .sort((a, b) => b.length - a.length)[0];
   }
 
+  /**
+   * The realpaths of a request's write paths (relative ones against `cwd`), each inside the workspace
+   * folder that holds `cwd`. A path that does not exist yet is its deepest existing ancestor's realpath
+   * plus the rest, so a symlink in the workspace cannot point a write path outside it. Sorted, unique.
+   */
   async resolveWrites(cwd: string, writes: readonly string[] | undefined): Promise<Outcome<readonly string[], WorkspaceRefusal>> {
     if (writes === undefined || writes.length === 0) return ok([]);
     const folder = this.folderOf(cwd);
