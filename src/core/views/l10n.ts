@@ -1,7 +1,5 @@
 import type { L10n } from '../../shared/l10n';
 
-export { plainL10n, type L10n } from '../../shared/l10n';
-
 /** "just now", "5 min ago", "3 h ago", "2 d ago"; a time in the future reads "just now". */
 export function formatAgo(ms: number, l10n: L10n): string {
   const seconds = Math.floor(Math.max(0, ms) / 1000);
