@@ -147,7 +147,7 @@ export function composeGrants(
       },
     ],
     status: [
-      () => `Grants: ${leases.active().length} active, ${runner.pids.length} command(s) running.`,
+      () => vscode.l10n.t('Grants: {0} active, {1} command(s) running.', leases.active().length, runner.pids.length),
       () => sandbox.statusLine(policy.current().limits.sandbox),
     ],
     testFacet: AIRLOCK_TEST_FACET && transcript !== undefined ? grantsFacet({ access, runner, leases, sandbox, sessions }, transcript, [context.globalState, context.workspaceState]) : undefined,

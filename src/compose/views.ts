@@ -246,7 +246,7 @@ export function composeViews(
 
   return {
     disposables,
-    status: [() => `Views: ${leases.active().length} grant(s) listed, ${rows.length} audit event(s) read, ${insights.length} insight(s).`],
+    status: [() => l10n.t('Views: {0} grant(s) listed, {1} audit event(s) read, {2} insight(s).', leases.active().length, rows.length, insights.length)],
     testFacet: AIRLOCK_TEST_FACET && base.testMode ? viewsFacet({ credentials, grants, agents, activity, reload, walkthrough: () => [...done] }) : undefined,
   };
 }
