@@ -31,6 +31,7 @@ import type { AuditFeature } from './audit';
 import type { Base, Contribution } from './feature';
 import type { PolicyFeature } from './policy';
 import type { StoresFeature } from './stores';
+import { vscodeL10n } from '../adapters/vscode/l10n';
 
 export interface GrantsFeature extends Contribution {
   readonly leases: LeaseManager;
@@ -71,6 +72,7 @@ const workspaceFolders = (): string[] =>
 export function createAccessService(deps: AccessServiceDeps): AccessService {
   return new AccessService({
     clock: deps.clock,
+    l10n: vscodeL10n,
     leases: deps.leases,
     audit: deps.audit,
     consent: deps.consent,

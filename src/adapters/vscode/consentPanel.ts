@@ -7,6 +7,7 @@ import type { Consent, ConsentAnswer, ConsentRequest } from '../../core/consent/
 import { ConsentQueue } from '../../core/consent/consentQueue';
 import type { Log } from '../../core/log';
 import { webviewMessage, type HostMessage } from '../../shared/protocol';
+import { vscodeL10n } from './l10n';
 
 export const CONSENT_VIEW_TYPE = 'airlock.consent';
 
@@ -136,7 +137,7 @@ export class ConsentPanel implements Consent, vscode.Disposable {
 
   private post(): void {
     if (this.panel === undefined || !this.ready) return;
-    const state: HostMessage = { type: 'state', nonce: this.panelNonce, now: this.clock.now(), cards: this.queue.pending().map(toCard) };
+    const state: HostMessage = { type: 'state', nonce: this.panelNonce, now: this.clock.now(), cards: this.queue.pending().map((request) => toCard(request, vscodeL10n)) };
     void this.panel.webview.postMessage(state);
   }
 }
