@@ -8,6 +8,7 @@ import { BUNDLE_PATH, buildL10nBundle, L10N_SOURCE_DIRS } from '../../../scripts
 import { RUNTIME_FILES } from '../../../scripts/lib/runtimeFiles';
 import { allowlistPatterns } from '../../../scripts/lib/vsix';
 import { bundleL10n, formatMessage, plainL10n } from '../../../src/shared/l10n';
+import { hostMessage } from '../../../src/shared/protocol';
 
 const root = join(__dirname, '..', '..', '..');
 const committed = readFileSync(join(root, BUNDLE_PATH), 'utf8');
@@ -66,6 +67,8 @@ describe('the L10n translator (src/shared/l10n.ts)', () => {
   it('fills {0}-style arguments like vscode.l10n.t, repeated or out of order, and leaves unknown ones', () => {
     assert.equal(formatMessage('{1} then {0}, {1} again, {2}', ['a', 7]), '7 then a, 7 again, {2}');
     assert.equal(plainL10n.t('Airlock: {0} failed.', 'Add Secret'), 'Airlock: Add Secret failed.');
+    // An argument is the agent's text: a "{1}" inside it is shown as written, never filled in turn.
+    assert.equal(formatMessage('{0} asks for {1}', ['{1}', 'TOKEN']), '{1} asks for TOKEN');
   });
 
   it('translates from a bundle, keeps English for a message it lacks, and never reads inherited keys', () => {
@@ -74,6 +77,19 @@ describe('the L10n translator (src/shared/l10n.ts)', () => {
     assert.equal(l10n.t('Approve'), 'Approve');
     assert.equal(l10n.t('toString'), 'toString');
     assert.equal(l10n.t('constructor'), 'constructor');
+  });
+});
+
+describe('the webview\'s translations (host → webview `l10n` message, src/shared/protocol.ts)', () => {
+  it('carries a bundle of strings and nothing else', () => {
+    assert.equal(hostMessage.safeParse({ type: 'l10n', bundle: { Approve: 'Genehmigen' } }).success, true);
+    for (const bad of [
+      { type: 'l10n' },
+      { type: 'l10n', bundle: { Approve: 1 } },
+      { type: 'l10n', bundle: { Approve: { message: 'x' } } },
+      { type: 'l10n', bundle: {}, html: '<b>' },
+      { type: 'l10n', bundle: { Approve: 'x'.repeat(16_385) } },
+    ]) assert.equal(hostMessage.safeParse(bad).success, false, JSON.stringify(bad).slice(0, 80));
   });
 });
 
