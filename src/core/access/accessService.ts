@@ -28,7 +28,7 @@ export type { AccessOutcome, AccessRequestInput, NamedSecret, Progress, RunInput
 /** The services the access flow is built from; compose adapts the real ones. Each part gets only its share. */
 export interface AccessDeps {
   readonly clock: Clock;
-  /** Translates what the person reads (the task's name); English when absent (tests, benchmarks). */
+  /** Translates what the person reads (the consent card's own words, the task's name); English when absent (tests, benchmarks). */
   readonly l10n?: L10n;
   readonly leases: LeaseManager;
   readonly audit: AuditSink;
@@ -90,6 +90,7 @@ export class AccessService {
     this.pins = pins;
     this.requests = new Requests({
       clock: deps.clock,
+      ...(deps.l10n === undefined ? {} : { l10n: deps.l10n }),
       trail,
       consent: deps.consent,
       leases: deps.leases,
