@@ -47,7 +47,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Airloc
     } catch (error) {
       settle?.reject(error);
       const message = error instanceof Error ? error.message : String(error);
-      void vscode.window.showErrorMessage(`Airlock failed to start: ${message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Airlock failed to start: {0}', message));
       throw error;
     }
   };

@@ -15,4 +15,7 @@ export const RUNTIME_FILES = [
   'dist/secret-scan.js',
   'dist/engine/dist/sandbox/index.mjs',
   'dist/bridge.js',
+  // Not loaded by the code: VS Code reads `package.json`'s "l10n" folder; this English bundle is what every
+  // translation (bundle.l10n.<locale>.json beside it) is made from, so it ships with the extension.
+  'l10n/bundle.l10n.json',
 ] as const;

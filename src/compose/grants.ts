@@ -31,6 +31,7 @@ import type { AuditFeature } from './audit';
 import type { Base, Contribution } from './feature';
 import type { PolicyFeature } from './policy';
 import type { StoresFeature } from './stores';
+import { vscodeL10n } from '../adapters/vscode/l10n';
 
 export interface GrantsFeature extends Contribution {
   readonly leases: LeaseManager;
@@ -71,6 +72,7 @@ const workspaceFolders = (): string[] =>
 export function createAccessService(deps: AccessServiceDeps): AccessService {
   return new AccessService({
     clock: deps.clock,
+    l10n: vscodeL10n,
     leases: deps.leases,
     audit: deps.audit,
     consent: deps.consent,
@@ -149,7 +151,7 @@ export function composeGrants(
       },
     ],
     status: [
-      () => `Grants: ${leases.active().length} active, ${runner.pids.length} command(s) running.`,
+      () => vscode.l10n.t('Grants: {0} active, {1} command(s) running.', leases.active().length, runner.pids.length),
       () => sandbox.statusLine(policy.current().limits.sandbox),
     ],
     testFacet: AIRLOCK_TEST_FACET && transcript !== undefined ? grantsFacet({ access, runner, leases, sandbox, sessions }, transcript, [context.globalState, context.workspaceState]) : undefined,

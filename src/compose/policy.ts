@@ -38,7 +38,9 @@ export function composePolicy(base: Base): PolicyFeature {
     status: [
       () => {
         const current = policy.current();
-        return `Policy: ${current.credentials.length} credential(s), ${current.ruleLayers.reduce((n, layer) => n + layer.rules.length, 0)} rule(s), ${policy.problems().length} settings problem(s), workspace ${current.trusted ? 'trusted' : 'untrusted (its settings ignored)'}; ${consent.pending().length} consent request(s) pending.`;
+        const rules = current.ruleLayers.reduce((n, layer) => n + layer.rules.length, 0);
+        const trust = current.trusted ? vscode.l10n.t('trusted') : vscode.l10n.t('untrusted (its settings ignored)');
+        return vscode.l10n.t('Policy: {0} credential(s), {1} rule(s), {2} settings problem(s), workspace {3}; {4} consent request(s) pending.', current.credentials.length, rules, policy.problems().length, trust, consent.pending().length);
       },
     ],
     testFacet: AIRLOCK_TEST_FACET && base.testMode ? policyFacet(policy, consent) : undefined,

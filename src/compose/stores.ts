@@ -1,3 +1,4 @@
+import * as vscode from 'vscode';
 import { holdServiceAccountToken, onePasswordAuthSource, releaseServiceAccountToken, SERVICE_ACCOUNT_TOKEN_KEY } from '../adapters/stores/onePasswordAuth';
 import { loadBundledOnePasswordSdk, OnePasswordStore, type OnePasswordSdk } from '../adapters/stores/onePasswordStore';
 import { SecretStorageStore } from '../adapters/stores/secretStorageStore';
@@ -70,8 +71,8 @@ export function composeStores(base: Base, { policy, audit }: Pick<PolicyFeature,
     status: [
       () => {
         const { account: configured, timeoutSeconds } = onePasswordSettings();
-        const mode = tokenState.present ? 'service account' : configured === undefined ? 'not connected' : `desktop app (account ${configured})`;
-        return `Stores: VS Code SecretStorage; 1Password: ${mode}, timeout ${timeoutSeconds} s.`;
+        const mode = tokenState.present ? vscode.l10n.t('service account') : configured === undefined ? vscode.l10n.t('not connected') : vscode.l10n.t('desktop app (account {0})', configured);
+        return vscode.l10n.t('Stores: VS Code SecretStorage; 1Password: {0}, timeout {1} s.', mode, timeoutSeconds);
       },
     ],
     testFacet: AIRLOCK_TEST_FACET && base.testMode ? storesFacet({ router: stores, secretStorage: secretStore, onePassword, prompts, secretEntryTool }, own, (sdk) => {

@@ -14,7 +14,8 @@ import { agentRows, type AgentRow, type Connection } from '../core/views/agentsM
 import { credentialRows, summarisePolicy, type CredentialRow } from '../core/views/credentialsModel';
 import { countdownTicks, grantRow, type GrantRow } from '../core/views/grantsModel';
 import { detectInsights, InsightNotifier, type Insight } from '../core/views/insights';
-import type { L10n } from '../core/views/l10n';
+import type { L10n } from '../shared/l10n';
+import { vscodeL10n } from '../adapters/vscode/l10n';
 import { walkthroughStepOf } from '../core/views/walkthrough';
 import { Commands, ConnectCommands, ContextKeys, Views, Walkthrough } from '../shared/ids';
 import { viewsFacet } from '../testFacet/facets';
@@ -29,7 +30,7 @@ const INSIGHT_SHOWN_MS = 24 * 60 * 60_000;
 
 const connectCommandsOf = (client: ClientId): { readonly connect: string; readonly disconnect: string } | undefined =>
   Object.hasOwn(ConnectCommands, client) ? ConnectCommands[client as keyof typeof ConnectCommands] : undefined;
-const l10n: L10n = { t: (message, ...args) => vscode.l10n.t(message, ...args) };
+const l10n: L10n = vscodeL10n;
 const timeOfDay = (iso: string): string => new Date(iso).toLocaleTimeString();
 const rowArg = <K extends string>(arg: unknown, key: K): string | undefined => {
   if (typeof arg === 'string') return arg;
@@ -245,7 +246,7 @@ export function composeViews(
 
   return {
     disposables,
-    status: [() => `Views: ${leases.active().length} grant(s) listed, ${rows.length} audit event(s) read, ${insights.length} insight(s).`],
+    status: [() => l10n.t('Views: {0} grant(s) listed, {1} audit event(s) read, {2} insight(s).', leases.active().length, rows.length, insights.length)],
     testFacet: AIRLOCK_TEST_FACET && base.testMode ? viewsFacet({ credentials, grants, agents, activity, reload, walkthrough: () => [...done] }) : undefined,
   };
 }

@@ -14,11 +14,6 @@ import { z } from 'zod';
 export const MAX_SHOWN_COMMAND_CHARS = 32_768;
 export const MAX_SHOWN_PATH_CHARS = 65_536;
 
-/** What a prefix grant allows, in words, for the card (the rule itself: src/core/grants/commandBinding.ts). */
-export const PREFIX_RULE_IN_WORDS =
-  'Later commands may add plain arguments after this command, separated by single spaces. Anything that starts with "-" ' +
-  '(an option) or holds "=" (an assignment), quotes, wildcards and shell characters are refused.';
-
 const id = z.string().min(1).max(128);
 const seconds = z.int().min(0).max(604_800);
 
@@ -126,7 +121,17 @@ export const stateMessage = z.strictObject({
   cards: z.array(card).max(1000),
 });
 
-export const hostMessage = z.discriminatedUnion('type', [stateMessage]);
+/**
+ * The display language's translations (`vscode.l10n.bundle`: English message → translation), posted once
+ * after each `ready`, before the first `state`. Without it (English, or a bundle that does not parse) the
+ * card stays English. Translations come from the installed extension or language pack, never a workspace.
+ */
+export const l10nMessage = z.strictObject({
+  type: z.literal('l10n'),
+  bundle: z.record(z.string().max(4096), z.string().max(16_384)).refine((bundle) => Object.keys(bundle).length <= 10_000),
+});
+
+export const hostMessage = z.discriminatedUnion('type', [stateMessage, l10nMessage]);
 export type HostMessage = z.output<typeof hostMessage>;
 export type StateMessage = z.output<typeof stateMessage>;
 

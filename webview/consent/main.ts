@@ -6,7 +6,8 @@ import '@vscode-elements/elements/dist/vscode-radio/index.js';
 import '@vscode-elements/elements/dist/vscode-radio-group/index.js';
 import '@vscode-elements/elements/dist/vscode-textfield/index.js';
 import './consent.css';
-import { hostMessage, PREFIX_RULE_IN_WORDS, type Card, type StateMessage, type WebviewMessage } from '../../src/shared/protocol';
+import { bundleL10n, plainL10n, type L10n } from '../../src/shared/l10n';
+import { hostMessage, type Card, type StateMessage, type WebviewMessage } from '../../src/shared/protocol';
 
 interface VsCodeApi {
   postMessage(message: WebviewMessage): void;
@@ -41,6 +42,8 @@ const app = document.getElementById('app') ?? document.body;
 const ARM_DELAY_MS = 800;
 
 let nonce = '';
+/** English until the host's `l10n` message arrives (it comes before the first `state`). */
+let l10n: L10n = plainL10n;
 let cardCount = 0;
 let clockOffset = 0;
 const rendered = new Map<string, { element: HTMLElement; card: Card; countdown: HTMLElement }>();
@@ -62,10 +65,10 @@ function custom<T extends HTMLElement>(tag: string, attrs: Record<string, string
 }
 
 function formatDuration(seconds: number): string {
-  if (seconds % 3600 === 0) return `${seconds / 3600} h`;
-  if (seconds >= 3600) return `${Math.floor(seconds / 3600)} h ${Math.round((seconds % 3600) / 60)} min`;
-  if (seconds % 60 === 0) return `${seconds / 60} min`;
-  return `${seconds} s`;
+  if (seconds % 3600 === 0) return l10n.t('{0} h', seconds / 3600);
+  if (seconds >= 3600) return l10n.t('{0} h {1} min', Math.floor(seconds / 3600), Math.round((seconds % 3600) / 60));
+  if (seconds % 60 === 0) return l10n.t('{0} min', seconds / 60);
+  return l10n.t('{0} s', seconds);
 }
 
 function formatCountdown(ms: number): string {
@@ -86,9 +89,9 @@ interface Preset {
 
 function presetsFor(card: Card): Preset[] {
   const max = card.limits.maxDurationSeconds;
-  const presets: Preset[] = [{ id: 'once', label: 'This run only', seconds: Math.min(300, max), thisRunOnly: true }];
-  for (const [id, label, seconds] of [['5m', '5 min', 300], ['15m', '15 min', 900], ['1h', '1 h', 3600]] as const) {
-    if (seconds <= max) presets.push({ id, label, seconds });
+  const presets: Preset[] = [{ id: 'once', label: l10n.t('This run only'), seconds: Math.min(300, max), thisRunOnly: true }];
+  for (const [id, seconds] of [['5m', 300], ['15m', 900], ['1h', 3600]] as const) {
+    if (seconds <= max) presets.push({ id, label: formatDuration(seconds), seconds });
   }
   return presets;
 }
@@ -98,56 +101,56 @@ function renderCard(card: Card): { element: HTMLElement; countdown: HTMLElement 
   const titleId = `card-${++cardCount}`;
   const names = card.credentials.map((c) => c.name).join(', ');
   const countdown = el('span', { className: 'countdown', attrs: { role: 'timer', 'aria-live': 'off' } });
-  const header = el('header', {}, el('h2', { text: `${card.client.label} asks for ${names}`, attrs: { id: titleId } }), countdown);
+  const header = el('header', {}, el('h2', { text: l10n.t('{0} asks for {1}', card.client.label, names), attrs: { id: titleId } }), countdown);
 
   const claimed = card.client.claimedName === undefined
-    ? el('span', { className: 'muted', text: ' (no name claimed)' })
-    : el('span', { className: 'muted', text: ` — claims to be “${card.client.claimedName}${card.client.claimedVersion === undefined ? '' : ` ${card.client.claimedVersion}`}”` });
-  const client = el('span', {}, el('strong', { text: card.client.label }), el('span', { className: 'muted', text: ` (token: ${card.client.id})` }), claimed);
+    ? el('span', { className: 'muted', text: l10n.t(' (no name claimed)') })
+    : el('span', { className: 'muted', text: l10n.t(' — claims to be “{0}”', `${card.client.claimedName}${card.client.claimedVersion === undefined ? '' : ` ${card.client.claimedVersion}`}`) });
+  const client = el('span', {}, el('strong', { text: card.client.label }), el('span', { className: 'muted', text: l10n.t(' (token: {0})', card.client.id) }), claimed);
 
-  const credentialList = el('ul', { className: 'credential', attrs: { 'aria-label': 'Credentials' } });
+  const credentialList = el('ul', { className: 'credential', attrs: { 'aria-label': l10n.t('Credentials') } });
   for (const credential of card.credentials) {
     const item = el('li', { className: 'credential' }, el('span', { className: 'credential-name', text: credential.name }));
-    if (credential.definedByWorkspace) item.append(el('span', { className: 'workspace-badge', text: 'defined by this workspace' }));
-    if (credential.definedOnRemote === true) item.append(el('span', { className: 'workspace-badge', text: 'defined in the remote machine’s settings' }));
+    if (credential.definedByWorkspace) item.append(el('span', { className: 'workspace-badge', text: l10n.t('defined by this workspace') }));
+    if (credential.definedOnRemote === true) item.append(el('span', { className: 'workspace-badge', text: l10n.t('defined in the remote machine’s settings') }));
     if (credential.description !== '') item.append(el('span', { text: ` — ${credential.description}` }));
     item.append(el('div', { className: 'muted' }, document.createTextNode(`${credential.store}: `), el('span', { className: 'mono', text: credential.reference })));
-    if (credential.delivery !== undefined) item.append(el('div', { className: 'delivery', text: `Travels: ${credential.delivery}`, attrs: { 'aria-label': `How ${credential.name} travels` } }));
+    if (credential.delivery !== undefined) item.append(el('div', { className: 'delivery', text: l10n.t('Travels: {0}', credential.delivery), attrs: { 'aria-label': l10n.t('How {0} travels', credential.name) } }));
     credentialList.append(item);
   }
 
   const details = el('dl', {},
-    ...row('Client', client),
-    ...row('Credentials', credentialList),
-    ...row('Command', el('code', { className: 'mono command', text: card.command, attrs: { 'aria-label': 'Exact command' } })),
-    ...row('Folder', el('code', { className: 'mono', text: card.cwd, attrs: { 'aria-label': 'Working directory' } })),
-    ...row('Environment', el('span', { className: 'mono', text: card.credentials.map((c) => c.env).join(', ') })),
-    ...row('Reason', el('div', {}, el('div', { className: 'muted', text: 'Given by the agent — unverified:' }), el('blockquote', { text: `“${card.reason}”`, attrs: { 'aria-label': 'Reason given by the agent, unverified' } }))),
-    ...row('Policy limits', el('span', { text: limitsText(card) })),
+    ...row(l10n.t('Client'), client),
+    ...row(l10n.t('Credentials'), credentialList),
+    ...row(l10n.t('Command'), el('code', { className: 'mono command', text: card.command, attrs: { 'aria-label': l10n.t('Exact command') } })),
+    ...row(l10n.t('Folder'), el('code', { className: 'mono', text: card.cwd, attrs: { 'aria-label': l10n.t('Working directory') } })),
+    ...row(l10n.t('Environment'), el('span', { className: 'mono', text: card.credentials.map((c) => c.env).join(', ') })),
+    ...row(l10n.t('Reason'), el('div', {}, el('div', { className: 'muted', text: l10n.t('Given by the agent — unverified:') }), el('blockquote', { text: `“${card.reason}”`, attrs: { 'aria-label': l10n.t('Reason given by the agent, unverified') } }))),
+    ...row(l10n.t('Policy limits'), el('span', { text: limitsText(card) })),
   );
 
   const insight = whatRuns(card);
 
   // Choices.
   const presets = presetsFor(card);
-  const group = custom<HTMLElement>('vscode-radio-group', { 'aria-label': 'Duration', role: 'radiogroup' });
+  const group = custom<HTMLElement>('vscode-radio-group', { 'aria-label': l10n.t('Duration'), role: 'radiogroup' });
   const selected = presets.find((p) => !p.thisRunOnly && p.seconds === card.limits.defaultDurationSeconds)?.id ?? 'custom';
   const radios = new Map<string, Checkable>();
-  for (const preset of [...presets, { id: 'custom', label: 'Custom', seconds: card.limits.defaultDurationSeconds }]) {
+  for (const preset of [...presets, { id: 'custom', label: l10n.t('Custom'), seconds: card.limits.defaultDurationSeconds }]) {
     const radio = custom<Checkable>('vscode-radio', { name: `duration-${titleId}`, value: preset.id }, preset.label);
     radio.checked = preset.id === selected;
     radios.set(preset.id, radio);
     group.append(radio);
   }
   const customMinutes = custom<TextField>('vscode-textfield', { type: 'number', min: '1', max: String(Math.max(1, Math.floor(card.limits.maxDurationSeconds / 60))) });
-  customMinutes.label = 'Custom duration in minutes';
+  customMinutes.label = l10n.t('Custom duration in minutes');
   customMinutes.value = String(Math.max(1, Math.round(card.limits.defaultDurationSeconds / 60)));
   const runs = custom<TextField>('vscode-textfield', { type: 'number', min: '1' });
-  runs.label = 'Maximum runs';
+  runs.label = l10n.t('Maximum runs');
   const initialRuns = card.requestedMaxRuns ?? card.limits.maxRuns;
   runs.value = initialRuns === null ? '' : String(Math.min(initialRuns, card.limits.maxRuns ?? initialRuns));
-  runs.setAttribute('placeholder', card.limits.maxRuns === null ? 'unlimited' : `at most ${card.limits.maxRuns}`);
-  const prefix = card.limits.allowPrefix ? custom<Checkable>('vscode-checkbox', {}, 'Also allow commands that start with this command') : undefined;
+  runs.setAttribute('placeholder', card.limits.maxRuns === null ? l10n.t('unlimited') : l10n.t('at most {0}', card.limits.maxRuns));
+  const prefix = card.limits.allowPrefix ? custom<Checkable>('vscode-checkbox', {}, l10n.t('Also allow commands that start with this command')) : undefined;
 
   const syncControls = (): void => {
     const choice = [...radios].find(([, radio]) => radio.checked)?.[0];
@@ -157,9 +160,9 @@ function renderCard(card: Card): { element: HTMLElement; countdown: HTMLElement 
   group.addEventListener('change', syncControls);
 
   const status = el('div', { className: 'status', attrs: { role: 'status', 'aria-live': 'polite' } });
-  const approve = custom<Button>('vscode-button', { 'aria-label': 'Approve' }, 'Approve');
-  const deny = custom<Button>('vscode-button', { 'aria-label': 'Deny', secondary: '' }, 'Deny');
-  const block = custom<Button>('vscode-button', { 'aria-label': 'Deny and block this client for this session', secondary: '' }, 'Deny and block this client for this session');
+  const approve = custom<Button>('vscode-button', { 'aria-label': l10n.t('Approve') }, l10n.t('Approve'));
+  const deny = custom<Button>('vscode-button', { 'aria-label': l10n.t('Deny'), secondary: '' }, l10n.t('Deny'));
+  const block = custom<Button>('vscode-button', { 'aria-label': l10n.t('Deny and block this client for this session'), secondary: '' }, l10n.t('Deny and block this client for this session'));
   let sent = false;
   approve.disabled = true;
   setTimeout(() => void (approve.disabled = sent), ARM_DELAY_MS);
@@ -181,18 +184,18 @@ function renderCard(card: Card): { element: HTMLElement; countdown: HTMLElement 
     });
     sent = true;
     for (const button of [approve, deny, block]) button.disabled = true;
-    status.textContent = decision === 'approve' ? 'Approving…' : 'Denying…';
+    status.textContent = decision === 'approve' ? l10n.t('Approving…') : l10n.t('Denying…');
   };
   approve.addEventListener('click', () => { if (!approve.disabled) send('approve', false); });
   deny.addEventListener('click', () => send('deny', false));
   block.addEventListener('click', () => send('deny', true));
 
-  const choices = el('fieldset', {}, el('legend', { text: 'Your answer' }),
-    el('div', { className: 'row' }, el('span', { text: 'Duration', attrs: { 'aria-hidden': 'true' } }), group),
-    el('div', { className: 'row' }, el('label', { text: 'Custom (minutes)' }), customMinutes),
-    el('div', { className: 'row' }, el('label', { text: 'Max runs' }), runs),
+  const choices = el('fieldset', {}, el('legend', { text: l10n.t('Your answer') }),
+    el('div', { className: 'row' }, el('span', { text: l10n.t('Duration'), attrs: { 'aria-hidden': 'true' } }), group),
+    el('div', { className: 'row' }, el('label', { text: l10n.t('Custom (minutes)') }), customMinutes),
+    el('div', { className: 'row' }, el('label', { text: l10n.t('Max runs') }), runs),
   );
-  if (prefix !== undefined) choices.append(el('div', { className: 'row' }, prefix), el('div', { className: 'muted', text: PREFIX_RULE_IN_WORDS }));
+  if (prefix !== undefined) choices.append(el('div', { className: 'row' }, prefix), el('div', { className: 'muted', text: prefixRuleInWords() }));
   choices.append(el('div', { className: 'actions' }, approve, deny, block), status);
   syncControls();
 
@@ -202,7 +205,7 @@ function renderCard(card: Card): { element: HTMLElement; countdown: HTMLElement 
 
 /** Sealed or not (and the fix), the network allowlist and the write paths. */
 function renderSeal(card: Card): HTMLElement {
-  const section = el('section', { attrs: { 'aria-label': 'Sandbox' } }, el('h3', { text: 'Sandbox' }));
+  const section = el('section', { attrs: { 'aria-label': l10n.t('Sandbox') } }, el('h3', { text: l10n.t('Sandbox') }));
   if (card.seal !== undefined) {
     section.append(el('div', { className: card.seal.sealed ? 'sealed' : 'warning', text: card.seal.text, attrs: { role: 'note', 'data-sealed': String(card.seal.sealed) } }));
   }
@@ -214,22 +217,27 @@ function renderSeal(card: Card): HTMLElement {
   const writes = card.writes ?? [];
   section.append(
     el('dl', {},
-      ...row('Network', hosts.length === 0
-        ? el('span', { className: 'muted', text: 'no hosts', attrs: { 'aria-label': 'Network allowlist' } })
-        : el('span', { className: 'mono', text: hosts.join(', '), attrs: { 'aria-label': 'Network allowlist' } })),
-      ...row('Writes', writes.length === 0
-        ? el('span', { className: 'muted', text: 'none (the workspace is read-only)', attrs: { 'aria-label': 'Write paths' } })
-        : el('span', { className: 'mono', text: writes.join(', '), attrs: { 'aria-label': 'Write paths' } })),
+      ...row(l10n.t('Network'), hosts.length === 0
+        ? el('span', { className: 'muted', text: l10n.t('no hosts'), attrs: { 'aria-label': l10n.t('Network allowlist') } })
+        : el('span', { className: 'mono', text: hosts.join(', '), attrs: { 'aria-label': l10n.t('Network allowlist') } })),
+      ...row(l10n.t('Writes'), writes.length === 0
+        ? el('span', { className: 'muted', text: l10n.t('none (the workspace is read-only)'), attrs: { 'aria-label': l10n.t('Write paths') } })
+        : el('span', { className: 'mono', text: writes.join(', '), attrs: { 'aria-label': l10n.t('Write paths') } })),
     ),
   );
   return section;
 }
 
+/** What a prefix grant allows, in words (the rule itself: src/core/grants/commandBinding.ts). */
+function prefixRuleInWords(): string {
+  return l10n.t('Later commands may add plain arguments after this command, separated by single spaces. Anything that starts with "-" (an option) or holds "=" (an assignment), quotes, wildcards and shell characters are refused.');
+}
+
 function limitsText(card: Card): string {
-  const parts = [`up to ${formatDuration(card.limits.maxDurationSeconds)}`];
-  parts.push(card.limits.maxRuns === null ? 'any number of runs' : `at most ${card.limits.maxRuns} run${card.limits.maxRuns === 1 ? '' : 's'}`);
-  parts.push(card.limits.allowPrefix ? 'exact command, or it plus plain arguments (no options, no "=")' : 'exact command only');
-  if (card.requestedDurationSeconds !== undefined) parts.push(`agent asked for ${formatDuration(card.requestedDurationSeconds)}`);
+  const parts = [l10n.t('up to {0}', formatDuration(card.limits.maxDurationSeconds))];
+  parts.push(card.limits.maxRuns === null ? l10n.t('any number of runs') : card.limits.maxRuns === 1 ? l10n.t('at most 1 run') : l10n.t('at most {0} runs', card.limits.maxRuns));
+  parts.push(card.limits.allowPrefix ? l10n.t('exact command, or it plus plain arguments (no options, no "=")') : l10n.t('exact command only'));
+  if (card.requestedDurationSeconds !== undefined) parts.push(l10n.t('agent asked for {0}', formatDuration(card.requestedDurationSeconds)));
   return parts.join(' · ');
 }
 
@@ -237,9 +245,9 @@ function tick(): void {
   const now = Date.now() + clockOffset;
   for (const { card, countdown } of rendered.values()) {
     const left = card.deadline - now;
-    countdown.textContent = left > 0 ? `Auto-deny in ${formatCountdown(left)}` : 'Timed out: denied';
+    countdown.textContent = left > 0 ? l10n.t('Auto-deny in {0}', formatCountdown(left)) : l10n.t('Timed out: denied');
     countdown.classList.toggle('urgent', left <= 15_000);
-    countdown.setAttribute('aria-label', left > 0 ? `Denied automatically in ${Math.ceil(left / 1000)} seconds` : 'Timed out and denied');
+    countdown.setAttribute('aria-label', left > 0 ? l10n.t('Denied automatically in {0} seconds', Math.ceil(left / 1000)) : l10n.t('Timed out and denied'));
   }
 }
 
@@ -258,7 +266,9 @@ function applyState(state: StateMessage): void {
     heading = el('h1');
     app.prepend(heading);
   }
-  heading.textContent = state.cards.length === 0 ? 'Airlock: no pending requests' : `Airlock: ${state.cards.length} pending request${state.cards.length === 1 ? '' : 's'}`;
+  heading.textContent = state.cards.length === 0
+    ? l10n.t('Airlock: no pending requests')
+    : state.cards.length === 1 ? l10n.t('Airlock: 1 pending request') : l10n.t('Airlock: {0} pending requests', state.cards.length);
   for (const card of state.cards) {
     if (rendered.has(card.requestId)) continue;
     const { element, countdown } = renderCard(card);
@@ -266,21 +276,22 @@ function applyState(state: StateMessage): void {
     app.append(element);
   }
   app.querySelector('.empty')?.remove();
-  if (state.cards.length === 0) app.append(el('p', { className: 'empty', text: 'Requests from agents appear here. Nothing is waiting for your answer.' }));
+  if (state.cards.length === 0) app.append(el('p', { className: 'empty', text: l10n.t('Requests from agents appear here. Nothing is waiting for your answer.') }));
   tick();
 }
 
 window.addEventListener('message', (event: MessageEvent<unknown>) => {
   const parsed = hostMessage.safeParse(event.data);
   if (!parsed.success) return;
-  applyState(parsed.data);
+  if (parsed.data.type === 'l10n') l10n = bundleL10n(parsed.data.bundle);
+  else applyState(parsed.data);
 });
 setInterval(tick, 1000);
 vscode.postMessage({ type: 'ready' });
 
 /** The "what this really runs" section: changes since approval and warnings loudly, then the code. */
 function whatRuns(card: Card): HTMLElement {
-  const section = el('section', { attrs: { 'aria-label': 'What this really runs' } }, el('h3', { text: 'What this really runs' }));
+  const section = el('section', { attrs: { 'aria-label': l10n.t('What this really runs') } }, el('h3', { text: l10n.t('What this really runs') }));
   const info = card.insight;
   const alert = (title: string, lines: readonly string[]): HTMLElement => {
     const list = el('ul', {});
@@ -288,27 +299,27 @@ function whatRuns(card: Card): HTMLElement {
     return el('div', { className: 'alert', attrs: { role: 'alert' } }, el('strong', { text: title }), list);
   };
   if (info === undefined) {
-    section.append(alert('Airlock cannot tell what this command runs.', ['Only the command line above is known. Approve only if you know what it does.']));
+    section.append(alert(l10n.t('Airlock cannot tell what this command runs.'), [l10n.t('Only the command line above is known. Approve only if you know what it does.')]));
     return section;
   }
   if (info.changedSinceApproval !== undefined && info.changedSinceApproval.length > 0) {
-    section.append(alert('Changed since you approved this command — the run was refused:', info.changedSinceApproval));
+    section.append(alert(l10n.t('Changed since you approved this command — the run was refused:'), info.changedSinceApproval));
   }
-  if (info.warnings !== undefined && info.warnings.length > 0) section.append(alert('Airlock cannot fully tell what runs:', info.warnings));
+  if (info.warnings !== undefined && info.warnings.length > 0) section.append(alert(l10n.t('Airlock cannot fully tell what runs:'), info.warnings));
   if (info.code !== undefined) {
     const code = el('div', { className: info.changedFiles !== undefined && info.changedFiles.length > 0 ? 'code-state changed' : 'code-state', text: info.code });
     section.append(code);
     if (info.changedFiles !== undefined && info.changedFiles.length > 0) {
-      const list = el('ul', { className: 'mono', attrs: { 'aria-label': 'Uncommitted changes' } });
+      const list = el('ul', { className: 'mono', attrs: { 'aria-label': l10n.t('Uncommitted changes') } });
       for (const file of info.changedFiles) list.append(el('li', { text: file }));
-      const open = custom<Button>('vscode-button', { 'aria-label': 'Open the uncommitted changes in the diff editor', secondary: '' }, 'Open changes in diff editor');
+      const open = custom<Button>('vscode-button', { 'aria-label': l10n.t('Open the uncommitted changes in the diff editor'), secondary: '' }, l10n.t('Open changes in diff editor'));
       open.addEventListener('click', () => vscode.postMessage({ type: 'show-changes', requestId: card.requestId, nonce }));
       section.append(list, open);
     }
   }
   if (info.body !== '' || info.file !== undefined) {
     const source = el('div', { text: info.source });
-    if (info.uncommittedChanges && info.file !== undefined) source.append(el('span', { className: 'warning', text: 'uncommitted changes in this repository', attrs: { role: 'note' } }));
+    if (info.uncommittedChanges && info.file !== undefined) source.append(el('span', { className: 'warning', text: l10n.t('uncommitted changes in this repository'), attrs: { role: 'note' } }));
     section.append(source, el('pre', { text: info.body }));
   }
   for (const extra of info.sections ?? []) section.append(el('div', { text: extra.title }), el('pre', { text: extra.body }));

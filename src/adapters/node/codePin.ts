@@ -5,6 +5,7 @@ import { lstat, mkdtemp, readdir, readFile, readlink, realpath, rm, writeFile } 
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative, sep } from 'node:path';
 import { comparePins, CONFIG_FILES, makeIncludes, mergeChanges, namedFiles, type CodePin, type CodePins, type PinChange, type PinState } from '../../core/pin/pin';
+import { plainL10n, type L10n } from '../../shared/l10n';
 
 /**
  * Code pins from git and the file system (see src/core/pin/pin.ts). A pin is:
@@ -422,18 +423,20 @@ class TreeWatcher {
  * untracked files and skip-worktree / assume-unchanged entries that differ from the index) and a line
  * "Runs committed code at <sha>" / "Runs N uncommitted changes …".
  */
-export async function gitSummary(cwd: string, timeoutMs?: number): Promise<{ text: string; changed: string[]; root: string | undefined }> {
+export async function gitSummary(cwd: string, timeoutMs?: number, l10n: L10n = plainL10n): Promise<{ text: string; changed: string[]; root: string | undefined }> {
   const scope = await pinScope(cwd, timeoutMs);
-  if (scope.gitDir === undefined) return { text: 'Not in a git repository: Airlock cannot tell whether this code was changed recently.', changed: [], root: undefined };
+  if (scope.gitDir === undefined) return { text: l10n.t('Not in a git repository: Airlock cannot tell whether this code was changed recently.'), changed: [], root: undefined };
   const entries = await gitState(scope.root, scope.gitDir, timeoutMs);
-  if (entries.get('(git status)') === 'unreadable') return { text: 'git could not report the state of this repository: the code may have uncommitted changes.', changed: [], root: scope.root };
+  if (entries.get('(git status)') === 'unreadable') return { text: l10n.t('git could not report the state of this repository: the code may have uncommitted changes.'), changed: [], root: scope.root };
   const hidden = ' (hidden from git status)';
   const changed = [...entries]
     .filter(([label, digest]) => label !== '(git HEAD)' && !label.startsWith('.git/') && !(label.endsWith(hidden) && digest === 'same as index'))
     .map(([label]) => (label.endsWith(hidden) ? label.slice(0, -hidden.length) : label))
     .sort();
   const head = entries.get('(git HEAD)') ?? '(none)';
-  const short = head === '(none)' ? 'no commit yet' : head.slice(0, 8);
-  const text = changed.length === 0 ? `Runs committed code at ${short}.` : `Runs ${changed.length} uncommitted change${changed.length === 1 ? '' : 's'} on top of ${short}.`;
+  const short = head === '(none)' ? l10n.t('no commit yet') : head.slice(0, 8);
+  const text = changed.length === 0
+    ? l10n.t('Runs committed code at {0}.', short)
+    : changed.length === 1 ? l10n.t('Runs 1 uncommitted change on top of {0}.', short) : l10n.t('Runs {0} uncommitted changes on top of {1}.', changed.length, short);
   return { text, changed, root: scope.root };
 }

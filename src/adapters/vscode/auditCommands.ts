@@ -2,7 +2,9 @@ import * as vscode from 'vscode';
 import { auditRows, filterChoices, filterRows, renderAuditView, type AuditDecision, type AuditFilter } from '../../core/audit/auditView';
 import type { Log } from '../../core/log';
 import { Commands } from '../../shared/ids';
+import { plainL10n, type L10n } from '../../shared/l10n';
 import type { AuditFile, AuditVerifyResult } from '../node/auditFile';
+import { vscodeL10n } from './l10n';
 
 export const AUDIT_VIEW_SCHEME = 'airlock-audit';
 
@@ -46,15 +48,15 @@ export function registerAuditCommands(deps: AuditCommandsDeps): vscode.Disposabl
       try {
         const result = await deps.audit.verify();
         if (result.ok) {
-          void vscode.window.showInformationMessage(`Airlock audit log verified: ${result.count} event${result.count === 1 ? '' : 's'} in ${result.files} file${result.files === 1 ? '' : 's'}, hash chain intact.`);
+          void vscode.window.showInformationMessage(vscode.l10n.t('Airlock audit log verified: {0} in {1}, hash chain intact.', events(result.count, vscodeL10n), result.files === 1 ? vscode.l10n.t('1 file') : vscode.l10n.t('{0} files', result.files)));
         } else {
-          deps.log.warn(`Audit log verification failed: ${brokenText(result)}`);
-          void vscode.window.showErrorMessage(`Airlock audit log is broken: ${brokenText(result)}`);
+          deps.log.warn(`Audit log verification failed: ${brokenText(result, plainL10n)}`);
+          void vscode.window.showErrorMessage(vscode.l10n.t('Airlock audit log is broken: {0}', brokenText(result, vscodeL10n)));
         }
         return result;
       } catch (error) {
         deps.log.error(`Could not read the audit log: ${(error as Error).message}`);
-        void vscode.window.showErrorMessage(`Airlock could not read the audit log in ${deps.audit.dir}: ${(error as Error).message}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Airlock could not read the audit log in {0}: {1}', deps.audit.dir, (error as Error).message));
         return undefined;
       }
     }),
@@ -64,33 +66,39 @@ export function registerAuditCommands(deps: AuditCommandsDeps): vscode.Disposabl
         const stamp = new Date().toISOString().slice(0, 10);
         const home = vscode.workspace.workspaceFolders?.[0]?.uri ?? vscode.Uri.file(deps.audit.dir);
         target = await vscode.window.showSaveDialog({
-          title: 'Export Airlock Audit Log',
+          title: vscode.l10n.t('Export Airlock Audit Log'),
           defaultUri: vscode.Uri.joinPath(home, `airlock-audit-${stamp}.jsonl`),
-          filters: { 'JSON Lines': ['jsonl'] },
-          saveLabel: 'Export',
+          filters: { [vscode.l10n.t('JSON Lines')]: ['jsonl'] },
+          saveLabel: vscode.l10n.t('Export'),
         });
       }
       if (target === undefined) return undefined;
       try {
         const count = await deps.audit.exportTo(target.fsPath);
-        void vscode.window.showInformationMessage(`Exported ${count} audit event${count === 1 ? '' : 's'} to ${target.fsPath}.`);
+        void vscode.window.showInformationMessage(count === 1 ? vscode.l10n.t('Exported 1 audit event to {0}.', target.fsPath) : vscode.l10n.t('Exported {0} audit events to {1}.', count, target.fsPath));
         return count;
       } catch (error) {
-        void vscode.window.showErrorMessage(`Airlock could not export the audit log to ${target.fsPath}: ${(error as Error).message}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Airlock could not export the audit log to {0}: {1}', target.fsPath, (error as Error).message));
         return undefined;
       }
     }),
   );
 }
 
-function brokenText(result: Extract<AuditVerifyResult, { ok: false }>): string {
-  return `first broken link at ${result.file ?? 'the log'}, line ${result.line}: ${result.why} (${result.count} event${result.count === 1 ? '' : 's'} before it verified).`;
+/** "1 event" / "N events". */
+function events(count: number, l10n: L10n): string {
+  return count === 1 ? l10n.t('1 event') : l10n.t('{0} events', count);
+}
+
+/** Where the chain breaks: English for the log (plainL10n), translated for the person. */
+function brokenText(result: Extract<AuditVerifyResult, { ok: false }>, l10n: L10n): string {
+  return l10n.t('first broken link at {0}, line {1}: {2} ({3} before it verified).', result.file ?? l10n.t('the log'), result.line, result.why, events(result.count, l10n));
 }
 
 async function renderView(audit: AuditFile, filter: AuditFilter): Promise<string> {
   const [lines, verified] = await Promise.all([audit.readLines(), audit.verify()]);
   const { rows, unreadable } = auditRows(lines);
-  const chain = verified.ok ? `intact (${verified.count} events)` : `BROKEN — ${brokenText(verified)}`;
+  const chain = verified.ok ? `intact (${verified.count} events)` : `BROKEN — ${brokenText(verified, plainL10n)}`;
   return renderAuditView(filterRows(rows, filter), { filter, total: rows.length, unreadable, chain, files: verified.files });
 }
 
@@ -99,16 +107,17 @@ async function pickFilter(audit: AuditFile): Promise<AuditFilter | undefined> {
   const choices = filterChoices(rows);
   type Which = 'all' | 'client' | 'credential' | 'decision';
   const kinds: (vscode.QuickPickItem & { which: Which })[] = [
-    { label: 'All events', which: 'all', description: `${rows.length}` },
-    { label: 'Filter by client…', which: 'client', description: choices.clients.join(', ') },
-    { label: 'Filter by credential…', which: 'credential', description: choices.credentials.join(', ') },
-    { label: 'Filter by decision…', which: 'decision', description: 'approved, denied, refused' },
+    { label: vscode.l10n.t('All events'), which: 'all', description: `${rows.length}` },
+    { label: vscode.l10n.t('Filter by client…'), which: 'client', description: choices.clients.join(', ') },
+    { label: vscode.l10n.t('Filter by credential…'), which: 'credential', description: choices.credentials.join(', ') },
+    // The decisions are the audit log's own words (what the filter matches), so they stay as written.
+    { label: vscode.l10n.t('Filter by decision…'), which: 'decision', description: 'approved, denied, refused' },
   ];
-  const picked = await vscode.window.showQuickPick(kinds, { title: 'Airlock: Show Audit Log', placeHolder: 'Which events?' });
+  const picked = await vscode.window.showQuickPick(kinds, { title: vscode.l10n.t('Airlock: Show Audit Log'), placeHolder: vscode.l10n.t('Which events?') });
   if (picked === undefined) return undefined;
   if (picked.which === 'all') return {};
   const values = picked.which === 'client' ? choices.clients : picked.which === 'credential' ? choices.credentials : (['approved', 'denied', 'refused'] as const);
-  const value = await vscode.window.showQuickPick([...values], { title: picked.label, placeHolder: values.length === 0 ? 'No events yet' : 'Choose one' });
+  const value = await vscode.window.showQuickPick([...values], { title: picked.label, placeHolder: values.length === 0 ? vscode.l10n.t('No events yet') : vscode.l10n.t('Choose one') });
   if (value === undefined) return undefined;
   if (picked.which === 'client') return { client: value };
   if (picked.which === 'credential') return { credential: value };

@@ -30,10 +30,10 @@ export function registerCodeChanges(log: { warn(message: string): void }): vscod
         const left = vscode.Uri.from({ scheme: SCHEME, path: `/${file}`, query: JSON.stringify({ root, file }) });
         return [right, left, right] as const;
       });
-      const title = `Uncommitted changes the command would run (${files.length})`;
+      const title = vscode.l10n.t('Uncommitted changes the command would run ({0})', files.length);
       vscode.commands.executeCommand('vscode.changes', title, resources).then(undefined, () => {
         const first = resources[0];
-        if (first !== undefined) void vscode.commands.executeCommand('vscode.diff', first[1], first[2], `${files[0] ?? ''} (HEAD ↔ now)`).then(undefined, () => log.warn('Could not open the diff editor.'));
+        if (first !== undefined) void vscode.commands.executeCommand('vscode.diff', first[1], first[2], vscode.l10n.t('{0} (HEAD ↔ now)', files[0] ?? '')).then(undefined, () => log.warn('Could not open the diff editor.'));
       });
     },
   };

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { CommandInsight } from '../../core/consent/consent';
 import { describeWhatRuns, type InsightRead } from '../../core/consent/commandInsight';
 import { gitSummary } from '../node/codePin';
+import { vscodeL10n } from './l10n';
 
 const MAX_FILE_BYTES = 1024 * 1024;
 
@@ -26,6 +27,7 @@ export function readCommandInsight(command: string, cwd: string): Promise<Comman
   return describeWhatRuns(
     command,
     (path) => readSmallFile(isAbsolute(path) ? path : join(cwd, path)),
-    vscode.workspace.isTrusted ? () => gitSummary(cwd) : undefined,
+    vscode.workspace.isTrusted ? () => gitSummary(cwd, undefined, vscodeL10n) : undefined,
+    vscodeL10n,
   );
 }

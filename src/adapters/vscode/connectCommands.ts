@@ -89,15 +89,15 @@ export function registerConnectCommands(options: {
     const test: ConnectTestOptions = options.testOptions?.(rawTest) ?? {};
     const label = CLIENT_LABELS[client];
     const target = await targetsFor(client, test);
-    if (!target) return { outcome: 'cancelled', message: 'Cancelled.' };
+    if (!target) return { outcome: 'cancelled', message: vscode.l10n.t('Cancelled.') };
     let original: string;
     try {
       original = existsSync(target.path) ? readFileSync(target.path, 'utf8') : '';
     } catch (error) {
-      return report({ outcome: 'failed', path: target.path, message: `Could not read ${target.path}: ${(error as Error).message}` });
+      return report({ outcome: 'failed', path: target.path, message: vscode.l10n.t('Could not read {0}: {1}', target.path, (error as Error).message) });
     }
     const edit = mode === 'connect' ? target.connect(original) : target.disconnect(original);
-    if (!edit.ok) return report({ outcome: 'failed', path: target.path, message: `${label}: ${target.path}: ${edit.message}` });
+    if (!edit.ok) return report({ outcome: 'failed', path: target.path, message: vscode.l10n.t('{0}: {1}: {2}', label, target.path, edit.message) });
 
     if (mode === 'connect') {
       // The bridge needs the token file whether or not the config changes.
@@ -107,30 +107,32 @@ export function registerConnectCommands(options: {
       return report({
         outcome: 'unchanged',
         path: target.path,
-        message: mode === 'connect' ? `${label} is already connected (${target.path}).` : `${label} was not connected in ${target.path}; nothing to change.`,
+        message: mode === 'connect'
+          ? vscode.l10n.t('{0} is already connected ({1}).', label, target.path)
+          : vscode.l10n.t('{0} was not connected in {1}; nothing to change.', label, target.path),
       });
     }
     const proposed = edit.value.text;
     if (test.confirm !== false) {
       const confirmed = await confirmChange(client, mode, target, original, proposed);
-      if (!confirmed) return { outcome: 'cancelled', path: target.path, message: 'Cancelled; nothing was written.' };
+      if (!confirmed) return { outcome: 'cancelled', path: target.path, message: vscode.l10n.t('Cancelled; nothing was written.') };
     }
     // The file may have changed while the person looked at the preview: never overwrite what they did not see.
     const now = existsSync(target.path) ? readFileSync(target.path, 'utf8') : '';
-    if (now !== original) return report({ outcome: 'failed', path: target.path, message: `${target.path} changed meanwhile; run the command again to see the current change.` });
+    if (now !== original) return report({ outcome: 'failed', path: target.path, message: vscode.l10n.t('{0} changed meanwhile; run the command again to see the current change.', target.path) });
     try {
       mkdirSync(dirname(target.path), { recursive: true });
       writeFileSync(target.path, proposed, existsSync(target.path) ? {} : { mode: target.scope === 'user' ? 0o600 : 0o644 });
     } catch (error) {
-      return report({ outcome: 'failed', path: target.path, message: `Could not write ${target.path}: ${(error as Error).message}` });
+      return report({ outcome: 'failed', path: target.path, message: vscode.l10n.t('Could not write {0}: {1}', target.path, (error as Error).message) });
     }
     log.info(`${mode === 'connect' ? 'Connected' : 'Disconnected'} ${label}: ${target.path}`);
     return report({
       outcome: 'changed',
       path: target.path,
       message: mode === 'connect'
-        ? `${label} connected: ${target.path} now runs Airlock's bridge. Restart ${label} (or reload its MCP servers) to pick it up.`
-        : `${label} disconnected: removed "${SERVER_NAME}" from ${target.path}. Its token still works until you run "Airlock: Revoke Client Token".`,
+        ? vscode.l10n.t('{0} connected: {1} now runs Airlock\'s bridge. Restart {0} (or reload its MCP servers) to pick it up.', label, target.path)
+        : vscode.l10n.t('{0} disconnected: removed "{1}" from {2}. Its token still works until you run "Airlock: Revoke Client Token".', label, SERVER_NAME, target.path),
     });
   };
 
@@ -142,13 +144,19 @@ export function registerConnectCommands(options: {
     previews.set(before.toString(), original);
     previews.set(after.toString(), proposed);
     try {
-      await vscode.commands.executeCommand('vscode.diff', before, after, `Airlock: ${mode} ${label} — ${target.path} (current ↔ proposed)`, { preview: true });
-      const action = mode === 'connect' ? 'Write' : 'Remove';
+      const diffTitle = mode === 'connect'
+        ? vscode.l10n.t('Airlock: connect {0} — {1} (current ↔ proposed)', label, target.path)
+        : vscode.l10n.t('Airlock: disconnect {0} — {1} (current ↔ proposed)', label, target.path);
+      await vscode.commands.executeCommand('vscode.diff', before, after, diffTitle, { preview: true });
+      const action = mode === 'connect' ? vscode.l10n.t('Write') : vscode.l10n.t('Remove');
+      const command = `${launcherPath(home)} --client ${client}`;
       const detail = mode === 'connect'
-        ? `Adds the MCP server "${SERVER_NAME}" that runs ${launcherPath(home)} --client ${client}. Your other settings and comments are kept. The diff editor shows the exact change.` +
-          (target.scope === 'project' ? ' This file may be shared with your team; the launcher path is specific to this machine.' : '')
-        : `Removes the MCP server "${SERVER_NAME}". Everything else in the file is kept. The diff editor shows the exact change.`;
-      const answer = await vscode.window.showInformationMessage(`${action} this change to ${target.path}?`, { modal: true, detail }, action);
+        ? target.scope === 'project'
+          ? vscode.l10n.t('Adds the MCP server "{0}" that runs {1}. Your other settings and comments are kept. The diff editor shows the exact change. This file may be shared with your team; the launcher path is specific to this machine.', SERVER_NAME, command)
+          : vscode.l10n.t('Adds the MCP server "{0}" that runs {1}. Your other settings and comments are kept. The diff editor shows the exact change.', SERVER_NAME, command)
+        : vscode.l10n.t('Removes the MCP server "{0}". Everything else in the file is kept. The diff editor shows the exact change.', SERVER_NAME);
+      const question = mode === 'connect' ? vscode.l10n.t('Write this change to {0}?', target.path) : vscode.l10n.t('Remove this change to {0}?', target.path);
+      const answer = await vscode.window.showInformationMessage(question, { modal: true, detail }, action);
       return answer === action;
     } finally {
       previews.delete(before.toString());
@@ -159,9 +167,9 @@ export function registerConnectCommands(options: {
   const report = (result: ConnectResult): ConnectResult => {
     if (result.outcome === 'failed') {
       log.warn(result.message);
-      void vscode.window.showErrorMessage(`Airlock: ${result.message}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('Airlock: {0}', result.message));
     } else {
-      void vscode.window.showInformationMessage(`Airlock: ${result.message}`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Airlock: {0}', result.message));
     }
     return result;
   };
@@ -170,10 +178,10 @@ export function registerConnectCommands(options: {
     if (typeof argument === 'string' && isClientId(argument)) return argument;
     const items = CLIENT_IDS.map((client) => ({
       label: CLIENT_LABELS[client],
-      description: tokens.registry.has(client) ? 'has a token' : 'no token',
+      description: tokens.registry.has(client) ? vscode.l10n.t('has a token') : vscode.l10n.t('no token'),
       client,
     }));
-    return (await vscode.window.showQuickPick(items, { title, placeHolder: 'Which client?' }))?.client;
+    return (await vscode.window.showQuickPick(items, { title, placeHolder: vscode.l10n.t('Which client?') }))?.client;
   };
 
   const connectable = Object.entries(ConnectCommands).map(([client, ids]) => [client as ConnectableClient, ids.connect, ids.disconnect] as const);
@@ -185,19 +193,21 @@ export function registerConnectCommands(options: {
       vscode.commands.registerCommand(disconnectId, (test?: unknown) => apply(client, 'disconnect', test)),
     ]),
     vscode.commands.registerCommand(Commands.rotateClientToken, async (argument?: unknown) => {
-      const client = await pickClient('Airlock: Rotate Client Token', argument);
+      const client = await pickClient(vscode.l10n.t('Airlock: Rotate Client Token'), argument);
       if (!client) return false;
       await tokens.rotate(client);
       void vscode.window.showInformationMessage(
-        `Airlock: ${CLIENT_LABELS[client]} has a new token; the old one no longer works.${client === 'copilot' ? '' : tokens.hasTokenFile(client) ? ' Its token file was updated.' : ''}`,
+        client !== 'copilot' && tokens.hasTokenFile(client)
+          ? vscode.l10n.t('Airlock: {0} has a new token; the old one no longer works. Its token file was updated.', CLIENT_LABELS[client])
+          : vscode.l10n.t('Airlock: {0} has a new token; the old one no longer works.', CLIENT_LABELS[client]),
       );
       return true;
     }),
     vscode.commands.registerCommand(Commands.revokeClientToken, async (argument?: unknown) => {
-      const client = await pickClient('Airlock: Revoke Client Token', argument);
+      const client = await pickClient(vscode.l10n.t('Airlock: Revoke Client Token'), argument);
       if (!client) return false;
       await tokens.revoke(client);
-      void vscode.window.showInformationMessage(`Airlock: ${CLIENT_LABELS[client]}'s token is revoked; its open sessions were closed. Connect it again to issue a new one.`);
+      void vscode.window.showInformationMessage(vscode.l10n.t('Airlock: {0}\'s token is revoked; its open sessions were closed. Connect it again to issue a new one.', CLIENT_LABELS[client]));
       return true;
     }),
   );
@@ -208,16 +218,16 @@ const basename = (path: string): string => path.split(/[\\/]/).pop() ?? path;
 async function pickScope(client: JsonClient): Promise<Scope | undefined> {
   const target = CLIENT_TARGETS[client];
   if (target.scopes.length === 1) return target.scopes[0];
-  const items = target.scopes.map((scope) => ({ label: scope === 'user' ? 'User' : 'Project', description: target.describe[scope] ?? '', scope }));
-  return (await vscode.window.showQuickPick(items, { title: `Connect ${CLIENT_LABELS[client]}: where?` }))?.scope;
+  const items = target.scopes.map((scope) => ({ label: scope === 'user' ? vscode.l10n.t('User') : vscode.l10n.t('Project'), description: target.describe[scope] ?? '', scope }));
+  return (await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Connect {0}: where?', CLIENT_LABELS[client]) }))?.scope;
 }
 
 async function pickFolder(first: boolean): Promise<string | undefined> {
   const folders = (vscode.workspace.workspaceFolders ?? []).filter((f) => f.uri.scheme === 'file');
   if (folders.length === 0) {
-    void vscode.window.showErrorMessage('Airlock: open a folder first to connect at project scope.');
+    void vscode.window.showErrorMessage(vscode.l10n.t('Airlock: open a folder first to connect at project scope.'));
     return undefined;
   }
   if (folders.length === 1 || first) return folders[0]?.uri.fsPath;
-  return (await vscode.window.showWorkspaceFolderPick({ placeHolder: 'Which folder?' }))?.uri.fsPath;
+  return (await vscode.window.showWorkspaceFolderPick({ placeHolder: vscode.l10n.t('Which folder?') }))?.uri.fsPath;
 }

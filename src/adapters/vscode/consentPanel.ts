@@ -7,6 +7,7 @@ import type { Consent, ConsentAnswer, ConsentRequest } from '../../core/consent/
 import { ConsentQueue } from '../../core/consent/consentQueue';
 import type { Log } from '../../core/log';
 import { webviewMessage, type HostMessage } from '../../shared/protocol';
+import { vscodeL10n } from './l10n';
 
 export const CONSENT_VIEW_TYPE = 'airlock.consent';
 
@@ -63,9 +64,10 @@ export class ConsentPanel implements Consent, vscode.Disposable {
     if (this.notifying) return;
     this.notifying = true;
     const names = request.credentials.map((credential) => credential.name).join(', ');
-    void vscode.window.showInformationMessage(`${CLIENT_LABELS[request.client.id]} asks for ${names} — Review`, 'Review').then((choice) => {
+    const review = vscode.l10n.t('Review');
+    void vscode.window.showInformationMessage(vscode.l10n.t('{0} asks for {1} — Review', CLIENT_LABELS[request.client.id], names), review).then((choice) => {
       this.notifying = false;
-      if (choice === 'Review') this.show(true);
+      if (choice === review) this.show(true);
     }, () => {
       this.notifying = false;
     });
@@ -79,7 +81,7 @@ export class ConsentPanel implements Consent, vscode.Disposable {
     const root = vscode.Uri.joinPath(this.extensionUri, 'dist', 'webview');
     const panel = vscode.window.createWebviewPanel(
       CONSENT_VIEW_TYPE,
-      'Airlock: Consent',
+      vscode.l10n.t('Airlock: Consent'),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: !takeFocus },
       { enableScripts: true, enableCommandUris: false, enableFindWidget: false, localResourceRoots: [root] },
     );
@@ -112,6 +114,9 @@ export class ConsentPanel implements Consent, vscode.Disposable {
     const message = parsed.data;
     if (message.type === 'ready') {
       this.ready = true;
+      // The card's words in the display language, before the first card (English: no bundle, nothing to send).
+      const bundle = vscode.l10n.bundle;
+      if (bundle !== undefined) void panel.webview.postMessage({ type: 'l10n', bundle } satisfies HostMessage);
       this.post();
       return;
     }
@@ -132,7 +137,7 @@ export class ConsentPanel implements Consent, vscode.Disposable {
 
   private post(): void {
     if (this.panel === undefined || !this.ready) return;
-    const state: HostMessage = { type: 'state', nonce: this.panelNonce, now: this.clock.now(), cards: this.queue.pending().map(toCard) };
+    const state: HostMessage = { type: 'state', nonce: this.panelNonce, now: this.clock.now(), cards: this.queue.pending().map((request) => toCard(request, vscodeL10n)) };
     void this.panel.webview.postMessage(state);
   }
 }
@@ -153,18 +158,24 @@ export function consentHtml(webview: vscode.Webview, root: vscode.Uri): string {
     "form-action 'none'",
     "base-uri 'none'",
   ].join('; ');
+  const language = /^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$/.test(vscode.env.language) ? vscode.env.language : 'en';
   return `<!DOCTYPE html>
-<html lang="en">
+<html lang="${language}">
 <head>
 <meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="stylesheet" nonce="${nonce}" href="${style.toString()}">
-<title>Airlock: Consent</title>
+<title>${escapeHtml(vscode.l10n.t('Airlock: Consent'))}</title>
 </head>
 <body>
-<main id="app" aria-label="Pending requests"></main>
+<main id="app" aria-label="${escapeHtml(vscode.l10n.t('Pending requests'))}"></main>
 <script nonce="${nonce}" src="${script.toString()}"></script>
 </body>
 </html>`;
+}
+
+/** For the two translated words in the page itself (a translation is text, never markup). */
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

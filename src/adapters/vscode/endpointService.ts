@@ -11,6 +11,7 @@ import { removeEndpointRecord, writeEndpointRecord } from '../node/discovery';
 import { writeLauncher } from '../node/launcher';
 import type { McpHttpEndpoint, SessionEvent } from '../node/mcpHttpServer';
 import type { ClientTokens } from './clientTokens';
+import { Settings } from '../../shared/ids';
 
 export interface ClientSeen {
   readonly lastSeen: number;
@@ -91,12 +92,12 @@ export class EndpointService implements vscode.Disposable {
 
   /** One line for Show Status: where it listens, or why it does not (yet). */
   describe(): string {
-    if (this.endpoint) return `MCP endpoint: ${this.endpoint.url} (${this.endpoint.sessions().length} session(s)).`;
+    if (this.endpoint) return vscode.l10n.t('MCP endpoint: {0} ({1} session(s)).', this.endpoint.url, this.endpoint.sessions().length);
     switch (this.phase) {
-      case 'starting': return 'MCP endpoint: starting.';
-      case 'disabled': return 'MCP endpoint: disabled ("airlock.endpoint.enabled" is off).';
-      case 'failed': return 'MCP endpoint: could not start (see the Airlock output channel).';
-      default: return 'MCP endpoint: not running.';
+      case 'starting': return vscode.l10n.t('MCP endpoint: starting.');
+      case 'disabled': return vscode.l10n.t('MCP endpoint: disabled ("{0}" is off).', Settings.endpointEnabled);
+      case 'failed': return vscode.l10n.t('MCP endpoint: could not start (see the Airlock output channel).');
+      default: return vscode.l10n.t('MCP endpoint: not running.');
     }
   }
 
@@ -168,10 +169,11 @@ export class EndpointService implements vscode.Disposable {
         onActivity: (event) => this.recordActivity(event),
       });
     } catch (error) {
-      const reason = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port ${port} is in use` : String(error);
-      log.error(`MCP endpoint could not start: ${reason}`);
+      const inUse = (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      log.error(`MCP endpoint could not start: ${inUse ? `port ${port} is in use` : String(error)}`);
       this.phase = 'failed';
-      void vscode.window.showWarningMessage(`Airlock: the MCP endpoint could not start (${reason}). Check "airlock.endpoint.port".`);
+      const reason = inUse ? vscode.l10n.t('port {0} is in use', port) : String(error);
+      void vscode.window.showWarningMessage(vscode.l10n.t('Airlock: the MCP endpoint could not start ({0}). Check "{1}".', reason, Settings.endpointPort));
       this.changed.fire(undefined);
       return undefined;
     }

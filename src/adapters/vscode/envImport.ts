@@ -5,7 +5,6 @@ import {
   suggestItemTitle, gitignoreLineFor, type CreatedItem, type CredentialDefinition, type EntryChoice, type FileAction, type ImportState, type OnePasswordVault,
 } from '../../core/envImport/envImport';
 import { fail } from '../../core/outcome';
-import type { L10n } from '../../core/views/l10n';
 import type { OnePasswordStore } from '../stores/onePasswordStore';
 import type { Log } from '../../core/log';
 import { isEnvFileName, maskSecret } from '../../core/scan/plaintextSecrets';
@@ -17,6 +16,7 @@ import { Commands, Settings } from '../../shared/ids';
 import type { SecretStorageStore } from '../stores/secretStorageStore';
 import { askInput, askPick, auditSecretChange, type PromptTracker } from './secretEntry';
 import { loadSecretScanner } from './secretScanLoader';
+import { vscodeL10n } from './l10n';
 
 export interface EnvImportDeps {
   readonly store: SecretStorageStore;
@@ -43,7 +43,7 @@ export interface EnvImportResult {
 const decoder = new TextDecoder('utf-8', { fatal: false });
 
 /** Translates through VS Code (the core takes this as its L10n). */
-const l10n: L10n = { t: (message, ...args) => vscode.l10n.t(message, ...args) };
+const l10n = vscodeL10n;
 
 /**
  * **Airlock: Import .env File…** (Command Palette, Explorer context menu on `.env*`, and a code action in
@@ -209,6 +209,7 @@ async function importEnvFile(deps: EnvImportDeps, arg: unknown): Promise<EnvImpo
       const reference = await askInput(deps.tracker, {
         title: vscode.l10n.t('{0}: 1Password reference for {1}', title, entry.key),
         prompt: vscode.l10n.t('The op:// reference of the 1Password field that holds {0} (copy it from the item\'s field menu).', entry.key),
+        // eslint-disable-next-line no-restricted-syntax -- the reference syntax, the same in every language
         placeholder: 'op://vault/item/field',
         password: false,
         validateLive: (value) => {

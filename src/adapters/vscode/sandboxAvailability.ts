@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { SandboxPort } from '../../core/access/seal';
 import { fixCommand, unavailableReason, type SandboxAvailability } from '../../core/sandbox/sealedRun';
+import { Settings } from '../../shared/ids';
 import { probeSandbox, type SealedEngineOptions } from '../node/spawnSealed';
 
 /**
@@ -56,9 +57,11 @@ export class SandboxAvailabilityCache implements SandboxPort {
   /** Show Status's line. */
   async statusLine(mode: string): Promise<string> {
     const found = await this.availability();
-    if (found.available) return `Sandbox: available — runs are sealed (airlock.run.sandbox: "${mode}").`;
+    if (found.available) return vscode.l10n.t('Sandbox: available — runs are sealed ({0}: "{1}").', Settings.runSandbox, mode);
     const fix = fixCommand(found);
-    const effect = mode === 'required' ? 'runs are refused' : mode === 'off' ? 'runs are not sealed' : 'runs are not sealed';
-    return `Sandbox: not available — ${unavailableReason(found)}; ${effect} (airlock.run.sandbox: "${mode}").${fix === undefined ? '' : ` Fix: ${fix}`}`;
+    const effect = mode === 'required' ? vscode.l10n.t('runs are refused') : vscode.l10n.t('runs are not sealed');
+    // unavailableReason is the core's English (it also reaches agents in tool results).
+    const line = vscode.l10n.t('Sandbox: not available — {0}; {1} ({2}: "{3}").', unavailableReason(found), effect, Settings.runSandbox, mode);
+    return fix === undefined ? line : vscode.l10n.t('{0} Fix: {1}', line, fix);
   }
 }

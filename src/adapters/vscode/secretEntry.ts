@@ -6,6 +6,7 @@ import { agentWrittenDescription, SHOWN_DESCRIPTION_LENGTH, type SecretEntry, ty
 import { quoteUntrusted, secretValueProblem } from '../../core/secrets/secretInput';
 import { Settings } from '../../shared/ids';
 import type { SecretStorageStore } from '../stores/secretStorageStore';
+import { vscodeL10n } from './l10n';
 
 /**
  * The quick input Airlock currently shows, for integration tests (exposed only through the test API):
@@ -165,9 +166,9 @@ export function askSecretValue(
   return askInput(tracker, {
     title: options.title,
     prompt: options.prompt,
-    placeholder: 'The value is masked and goes straight to VS Code SecretStorage',
+    placeholder: vscode.l10n.t('The value is masked and goes straight to VS Code SecretStorage'),
     password: true,
-    validateOnAccept: secretValueProblem,
+    validateOnAccept: (value) => secretValueProblem(value, vscodeL10n),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
 }
@@ -188,11 +189,11 @@ export async function offerCredentialEntry(
     return;
   }
   const answer = await askPick(tracker, {
-    title: `Airlock: make ${entry.name} available to agents?`,
-    placeholder: `Add a credential "${entry.name}" (source secret:${entry.name}) to your user settings`,
+    title: vscode.l10n.t('Airlock: make {0} available to agents?', entry.name),
+    placeholder: vscode.l10n.t('Add a credential "{0}" (source {1}) to your user settings', entry.name, `secret:${entry.name}`),
     items: [
-      { id: 'add', label: `Add credential ${entry.name}`, detail: `Adds it to "${Settings.credentials}" in your user settings; agents can then request access (you approve each use).` },
-      { id: 'skip', label: 'Not now', detail: 'The secret stays stored; add a credential later in settings.' },
+      { id: 'add', label: vscode.l10n.t('Add credential {0}', entry.name), detail: vscode.l10n.t('Adds it to "{0}" in your user settings; agents can then request access (you approve each use).', Settings.credentials) },
+      { id: 'skip', label: vscode.l10n.t('Not now'), detail: vscode.l10n.t('The secret stays stored; add a credential later in settings.') },
     ],
   });
   if (answer !== 'add') return;
@@ -211,7 +212,7 @@ export function describeClient(client: ClientIdentity): string {
   const label = CLIENT_LABELS[client.id];
   if (client.claimedName === undefined || client.claimedName === '') return label;
   const claimed = [client.claimedName, client.claimedVersion].filter((part) => part !== undefined && part !== '').join(' ');
-  return `${label} (claims ${quoteUntrusted(claimed, 60)})`;
+  return vscode.l10n.t('{0} (claims {1})', label, quoteUntrusted(claimed, 60));
 }
 
 /**
@@ -243,16 +244,16 @@ export class VscodeSecretEntry implements SecretEntry {
     const reason = quoteUntrusted(request.description, SHOWN_DESCRIPTION_LENGTH);
     // The tool refused existing names already; checked again because a value may have been stored since.
     if (await this.exists(request.name)) return 'declined';
-    const title = `Airlock: ${who} asks you to enter a secret for ${request.name}`;
+    const title = vscode.l10n.t('Airlock: {0} asks you to enter a secret for {1}', who, request.name);
     const choice = await askPick(this.tracker, {
       title,
-      placeholder: `The agent's reason (unverified): ${reason}`,
+      placeholder: vscode.l10n.t('The agent\'s reason (unverified): {0}', reason),
       items: [
-        { id: 'decline', label: 'Decline', detail: 'The agent is told you declined.' },
+        { id: 'decline', label: vscode.l10n.t('Decline'), detail: vscode.l10n.t('The agent is told you declined.') },
         {
           id: 'enter',
-          label: `Enter a value for ${request.name}…`,
-          detail: 'Typed into a masked input and stored in VS Code SecretStorage. The agent never sees it.',
+          label: vscode.l10n.t('Enter a value for {0}…', request.name),
+          detail: vscode.l10n.t('Typed into a masked input and stored in VS Code SecretStorage. The agent never sees it.'),
         },
       ],
       signal: request.signal,
@@ -260,7 +261,7 @@ export class VscodeSecretEntry implements SecretEntry {
     if (choice !== 'enter') return 'declined';
     const value = await askSecretValue(this.tracker, {
       title,
-      prompt: `Value for ${request.name} (requested by ${who}; reason: ${reason})`,
+      prompt: vscode.l10n.t('Value for {0} (requested by {1}; reason: {2})', request.name, who, reason),
       signal: request.signal,
     });
     if (value === undefined) return 'declined';

@@ -10,6 +10,7 @@ import { Commands, Settings } from '../../shared/ids';
 import type { SecretStorageStore } from '../stores/secretStorageStore';
 import { askInput, auditSecretChange, type PromptTracker } from './secretEntry';
 import { loadSecretScanner } from './secretScanLoader';
+import { vscodeL10n } from './l10n';
 
 export interface SecretScanDeps {
   readonly store: SecretStorageStore;
@@ -72,7 +73,7 @@ export function registerSecretScan(deps: SecretScanDeps): vscode.Disposable {
   const scanText = async (uri: vscode.Uri, text: string): Promise<SecretDiagnostic[]> => {
     if (text.length > MAX_FILE_BYTES || text.includes('\u0000')) return [];
     const scanner = await loadSecretScanner();
-    const diagnostics = diagnosticsFor(text, await scanner.scanText(uri.fsPath, text));
+    const diagnostics = diagnosticsFor(text, await scanner.scanText(uri.fsPath, text), vscodeL10n);
     publish(uri, text, diagnostics);
     return diagnostics;
   };
@@ -90,10 +91,10 @@ export function registerSecretScan(deps: SecretScanDeps): vscode.Disposable {
   const scanWorkspace = async (): Promise<ScanSummary> => {
     const files = await vscode.workspace.findFiles('**/*', EXCLUDE, MAX_FILES);
     const findings: ScanSummary['findings'][number][] = [];
-    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: 'Airlock: looking for plaintext secrets…', cancellable: true }, async (progress, token) => {
+    await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('Airlock: looking for plaintext secrets…'), cancellable: true }, async (progress, token) => {
       for (const [index, uri] of files.entries()) {
         if (token.isCancellationRequested) break;
-        if (index % 50 === 0) progress.report({ message: `${index}/${files.length} files` });
+        if (index % 50 === 0) progress.report({ message: vscode.l10n.t('{0}/{1} files', index, files.length) });
         try {
           const stat = await vscode.workspace.fs.stat(uri);
           if (stat.size > MAX_FILE_BYTES) continue;
@@ -107,47 +108,48 @@ export function registerSecretScan(deps: SecretScanDeps): vscode.Disposable {
     });
     const places = new Set(findings.map((f) => f.path)).size;
     deps.log.info(`Secret scan: ${findings.length} plaintext secret(s) in ${places} of ${files.length} file(s).`);
-    if (findings.length === 0) void vscode.window.showInformationMessage(`Airlock: no plaintext secrets found in ${files.length} file(s).`);
+    if (findings.length === 0) void vscode.window.showInformationMessage(vscode.l10n.t('Airlock: no plaintext secrets found in {0} file(s).', files.length));
     else {
-      void vscode.window.showWarningMessage(`Airlock: ${findings.length} plaintext secret(s) in ${places} file(s). See the Problems panel; the quick fix moves each into Airlock.`, 'Open Problems')
-        .then((choice) => choice === 'Open Problems' ? vscode.commands.executeCommand('workbench.actions.view.problems') : undefined);
+      const open = vscode.l10n.t('Open Problems');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Airlock: {0} plaintext secret(s) in {1} file(s). See the Problems panel; the quick fix moves each into Airlock.', findings.length, places), open)
+        .then((choice) => choice === open ? vscode.commands.executeCommand('workbench.actions.view.problems') : undefined);
     }
     return { files: files.length, findings };
   };
 
   const moveIntoAirlock = async (rawUri: unknown, start: unknown, end: unknown): Promise<MoveResult> => {
-    if (!(rawUri instanceof vscode.Uri) || typeof start !== 'number' || typeof end !== 'number') return { outcome: 'failed', message: 'Run this from a plaintext-secret warning.' };
+    if (!(rawUri instanceof vscode.Uri) || typeof start !== 'number' || typeof end !== 'number') return { outcome: 'failed', message: vscode.l10n.t('Run this from a plaintext-secret warning.') };
     const uri = rawUri;
     if (isEnvFileName(basename(uri.path))) {
       await vscode.commands.executeCommand(Commands.importEnvFile, uri);
-      return { outcome: 'import', message: 'Ran Import .env File.' };
+      return { outcome: 'import', message: vscode.l10n.t('Ran Import .env File.') };
     }
     const document = await vscode.workspace.openTextDocument(uri);
-    if (document.isDirty) return report({ outcome: 'failed', message: 'Save the file first, then run the quick fix again.' });
+    if (document.isDirty) return report({ outcome: 'failed', message: vscode.l10n.t('Save the file first, then run the quick fix again.') });
     const text = document.getText();
     // The finding must still be there, at the same place: a stale quick fix must not move other text.
     const current = await scanText(uri, text);
     const finding = current.find((d) => d.start === start && d.end === end);
-    if (finding === undefined) return report({ outcome: 'failed', message: 'The file changed since the scan; look at the warning again.' });
+    if (finding === undefined) return report({ outcome: 'failed', message: vscode.l10n.t('The file changed since the scan; look at the warning again.') });
     const existingValue = vscode.workspace.getConfiguration().inspect<unknown>(Settings.credentials)?.globalValue;
     const existing = Array.isArray(existingValue) ? (existingValue as unknown[]) : [];
     const problem = async (name: string): Promise<string | undefined> => {
       const checked = validateCredentialName(name);
       if (!checked.ok) return checked.message;
-      if (credentialNameTaken(existing, name, `secret:${name}`)) return `A credential named ${name} already exists in your user settings.`;
-      if (await deps.store.has(name)) return `A secret named ${name} is already stored; choose another name.`;
+      if (credentialNameTaken(existing, name, `secret:${name}`)) return vscode.l10n.t('A credential named {0} already exists in your user settings.', name);
+      if (await deps.store.has(name)) return vscode.l10n.t('A secret named {0} is already stored; choose another name.', name);
       return undefined;
     };
     const name = await askInput(deps.tracker, {
-      title: 'Airlock: Move into Airlock',
-      prompt: `Name for this ${finding.kind}. It is stored in VS Code SecretStorage and replaced in the file by \${NAME}.`,
+      title: vscode.l10n.t('Airlock: Move into Airlock'),
+      prompt: vscode.l10n.t('Name for this {0}. It is stored in VS Code SecretStorage and replaced in the file by {1}.', finding.kind, '${NAME}'),
       placeholder: finding.suggestedName,
       value: finding.suggestedName,
       password: false,
-      validateLive: (value) => (value === '' ? undefined : validateCredentialName(value).ok ? undefined : 'Upper-case letters, digits and "_", starting with a letter.'),
-      validateOnAccept: (value) => (value === '' ? 'Enter a name (or press Escape to cancel).' : undefined),
+      validateLive: (value) => (value === '' ? undefined : validateCredentialName(value).ok ? undefined : vscode.l10n.t('Upper-case letters, digits and "_", starting with a letter.')),
+      validateOnAccept: (value) => (value === '' ? vscode.l10n.t('Enter a name (or press Escape to cancel).') : undefined),
     });
-    if (name === undefined) return { outcome: 'cancelled', message: 'Cancelled.' };
+    if (name === undefined) return { outcome: 'cancelled', message: vscode.l10n.t('Cancelled.') };
     const blocked = await problem(name);
     if (blocked !== undefined) return report({ outcome: 'failed', message: blocked });
     const reference = parseReference(`secret:${name}`);
@@ -160,7 +162,7 @@ export function registerSecretScan(deps: SecretScanDeps): vscode.Disposable {
       const back = (await deps.store.resolveAll([reference.value], new AbortController().signal)).get(reference.value.raw);
       const same = back?.ok === true && sameSecret(back.value, value);
       if (back?.ok === true) back.value.dispose();
-      if (!same) return report({ outcome: 'failed', message: `${name} did not read back from SecretStorage as stored; the file was not changed.` });
+      if (!same) return report({ outcome: 'failed', message: vscode.l10n.t('{0} did not read back from SecretStorage as stored; the file was not changed.', name) });
       await auditSecretChange(deps.audit, deps.log, name, 'stored');
       const configuration = vscode.workspace.getConfiguration();
       await configuration.update(
@@ -172,7 +174,7 @@ export function registerSecretScan(deps: SecretScanDeps): vscode.Disposable {
       // (with the value) into VS Code's local history. The file must still be exactly what was scanned.
       const onDisk = decoder.decode(await vscode.workspace.fs.readFile(uri));
       if (document.isDirty || document.getText() !== text || onDisk !== text) {
-        return report({ outcome: 'failed', message: `${name} is stored, but the file changed meanwhile (or has unsaved changes), so Airlock did not edit it; replace the value with \${${name}} yourself.` });
+        return report({ outcome: 'failed', message: vscode.l10n.t('{0} is stored, but the file changed meanwhile (or has unsaved changes), so Airlock did not edit it; replace the value with {1} yourself.', name, `\${${name}}`) });
       }
       await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(`${text.slice(0, finding.start)}\${${name}}${text.slice(finding.end)}`));
     } finally {
@@ -180,12 +182,12 @@ export function registerSecretScan(deps: SecretScanDeps): vscode.Disposable {
     }
     await scanText(uri, decoder.decode(await vscode.workspace.fs.readFile(uri)));
     deps.log.info(`Moved a plaintext ${finding.kind} from ${uri.fsPath} into SecretStorage as ${name}.`);
-    return report({ outcome: 'moved', name, message: `moved it into SecretStorage as ${name} (credential defined in your user settings); the file now says \${${name}}.` });
+    return report({ outcome: 'moved', name, message: vscode.l10n.t('moved it into SecretStorage as {0} (credential defined in your user settings); the file now says {1}.', name, `\${${name}}`) });
   };
 
   const report = (result: MoveResult): MoveResult => {
-    if (result.outcome === 'failed') void vscode.window.showErrorMessage(`Airlock: ${result.message}`);
-    else if (result.outcome === 'moved') void vscode.window.showInformationMessage(`Airlock: ${result.message}`);
+    if (result.outcome === 'failed') void vscode.window.showErrorMessage(vscode.l10n.t('Airlock: {0}', result.message));
+    else if (result.outcome === 'moved') void vscode.window.showInformationMessage(vscode.l10n.t('Airlock: {0}', result.message));
     return result;
   };
 
@@ -210,7 +212,7 @@ export function registerSecretScan(deps: SecretScanDeps): vscode.Disposable {
         return await scanWorkspace();
       } catch (error) {
         deps.log.error(`Secret scan failed: ${error instanceof Error ? error.message : 'unknown error'}`);
-        void vscode.window.showErrorMessage('Airlock: the secret scan failed. See the Airlock output channel.');
+        void vscode.window.showErrorMessage(vscode.l10n.t('Airlock: the secret scan failed. See the Airlock output channel.'));
         return { files: 0, findings: [] } satisfies ScanSummary;
       }
     }),
@@ -219,7 +221,7 @@ export function registerSecretScan(deps: SecretScanDeps): vscode.Disposable {
         return await moveIntoAirlock(uri, start, end);
       } catch (error) {
         deps.log.error(`Move into Airlock failed: ${error instanceof Error ? error.message : 'unknown error'}`);
-        return report({ outcome: 'failed', message: 'Move into Airlock failed. See the Airlock output channel.' });
+        return report({ outcome: 'failed', message: vscode.l10n.t('Move into Airlock failed. See the Airlock output channel.') });
       }
     }),
     vscode.languages.registerCodeActionsProvider({ scheme: 'file' }, {
@@ -227,12 +229,12 @@ export function registerSecretScan(deps: SecretScanDeps): vscode.Disposable {
         return context.diagnostics
           .filter((d) => d.source === DIAGNOSTIC_SOURCE && d.code === DIAGNOSTIC_CODE)
           .map((d) => {
-            const action = new vscode.CodeAction('Move into Airlock', vscode.CodeActionKind.QuickFix);
+            const action = new vscode.CodeAction(vscode.l10n.t('Move into Airlock'), vscode.CodeActionKind.QuickFix);
             action.diagnostics = [d];
             action.isPreferred = true;
             action.command = {
               command: Commands.moveSecretIntoAirlock,
-              title: 'Move into Airlock',
+              title: vscode.l10n.t('Move into Airlock'),
               arguments: [document.uri, document.offsetAt(d.range.start), document.offsetAt(d.range.end)],
             };
             return action;

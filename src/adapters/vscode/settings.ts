@@ -73,10 +73,15 @@ export function createPolicySettings(log: Log, showLog: () => void, onProblems: 
     onProblems(parsed.problems);
     const first = parsed.problems[0];
     if (first === undefined) return;
-    const more = parsed.problems.length > 1 ? ` (and ${parsed.problems.length - 1} more in the Airlock output)` : '';
-    void vscode.window.showWarningMessage(`Airlock settings: ${first.message}${more}`, 'Open Settings', 'Show Output').then((choice) => {
-      if (choice === 'Open Settings') void vscode.commands.executeCommand('workbench.action.openSettings', first.setting);
-      if (choice === 'Show Output') showLog();
+    // The problem itself is the policy parser's English (the same words reach the log and the settings problems).
+    const message = parsed.problems.length > 1
+      ? vscode.l10n.t('Airlock settings: {0} (and {1} more in the Airlock output)', first.message, parsed.problems.length - 1)
+      : vscode.l10n.t('Airlock settings: {0}', first.message);
+    const openSettings = vscode.l10n.t('Open Settings');
+    const showOutput = vscode.l10n.t('Show Output');
+    void vscode.window.showWarningMessage(message, openSettings, showOutput).then((choice) => {
+      if (choice === openSettings) void vscode.commands.executeCommand('workbench.action.openSettings', first.setting);
+      if (choice === showOutput) showLog();
     });
   };
 

@@ -149,7 +149,8 @@ export class TaskRunner implements Runner, vscode.Disposable {
       };
       const onStop = (): void => {
         const why = String(stop.reason ?? 'stopped');
-        write(`\r\n\x1b[33m[Airlock] stopping the command (${why})\x1b[0m\r\n`);
+        // Banners go to the terminal only (not into the output the agent gets): the person's language.
+        write(`\r\n\x1b[33m[Airlock] ${vscode.l10n.t('stopping the command ({0})', why)}\x1b[0m\r\n`);
         if (child === undefined) {
           // Stopped before the terminal opened: nothing was spawned.
           finish({ result: { exitCode: null, signal: null, output: '', truncated: false, durationMs: 0 } });
@@ -173,11 +174,16 @@ export class TaskRunner implements Runner, vscode.Disposable {
         if (stop.aborted || settled) return;
         startedAt = performance.now();
         const shell = this.shell();
-        const how = spec.sealed === undefined ? 'not sealed' : `sealed; network: ${allowedHosts(spec.sealed).join(', ') || 'none'}; writes: ${spec.sealed.writes.join(', ') || 'none'}`;
-        write(`\x1b[2m[Airlock] ${spec.redactor.scrub(spec.command)}  (in ${spec.cwd}, with ${spec.secrets.map((s) => s.credential).join(', ')}; values are hidden; ${how})\x1b[0m\r\n`);
+        const none = vscode.l10n.t('none');
+        const how = spec.sealed === undefined
+          ? vscode.l10n.t('not sealed')
+          : vscode.l10n.t('sealed; network: {0}; writes: {1}', allowedHosts(spec.sealed).join(', ') || none, spec.sealed.writes.join(', ') || none);
+        const banner = vscode.l10n.t('{0}  (in {1}, with {2}; values are hidden; {3})', spec.redactor.scrub(spec.command), spec.cwd, spec.secrets.map((s) => s.credential).join(', '), how);
+        write(`\x1b[2m[Airlock] ${banner}\x1b[0m\r\n`);
         const marker = this.reaper.newMarker();
         const failed = (error: unknown): void => {
-          write(`\x1b[31m[Airlock] could not start ${shell}${spec.sealed === undefined ? '' : ' in the sandbox'}\x1b[0m\r\n`);
+          const why = spec.sealed === undefined ? vscode.l10n.t('could not start {0}', shell) : vscode.l10n.t('could not start {0} in the sandbox', shell);
+          write(`\x1b[31m[Airlock] ${why}\x1b[0m\r\n`);
           closer.fire(1);
           finish({ error: error instanceof Error ? error : new Error(String(error)) });
         };
@@ -237,9 +243,8 @@ export class TaskRunner implements Runner, vscode.Disposable {
               (report) => {
                 this.watched.delete(watch);
                 if (report !== undefined && report.killed > 0) {
-                  const text = `stopped ${describeReap(report)} the command left behind`;
-                  this.log.info(`Airlock run ${spec.runId}: ${text}.`);
-                  write(`\x1b[33m[Airlock] ${text}\x1b[0m\r\n`);
+                  this.log.info(`Airlock run ${spec.runId}: stopped ${describeReap(report)} the command left behind.`);
+                  write(`\x1b[33m[Airlock] ${vscode.l10n.t('stopped {0} the command left behind', describeReap(report))}\x1b[0m\r\n`);
                 }
                 return report;
               },
@@ -270,8 +275,10 @@ export class TaskRunner implements Runner, vscode.Disposable {
               writeScan = { clean: false, files: 0, findings: (spec.sealed?.writes ?? []).map((path) => ({ kind: 'unscanned' as const, path, reason: 'the scan failed' })) };
             }
             const durationMs = Math.round(performance.now() - startedAt);
-            const how = exitSignal !== null ? `ended by ${exitSignal}` : `exited with code ${exitCode ?? '?'}`;
-            write(`\r\n\x1b[2m[Airlock] ${how} after ${durationMs} ms\x1b[0m\r\n`);
+            const how = exitSignal !== null
+              ? vscode.l10n.t('ended by {0} after {1} ms', exitSignal, durationMs)
+              : vscode.l10n.t('exited with code {0} after {1} ms', exitCode ?? '?', durationMs);
+            write(`\r\n\x1b[2m[Airlock] ${how}\x1b[0m\r\n`);
             if (writeScan !== undefined && !writeScan.clean) write(`\x1b[31m[Airlock] ${spec.redactor.scrub(writeScanMessage(writeScan)).replace(/\n/g, '\r\n')}\x1b[0m\r\n`);
             finish({
               result: {

@@ -21,12 +21,15 @@ import { Runs } from './runs';
 import type { AccessOutcome, AccessRequestInput, NamedSecret, Progress, RunInput, RunOutcome } from './types';
 import { WorkspaceScope, type WorkspacePort } from './workspaceScope';
 import { NO_SANDBOX, sealFor, type SandboxPort } from './seal';
+import type { L10n } from '../../shared/l10n';
 
 export type { AccessOutcome, AccessRequestInput, NamedSecret, Progress, RunInput, RunOutcome, RunReport, StopReason } from './types';
 
 /** The services the access flow is built from; compose adapts the real ones. Each part gets only its share. */
 export interface AccessDeps {
   readonly clock: Clock;
+  /** Translates what the person reads (the consent card's own words, the task's name); English when absent (tests, benchmarks). */
+  readonly l10n?: L10n;
   readonly leases: LeaseManager;
   readonly audit: AuditSink;
   readonly consent: Consent;
@@ -87,6 +90,7 @@ export class AccessService {
     this.pins = pins;
     this.requests = new Requests({
       clock: deps.clock,
+      ...(deps.l10n === undefined ? {} : { l10n: deps.l10n }),
       trail,
       consent: deps.consent,
       leases: deps.leases,
@@ -101,6 +105,7 @@ export class AccessService {
     });
     this.runs = new Runs({
       clock: deps.clock,
+      ...(deps.l10n === undefined ? {} : { l10n: deps.l10n }),
       trail,
       log: deps.log,
       leases: deps.leases,

@@ -10,6 +10,7 @@ import type { PolicyDecision, PolicyRequest } from '../policy/evaluate';
 import { describeChange, type CodePin, type PinChange } from '../pin/pin';
 import type { PolicyLimits } from '../policy/policy';
 import { STORE_LABELS } from '../secrets/reference';
+import { plainL10n, type L10n } from '../../shared/l10n';
 import { sealText, type SealDecision } from '../sandbox/sealedRun';
 import type { AuditTrail } from './auditTrail';
 import { allowlistFor, deliveryFor, sealRefusalMessage } from './seal';
@@ -20,6 +21,8 @@ import type { AccessOutcome, AccessRequestInput, Progress } from './types';
 /** What the consent flow needs, and nothing else. */
 export interface RequestsDeps {
   readonly clock: Clock;
+  /** Translates Airlock's own words on the consent card (English when absent: tests, benchmarks). */
+  readonly l10n?: L10n;
   readonly trail: AuditTrail;
   readonly consent: Consent;
   readonly leases: Pick<LeaseManager, 'issue' | 'revoke'>;
@@ -131,7 +134,7 @@ export class Requests {
         reference: c.source.raw,
         definedByWorkspace: c.origin === 'workspace',
         ...(c.origin === 'remote' ? { definedOnRemote: true } : {}),
-        delivery: deliveryFor(c, seal),
+        delivery: deliveryFor(c, seal, this.deps.l10n ?? plainL10n),
       })),
       command: input.command,
       cwd: input.cwd,
@@ -143,7 +146,7 @@ export class Requests {
       network: allowlistFor(credentials.value, input.network ?? []),
       writes: [...(input.writes ?? [])],
       ...(decision.note === undefined ? {} : { policyNote: decision.note }),
-      seal: { sealed: seal.kind === 'sealed', text: sealText(seal) },
+      seal: { sealed: seal.kind === 'sealed', text: sealText(seal, this.deps.l10n ?? plainL10n) },
       createdAt: now,
       deadline: now + this.deps.limits().consentTimeoutSeconds * 1000,
     };

@@ -19,10 +19,13 @@ import { sealedCredentialOf, sealRefusalMessage } from './seal';
 import { lookupCredentials } from './credentialLookup';
 import type { GrantPins } from './grantPins';
 import type { NamedSecret, RunOutcome, StopReason } from './types';
+import { plainL10n, type L10n } from '../../shared/l10n';
 
 /** What running needs, and nothing else. */
 export interface RunsDeps {
   readonly clock: Clock;
+  /** Translates the task's name in the terminal panel (English when absent: tests, benchmarks). */
+  readonly l10n?: L10n;
   readonly trail: AuditTrail;
   readonly log: Log;
   readonly leases: Pick<LeaseManager, 'consumeRun' | 'get'>;
@@ -144,7 +147,7 @@ export class Runs {
             grantId: grant.id,
             command: scope.command,
             cwd: scope.cwd,
-            title: runTitle(scope.command, CLIENT_LABELS[caller.id], secrets.length, grant.expiresAt),
+            title: runTitle(scope.command, CLIENT_LABELS[caller.id], secrets.length, grant.expiresAt, this.deps.l10n ?? plainL10n),
             secrets,
             redactor,
             outputLimitBytes: limits.outputLimitKiB * 1024,

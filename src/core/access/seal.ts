@@ -1,3 +1,4 @@
+import type { L10n } from '../../shared/l10n';
 import type { Credential } from '../credentials';
 import { decideSeal, deliveryText, networkAllowlist, type SandboxAvailability, type SandboxMode, type SealDecision, type SealedCredential } from '../sandbox/sealedRun';
 
@@ -38,8 +39,8 @@ export const sealRefusalMessage = (decision: Extract<SealDecision, { kind: 'refu
   decision.fix === undefined ? decision.reason : `${decision.reason} Fix: ${decision.fix}`;
 
 /** How each credential travels in a run under `decision` (the card's words). */
-export const deliveryFor = (credential: Credential, decision: SealDecision): string =>
-  decision.kind === 'sealed' ? deliveryText(sealedCredentialOf(credential)) : 'in the command’s environment (not sealed)';
+export const deliveryFor = (credential: Credential, decision: SealDecision, l10n: L10n): string =>
+  decision.kind === 'sealed' ? deliveryText(sealedCredentialOf(credential), l10n) : l10n.t('in the command’s environment (not sealed)');
 
 /** The hosts a run may reach: its credentials' hosts and the hosts it names. */
 export const allowlistFor = (credentials: readonly Credential[], network: readonly string[]): string[] =>

@@ -1,3 +1,4 @@
+import { plainL10n, type L10n } from '../../shared/l10n';
 import { CLIENT_LABELS } from '../clients';
 import type { Card } from '../../shared/protocol';
 import { MAX_REASON_LENGTH, MAX_SHOWN_COMMAND_CHARS, MAX_SHOWN_PATH_CHARS } from '../../shared/protocol';
@@ -19,14 +20,15 @@ function whole(text: string, max: number, what: string): string {
 }
 
 /** At most 200 paths (file names from the workspace: untrusted); a longer list ends with how many more there are. */
-const paths = (list: readonly string[]): string[] =>
-  list.length > 200 ? [...list.slice(0, 199).map((p) => cap(p, 4096)), `… and ${list.length - 199} more`] : list.map((p) => cap(p, 4096));
+const paths = (list: readonly string[], l10n: L10n): string[] =>
+  list.length > 200 ? [...list.slice(0, 199).map((p) => cap(p, 4096)), l10n.t('… and {0} more', list.length - 199)] : list.map((p) => cap(p, 4096));
 
 /**
  * The card the webview renders for a request: names, references, the command and the agent's untrusted
  * text with invisible characters revealed and lengths capped. Never a value (a request carries none).
+ * `l10n` translates Airlock's own words on it (English by default, for tests); the agent's text is never translated.
  */
-export function toCard(request: ConsentRequest): Card {
+export function toCard(request: ConsentRequest, l10n: L10n = plainL10n): Card {
   const { client } = request;
   return {
     requestId: request.id,
@@ -62,11 +64,11 @@ export function toCard(request: ConsentRequest): Card {
             ...(request.insight.file === undefined ? {} : { file: cap(request.insight.file, 4096) }),
             ...(request.insight.warnings === undefined ? {} : { warnings: request.insight.warnings.slice(0, 32).map((w) => cap(w, 1000)) }),
             ...(request.insight.code === undefined ? {} : { code: cap(request.insight.code, 500) }),
-            ...(request.insight.changedFiles === undefined ? {} : { changedFiles: paths(request.insight.changedFiles) }),
+            ...(request.insight.changedFiles === undefined ? {} : { changedFiles: paths(request.insight.changedFiles, l10n) }),
             ...(request.insight.sections === undefined
               ? {}
               : { sections: request.insight.sections.slice(0, 16).map((s) => ({ title: cap(s.title, 300), body: cap(s.body, 8192, true) })) }),
-            ...(request.insight.changedSinceApproval === undefined ? {} : { changedSinceApproval: paths(request.insight.changedSinceApproval) }),
+            ...(request.insight.changedSinceApproval === undefined ? {} : { changedSinceApproval: paths(request.insight.changedSinceApproval, l10n) }),
           },
         }),
     // Where the command may connect and write is shown whole, like the command: never cut, never sliced

@@ -1,3 +1,4 @@
+import { plainL10n, type L10n } from '../../shared/l10n';
 import { namedFiles } from '../pin/pin';
 import type { CommandInsight } from './consent';
 
@@ -51,7 +52,7 @@ export function insightTarget(command: string): InsightTarget | undefined {
 }
 
 /** The script body (with npm's pre/post scripts) from package.json text; undefined when absent. */
-export function resolvePackageScript(target: Extract<InsightTarget, { kind: 'package-script' }>, packageJson: string): ResolvedInsight | undefined {
+export function resolvePackageScript(target: Extract<InsightTarget, { kind: 'package-script' }>, packageJson: string, l10n: L10n = plainL10n): ResolvedInsight | undefined {
   let scripts: unknown;
   try {
     // npm strips a leading byte-order mark; so does the card.
@@ -69,7 +70,7 @@ export function resolvePackageScript(target: Extract<InsightTarget, { kind: 'pac
     const extra = Object.hasOwn(table, prefix + target.script) ? table[prefix + target.script] : undefined;
     if (typeof extra === 'string') lines[at === 'before' ? 'unshift' : 'push'](`# ${prefix}${target.script}\n${extra}`);
   }
-  return { source: `package.json script "${target.script}"`, body: lines.length === 1 ? body : lines.join('\n') };
+  return { source: l10n.t('package.json script "{0}"', target.script), body: lines.length === 1 ? body : lines.join('\n') };
 }
 
 /**
@@ -77,7 +78,7 @@ export function resolvePackageScript(target: Extract<InsightTarget, { kind: 'pac
  * last recipe wins (GNU make overrides earlier ones, with only a warning on stderr), prerequisites add up;
  * `::` rules all run. Undefined when not resolvable.
  */
-export function resolveMakeRecipe(target: string | undefined, makefile: string): ResolvedInsight | undefined {
+export function resolveMakeRecipe(target: string | undefined, makefile: string, l10n: L10n = plainL10n): ResolvedInsight | undefined {
   const lines = makefile.replace(/^\uFEFF/, '').split(/\r?\n/);
   interface Rule { readonly prerequisites: string; readonly recipe: string[]; readonly double: boolean }
   const rules: Rule[] = [];
@@ -110,17 +111,17 @@ export function resolveMakeRecipe(target: string | undefined, makefile: string):
   const used = rules.some((r) => r.double) ? withRecipe : withRecipe.slice(-1);
   const prerequisites = rules.map((r) => r.prerequisites).filter((p) => p !== '').join(' ');
   const body = [...(prerequisites === '' ? [] : [`# prerequisites: ${prerequisites}`]), ...used.flatMap((r) => r.recipe)];
-  const warnings = !rules.some((r) => r.double) && withRecipe.length > 1 ? [`The target "${name}" is defined ${withRecipe.length} times; make runs the last recipe, shown here.`] : [];
-  return { source: `Makefile target "${name}"`, body: body.join('\n'), ...(warnings.length === 0 ? {} : { warnings }) };
+  const warnings = !rules.some((r) => r.double) && withRecipe.length > 1 ? [l10n.t('The target "{0}" is defined {1} times; make runs the last recipe, shown here.', name, withRecipe.length)] : [];
+  return { source: l10n.t('Makefile target "{0}"', name), body: body.join('\n'), ...(warnings.length === 0 ? {} : { warnings }) };
 }
 
 /** Settings of a project `.npmrc` that make npm run other code than the script line shows. */
-export function npmrcWarnings(npmrc: string): string[] {
+export function npmrcWarnings(npmrc: string, l10n: L10n = plainL10n): string[] {
   const warnings: string[] = [];
   for (const line of npmrc.replace(/^\uFEFF/, '').split(/\r?\n/)) {
     const key = /^\s*([\w.-]+)\s*=/.exec(line)?.[1]?.toLowerCase();
     if (key === 'script-shell' || key === 'node-options' || key === 'shell' || key === 'onload-script' || key === 'ignore-scripts' || key === 'init-module' || key === 'globalconfig' || key === 'userconfig') {
-      warnings.push(`The project .npmrc sets "${key}": npm may run other code than the script line shown.`);
+      warnings.push(l10n.t('The project .npmrc sets "{0}": npm may run other code than the script line shown.', key));
     }
   }
   return warnings;
@@ -130,9 +131,9 @@ export function npmrcWarnings(npmrc: string): string[] {
 export type InsightRead = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly why: 'missing' | 'too-large' };
 
 const HEAD_LINES = 40;
-const head = (text: string): string => {
+const head = (text: string, l10n: L10n): string => {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/);
-  return lines.length > HEAD_LINES ? `${lines.slice(0, HEAD_LINES).join('\n')}\n… (${lines.length - HEAD_LINES} more lines)` : lines.join('\n');
+  return lines.length > HEAD_LINES ? `${lines.slice(0, HEAD_LINES).join('\n')}\n${l10n.t('… ({0} more lines)', lines.length - HEAD_LINES)}` : lines.join('\n');
 };
 const PACKAGE_CONFIG = ['.npmrc', '.yarnrc', '.yarnrc.yml', '.pnpmfile.cjs'] as const;
 
@@ -141,12 +142,14 @@ const PACKAGE_CONFIG = ['.npmrc', '.yarnrc', '.yarnrc.yml', '.pnpmfile.cjs'] as 
  * Makefile, last recipe wins), project npm/yarn/pnpm config, the head of every file the command or script
  * names, and the git state. Whenever Airlock cannot tell — an unrecognised command, a file over 1 MiB, a
  * missing script, a config that runs other code — a warning says so (shown loudly). `read` takes a path
- * relative to the command's folder (or absolute) and refuses files over 1 MiB.
+ * relative to the command's folder (or absolute) and refuses files over 1 MiB. Airlock's words go through
+ * `l10n` (the person reads them on the card); the files' text is shown as it is.
  */
 export async function describeWhatRuns(
   command: string,
   read: (path: string) => Promise<InsightRead>,
   git: (() => Promise<{ readonly text: string; readonly changed: readonly string[]; readonly root: string | undefined }>) | undefined,
+  l10n: L10n,
 ): Promise<CommandInsight> {
   const target = insightTarget(command);
   const warnings: string[] = [];
@@ -156,20 +159,20 @@ export async function describeWhatRuns(
   if (target?.kind === 'package-script') {
     file = target.file;
     const text = await read(target.file);
-    if (!text.ok && text.why === 'too-large') warnings.push('package.json is larger than 1 MiB: Airlock does not show its scripts; the script that runs is unknown.');
-    resolved = text.ok ? resolvePackageScript(target, text.text) : undefined;
-    if (resolved === undefined && text.ok) warnings.push(`Airlock cannot find script "${target.script}" in package.json; ${target.runner} may still run something (a built-in or a workspace's script).`);
-    if (!text.ok && text.why === 'missing') warnings.push(`There is no package.json here: Airlock cannot tell what ${target.runner} runs.`);
+    if (!text.ok && text.why === 'too-large') warnings.push(l10n.t('package.json is larger than 1 MiB: Airlock does not show its scripts; the script that runs is unknown.'));
+    resolved = text.ok ? resolvePackageScript(target, text.text, l10n) : undefined;
+    if (resolved === undefined && text.ok) warnings.push(l10n.t('Airlock cannot find script "{0}" in package.json; {1} may still run something (a built-in or a workspace\'s script).', target.script, target.runner));
+    if (!text.ok && text.why === 'missing') warnings.push(l10n.t('There is no package.json here: Airlock cannot tell what {0} runs.', target.runner));
     for (const name of PACKAGE_CONFIG) {
       const config = await read(name);
       if (!config.ok) {
-        if (config.why === 'too-large') warnings.push(`The project ${name} is larger than 1 MiB and is not shown.`);
+        if (config.why === 'too-large') warnings.push(l10n.t('The project {0} is larger than 1 MiB and is not shown.', name));
         continue;
       }
-      sections.push({ title: `Project ${name}`, body: head(config.text) });
-      if (name === '.npmrc') warnings.push(...npmrcWarnings(config.text));
-      else if (name === '.pnpmfile.cjs') warnings.push('The project has a .pnpmfile.cjs: pnpm runs it.');
-      else if (/(yarnPath|plugins|script-shell|scriptShell)/.test(config.text)) warnings.push(`The project ${name} sets a yarn path, plugins or a script shell: yarn may run other code than the script line shown.`);
+      sections.push({ title: l10n.t('Project {0}', name), body: head(config.text, l10n) });
+      if (name === '.npmrc') warnings.push(...npmrcWarnings(config.text, l10n));
+      else if (name === '.pnpmfile.cjs') warnings.push(l10n.t('The project has a .pnpmfile.cjs: pnpm runs it.'));
+      else if (/(yarnPath|plugins|script-shell|scriptShell)/.test(config.text)) warnings.push(l10n.t('The project {0} sets a yarn path, plugins or a script shell: yarn may run other code than the script line shown.', name));
     }
   } else if (target?.kind === 'make') {
     for (const name of target.files) {
@@ -177,12 +180,16 @@ export async function describeWhatRuns(
       if (!text.ok && text.why === 'missing') continue;
       file = name;
       if (!text.ok) {
-        warnings.push(`${name} is larger than 1 MiB: Airlock does not show it; the recipe that runs is unknown.`);
+        warnings.push(l10n.t('{0} is larger than 1 MiB: Airlock does not show it; the recipe that runs is unknown.', name));
         break;
       }
-      resolved = resolveMakeRecipe(target.target, text.text);
-      if (resolved === undefined) warnings.push(`Airlock cannot find the target${target.target === undefined ? '' : ` "${target.target}"`} in ${name}; make may still build it from an implicit rule or an included file.`);
-      if (/^\s*(-|s)?include\s/m.test(text.text)) warnings.push(`${name} includes other files: their rules may change the recipe shown.`);
+      resolved = resolveMakeRecipe(target.target, text.text, l10n);
+      if (resolved === undefined) {
+        warnings.push(target.target === undefined
+          ? l10n.t('Airlock cannot find the target in {0}; make may still build it from an implicit rule or an included file.', name)
+          : l10n.t('Airlock cannot find the target "{0}" in {1}; make may still build it from an implicit rule or an included file.', target.target, name));
+      }
+      if (/^\s*(-|s)?include\s/m.test(text.text)) warnings.push(l10n.t('{0} includes other files: their rules may change the recipe shown.', name));
       break;
     }
   }
@@ -190,15 +197,15 @@ export async function describeWhatRuns(
   // The head of every file the command (or the resolved script) names: node x.js, bash deploy.sh, ./run.
   for (const named of new Set([...namedFiles(command), ...(resolved === undefined ? [] : namedFiles(resolved.body))])) {
     const text = await read(named);
-    if (text.ok) sections.push({ title: `Head of ${named}`, body: head(text.text) });
-    else warnings.push(text.why === 'too-large' ? `${named} is larger than 1 MiB and is not shown.` : `${named} does not exist (yet): Airlock cannot show what it runs.`);
+    if (text.ok) sections.push({ title: l10n.t('Head of {0}', named), body: head(text.text, l10n) });
+    else warnings.push(text.why === 'too-large' ? l10n.t('{0} is larger than 1 MiB and is not shown.', named) : l10n.t('{0} does not exist (yet): Airlock cannot show what it runs.', named));
   }
   if (resolved === undefined && sections.length === 0) {
-    warnings.unshift('Airlock cannot tell what this command runs: only the command line above is known. Approve only if you know what it does.');
+    warnings.unshift(l10n.t('Airlock cannot tell what this command runs: only the command line above is known. Approve only if you know what it does.'));
   }
   const state = git === undefined ? undefined : await git();
   return {
-    source: resolved?.source ?? (sections.length > 0 ? 'The files the command names' : 'Not resolvable'),
+    source: resolved?.source ?? (sections.length > 0 ? l10n.t('The files the command names') : l10n.t('Not resolvable')),
     body: resolved?.body ?? '',
     uncommittedChanges: state !== undefined && state.changed.length > 0,
     ...(file === undefined ? {} : { file }),

@@ -4,7 +4,7 @@ import type { SecretReference } from '../secrets/reference';
 import { parseReference } from '../secrets/referenceParser';
 import { sameSecret, secretAppearsIn, SecretValue } from '../secrets/secretValue';
 import type { ResolveOutcome, StoreFailureCode } from '../secrets/store';
-import { plainL10n, type L10n } from '../views/l10n';
+import { plainL10n, type L10n } from '../../shared/l10n';
 
 /**
  * Moving a `.env` file into Airlock: which entries go where, the credential definitions to write, the

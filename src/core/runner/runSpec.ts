@@ -1,6 +1,7 @@
 import type { SecretValue } from '../secrets/secretValue';
 import type { SealedCredential } from '../sandbox/sealedRun';
 import type { WriteScanResult } from '../sandbox/writeScan';
+import type { L10n } from '../../shared/l10n';
 
 /** A sealed run's terms (see src/core/sandbox/sealedRun.ts): absent, the run is not sealed. */
 export interface SealedRunSpec {
@@ -82,11 +83,12 @@ export interface Runner {
 const MAX_TITLE_COMMAND = 60;
 
 /** "Airlock: npm run deploy — Codex, 2 credentials, expires 14:05" (local time of the extension host). */
-export function runTitle(command: string, clientLabel: string, credentialCount: number, expiresAt: number): string {
+export function runTitle(command: string, clientLabel: string, credentialCount: number, expiresAt: number, l10n: L10n): string {
   const flat = command.replace(/\s+/g, ' ').trim();
   const shown = flat.length > MAX_TITLE_COMMAND ? `${flat.slice(0, MAX_TITLE_COMMAND - 1)}…` : flat;
   const at = new Date(expiresAt);
   const hhmm = `${String(at.getHours()).padStart(2, '0')}:${String(at.getMinutes()).padStart(2, '0')}`;
-  const creds = credentialCount === 1 ? '1 credential' : `${credentialCount} credentials`;
-  return `Airlock: ${shown} — ${clientLabel}, ${creds}, expires ${hhmm}`;
+  return credentialCount === 1
+    ? l10n.t('Airlock: {0} — {1}, 1 credential, expires {2}', shown, clientLabel, hhmm)
+    : l10n.t('Airlock: {0} — {1}, {2} credentials, expires {3}', shown, clientLabel, credentialCount, hhmm);
 }

@@ -1,3 +1,4 @@
+import type { L10n } from '../../shared/l10n';
 import { fail, ok, type Outcome } from '../outcome';
 
 /**
@@ -46,11 +47,13 @@ export const deliveryOf = (credential: SealedCredential): Delivery =>
     : { kind: 'env' };
 
 /** The card's line for a credential: how it travels, in the person's words. */
-export function deliveryText(credential: SealedCredential): string {
+export function deliveryText(credential: SealedCredential, l10n: L10n): string {
   const delivery = deliveryOf(credential);
-  if (delivery.kind === 'env') return 'in the command’s environment';
+  if (delivery.kind === 'env') return l10n.t('in the command’s environment');
   const where = delivery.hosts.join(', ');
-  return `sent only to ${where}${delivery.bodies ? ' (headers and bodies)' : ''} — the command sees a placeholder`;
+  return delivery.bodies
+    ? l10n.t('sent only to {0} (headers and bodies) — the command sees a placeholder', where)
+    : l10n.t('sent only to {0} — the command sees a placeholder', where);
 }
 
 const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
@@ -170,13 +173,14 @@ export function decideSeal(mode: SandboxMode, availability: SandboxAvailability)
 }
 
 /** The card's line for the seal. */
-export function sealText(decision: SealDecision): string {
+export function sealText(decision: SealDecision, l10n: L10n): string {
   switch (decision.kind) {
     case 'sealed':
-      return 'Sealed: read-only workspace except the write paths, network only to the hosts listed, its own process namespace.';
+      return l10n.t('Sealed: read-only workspace except the write paths, network only to the hosts listed, its own process namespace.');
     case 'unsealed':
     case 'refused':
-      return decision.fix === undefined ? decision.reason : `${decision.reason} Fix: ${decision.fix}`;
+      // The reason is the same English the agent gets in the refusal (sealRefusalMessage), so it stays English.
+      return decision.fix === undefined ? decision.reason : l10n.t('{0} Fix: {1}', decision.reason, decision.fix);
   }
 }
 

@@ -1,3 +1,4 @@
+import type { L10n } from '../../shared/l10n';
 import { suggestCredentialName } from '../envImport/envImport';
 import { validateCredentialName } from '../secrets/envName';
 
@@ -83,7 +84,7 @@ export function suggestNameAt(text: string, start: number, ruleId: string): stri
  * Diagnostics for the findings in `text`: masked message, range, suggested name. Overlapping findings of
  * several rules are reported once (the first). The message never holds any part of the value.
  */
-export function diagnosticsFor(text: string, findings: readonly ScanFinding[]): SecretDiagnostic[] {
+export function diagnosticsFor(text: string, findings: readonly ScanFinding[], l10n: L10n): SecretDiagnostic[] {
   const sorted = [...findings].filter((f) => f.start >= 0 && f.end > f.start && f.end <= text.length).sort((a, b) => a.start - b.start || b.end - a.end);
   const out: SecretDiagnostic[] = [];
   for (const finding of sorted) {
@@ -94,7 +95,7 @@ export function diagnosticsFor(text: string, findings: readonly ScanFinding[]): 
       start: finding.start,
       end: finding.end,
       kind,
-      message: `Plaintext ${kind} in this file: ${maskSecret(finding.end - finding.start)}. Anyone (or any agent) who can read the file can use it; move it into Airlock.`,
+      message: l10n.t('Plaintext {0} in this file: {1}. Anyone (or any agent) who can read the file can use it; move it into Airlock.', kind, maskSecret(finding.end - finding.start)),
       suggestedName: suggestNameAt(text, finding.start, finding.ruleId),
     });
   }

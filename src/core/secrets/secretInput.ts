@@ -3,7 +3,8 @@
  * to them. Pure, so the adapters (secretCommands.ts, secretEntry.ts) stay thin.
  */
 
-import { MIN_SECRET_LENGTH, SHORT_VALUES_WHY } from '../redaction/redactor';
+import type { L10n } from '../../shared/l10n';
+import { MIN_SECRET_LENGTH } from '../redaction/redactor';
 
 /**
  * Shortest value Airlock stores: the redactor's own minimum. It refuses to scrub shorter values (a
@@ -18,16 +19,16 @@ export const MAX_SECRET_LENGTH = 64 * 1024;
  * Why a typed value cannot be stored, or undefined when it can. Contract: the reason never contains the
  * value (only its length).
  */
-export function secretValueProblem(value: string): string | undefined {
-  if (value.length === 0) return 'Enter a value (or press Escape to cancel).';
+export function secretValueProblem(value: string, l10n: L10n): string | undefined {
+  if (value.length === 0) return l10n.t('Enter a value (or press Escape to cancel).');
   if (value.length < MIN_SECRET_LENGTH) {
-    return (
-      `The value has ${value.length} character${value.length === 1 ? '' : 's'}; Airlock needs at least ` +
-      `${MIN_SECRET_LENGTH}, because ${SHORT_VALUES_WHY}.`
-    );
+    // Spelled out (not SHORT_VALUES_WHY, which is the redactor's English for logs): a person reads this.
+    return value.length === 1
+      ? l10n.t('The value has 1 character; Airlock needs at least {0}, because shorter values cannot be scrubbed from output safely.', MIN_SECRET_LENGTH)
+      : l10n.t('The value has {0} characters; Airlock needs at least {1}, because shorter values cannot be scrubbed from output safely.', value.length, MIN_SECRET_LENGTH);
   }
-  if (value.length > MAX_SECRET_LENGTH) return `The value is longer than ${MAX_SECRET_LENGTH} characters.`;
-  if (value.trim().length === 0) return 'The value is only whitespace.';
+  if (value.length > MAX_SECRET_LENGTH) return l10n.t('The value is longer than {0} characters.', MAX_SECRET_LENGTH);
+  if (value.trim().length === 0) return l10n.t('The value is only whitespace.');
   return undefined;
 }
 

@@ -1,7 +1,7 @@
 import type { AuditRow } from '../audit/auditView';
 import { revealCapped } from '../text/untrustedText';
 import { clientLabel } from '../clients';
-import type { L10n } from './l10n';
+import type { L10n } from '../../shared/l10n';
 import type { Insight } from './insights';
 
 export interface ActivityRow {

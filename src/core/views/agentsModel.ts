@@ -1,6 +1,7 @@
 import { CLIENT_IDS, CLIENT_LABELS, type ClientId } from '../clients';
 import { revealCapped } from '../text/untrustedText';
-import { formatAgo, type L10n } from './l10n';
+import type { L10n } from '../../shared/l10n';
+import { formatAgo } from './l10n';
 
 /** How a client reaches the endpoint: VS Code's MCP provider, the stdio bridge (token file), or plain HTTP. */
 export type Connection = 'provider' | 'bridge' | 'http';

@@ -3,7 +3,7 @@ import type { Credential } from '../credentials';
 import type { PolicyPreview } from '../mcp/tools/listCredentials';
 import { STORE_LABELS } from '../secrets/reference';
 import { reveal, revealCapped } from '../text/untrustedText';
-import type { L10n } from './l10n';
+import type { L10n } from '../../shared/l10n';
 
 /** One row of the Credentials view. Names, stores and references only: a credential holds no value. */
 export interface CredentialRow {

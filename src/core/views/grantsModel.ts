@@ -2,7 +2,7 @@ import { CLIENT_LABELS } from '../clients';
 import { runsLeft, type Grant } from '../grants/grant';
 import { formatRemaining } from '../grants/grantsView';
 import { reveal } from '../text/untrustedText';
-import type { L10n } from './l10n';
+import type { L10n } from '../../shared/l10n';
 
 export interface GrantRow {
   readonly id: string;

@@ -2,7 +2,7 @@ import type { AuditRow } from '../audit/auditView';
 import { clientLabel } from '../clients';
 import type { Clock } from '../clock';
 import { revealCapped } from '../text/untrustedText';
-import type { L10n } from './l10n';
+import type { L10n } from '../../shared/l10n';
 import { withinUsualHours, type UsualHours } from './usualHours';
 
 /** Something in the audit trail worth a second look. */

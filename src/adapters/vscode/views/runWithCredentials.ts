@@ -41,6 +41,7 @@ export function registerRunWithCredentials(deps: RunWithCredentialsDeps): vscode
     const command = await vscode.window.showInputBox({
       title,
       prompt: vscode.l10n.t('The command to run with {0} (in the workspace folder)', picked.map((p) => p.name).join(', ')),
+      // eslint-disable-next-line no-restricted-syntax -- an example command, the same in every language
       placeHolder: 'npm run deploy',
       ignoreFocusOut: true,
       validateInput: (value) => (value.trim() === '' ? vscode.l10n.t('Type a command (or press Escape to cancel).') : undefined),

@@ -9,7 +9,7 @@ import { fail, ok } from '../../../../src/core/outcome';
 import type { SecretReference } from '../../../../src/core/secrets/reference';
 import { revealSecret, SecretValue } from '../../../../src/core/secrets/secretValue';
 import type { ResolveOutcome } from '../../../../src/core/secrets/store';
-import { plainL10n, type L10n } from '../../../../src/core/views/l10n';
+import { plainL10n, type L10n } from '../../../../src/shared/l10n';
 
 const A = 'canary-alpha-7f3a9c1e5b';
 const B = 'canary-bravo-2d8e4f6a0c';

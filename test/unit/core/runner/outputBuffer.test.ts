@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { propertyRuns } from '../../../support/fastCheck';
 import { OutputBuffer } from '../../../../src/core/runner/outputBuffer';
 import { runTitle } from '../../../../src/core/runner/runSpec';
+import { plainL10n } from '../../../../src/shared/l10n';
 
 const bytes = (s: string): number => Buffer.byteLength(s, 'utf8');
 
@@ -55,8 +56,8 @@ describe('OutputBuffer', () => {
 describe('runTitle', () => {
   it('names command, client, credential count and expiry', () => {
     const at = new Date(2026, 10, 24, 14, 5).getTime();
-    assert.equal(runTitle('npm run deploy', 'Codex', 2, at), 'Airlock: npm run deploy — Codex, 2 credentials, expires 14:05');
-    assert.equal(runTitle('make\n  release', 'Cursor', 1, at), 'Airlock: make release — Cursor, 1 credential, expires 14:05');
-    assert.ok(runTitle('x'.repeat(500), 'Codex', 1, at).length < 120);
+    assert.equal(runTitle('npm run deploy', 'Codex', 2, at, plainL10n), 'Airlock: npm run deploy — Codex, 2 credentials, expires 14:05');
+    assert.equal(runTitle('make\n  release', 'Cursor', 1, at, plainL10n), 'Airlock: make release — Cursor, 1 credential, expires 14:05');
+    assert.ok(runTitle('x'.repeat(500), 'Codex', 1, at, plainL10n).length < 120);
   });
 });

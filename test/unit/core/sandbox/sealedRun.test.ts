@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import { plainL10n } from '../../../../src/shared/l10n';
 import {
   decideSeal,
   deliveryText,
@@ -46,9 +47,9 @@ describe('sealed runs (core)', () => {
   });
 
   it('the card says how each credential travels', () => {
-    assert.equal(deliveryText({ name: 'A', env: 'A', hosts: ['api.example.com'] }), 'sent only to api.example.com — the command sees a placeholder');
-    assert.equal(deliveryText({ name: 'A', env: 'A', hosts: [] }), 'in the command’s environment');
-    assert.equal(deliveryText({ name: 'A', env: 'A' }), 'in the command’s environment');
+    assert.equal(deliveryText({ name: 'A', env: 'A', hosts: ['api.example.com'] }, plainL10n), 'sent only to api.example.com — the command sees a placeholder');
+    assert.equal(deliveryText({ name: 'A', env: 'A', hosts: [] }, plainL10n), 'in the command’s environment');
+    assert.equal(deliveryText({ name: 'A', env: 'A' }, plainL10n), 'in the command’s environment');
   });
 
   it('seal decision: mode × availability, with the one fix command', () => {
@@ -61,7 +62,7 @@ describe('sealed runs (core)', () => {
     assert.equal(unsealed.kind === 'unsealed' ? unsealed.fix : undefined, 'sudo apt install bubblewrap socat');
     const refused = decideSeal('required', missing);
     assert.equal(refused.kind, 'refused');
-    assert.match(sealText(refused), /must be sealed.*bwrap, socat.*Fix: sudo apt install bubblewrap socat/);
+    assert.match(sealText(refused, plainL10n), /must be sealed.*bwrap, socat.*Fix: sudo apt install bubblewrap socat/);
     const mac = decideSeal('required', { available: false, platform: 'darwin', missing: ['rg'] });
     assert.equal(mac.kind === 'refused' ? mac.fix : undefined, 'brew install ripgrep');
     const windows = decideSeal('whenAvailable', { available: false, platform: 'win32', missing: [] });

@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { scanText } from '../../../../src/adapters/node/secretScanner';
 import { diagnosticsFor, isEnvFileName, isScannedOnOpen, maskSecret, suggestNameAt } from '../../../../src/core/scan/plaintextSecrets';
+import { plainL10n } from '../../../../src/shared/l10n';
 
 // Shaped like real tokens (secretlint's rules match the shape); not real credentials.
 const GITHUB = `ghp_${'wWPw5k4aXcaT4fNP0UcnZwJUVFk6LO0pINUx'}`;
@@ -14,7 +15,7 @@ describe('plaintext secrets', () => {
   it('secretlint (the bundled recommended rules) finds tokens in a config file; diagnostics are masked and name a credential', async () => {
     const text = `{\n  "name": "demo",\n  "githubToken": "${GITHUB}",\n  "slack": "${SLACK}"\n}\n`;
     const findings = await scanText('/work/config.json', text);
-    const diagnostics = diagnosticsFor(text, findings);
+    const diagnostics = diagnosticsFor(text, findings, plainL10n);
     assert.equal(diagnostics.length, 2);
     assert.equal(text.slice(diagnostics[0]?.start, diagnostics[0]?.end), GITHUB);
     assert.equal(diagnostics[0]?.suggestedName, 'GITHUB_TOKEN');
@@ -29,7 +30,7 @@ describe('plaintext secrets', () => {
 
   it('reports overlapping findings once, drops out-of-range ones', () => {
     const text = 'x'.repeat(50);
-    const d = diagnosticsFor(text, [{ ruleId: 'a', start: 5, end: 20 }, { ruleId: 'b', start: 10, end: 15 }, { ruleId: 'c', start: 40, end: 60 }]);
+    const d = diagnosticsFor(text, [{ ruleId: 'a', start: 5, end: 20 }, { ruleId: 'b', start: 10, end: 15 }, { ruleId: 'c', start: 40, end: 60 }], plainL10n);
     assert.deepEqual(d.map((x) => [x.start, x.end]), [[5, 20]]);
   });
 

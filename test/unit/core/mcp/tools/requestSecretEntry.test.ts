@@ -10,6 +10,7 @@ import {
 } from '../../../../../src/core/mcp/tools/requestSecretEntry';
 import type { AnyToolDefinition, ToolCallContext } from '../../../../../src/core/mcp/toolDefinition';
 import { quoteUntrusted, secretValueProblem } from '../../../../../src/core/secrets/secretInput';
+import { plainL10n } from '../../../../../src/shared/l10n';
 
 const caller: ClientIdentity = { id: 'codex', sessionId: 'session-1', claimedName: 'codex-cli' };
 
@@ -134,12 +135,12 @@ describe('request_secret_entry', () => {
 
 describe('secret input rules', () => {
   it('refuses values the redactor cannot scrub (shorter than 8), without echoing them', () => {
-    const problem = secretValueProblem('abc1234');
+    const problem = secretValueProblem('abc1234', plainL10n);
     assert.match(problem ?? '', /7 characters; Airlock needs at least 8/);
     assert.ok(!(problem ?? '').includes('abc1234'));
-    assert.equal(secretValueProblem('abcd1234'), undefined);
-    assert.match(secretValueProblem('') ?? '', /Enter a value/);
-    assert.match(secretValueProblem('         ') ?? '', /only whitespace/);
+    assert.equal(secretValueProblem('abcd1234', plainL10n), undefined);
+    assert.match(secretValueProblem('', plainL10n) ?? '', /Enter a value/);
+    assert.match(secretValueProblem('         ', plainL10n) ?? '', /only whitespace/);
   });
 
   it('quotes untrusted text on one line, controls and bidi tricks revealed, capped', () => {
