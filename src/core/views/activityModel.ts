@@ -1,3 +1,4 @@
+import type { AuditEventType } from '../audit/events';
 import type { AuditRow } from '../audit/auditView';
 import { revealCapped } from '../text/untrustedText';
 import { clientLabel } from '../clients';
@@ -20,24 +21,36 @@ const who = (client: string | undefined): string => (client === undefined ? '' :
 /** Short and single-line, every hidden character revealed by the one untrusted-text rule: the label is where untrusted names are shown unquoted. */
 const tidy = (text: string, max = 60): string => revealCapped(text, max);
 
-function labelOf(row: AuditRow, l10n: L10n): { label: string; icon: ActivityRow['icon'] } {
+type Labelled = { label: string; icon: ActivityRow['icon'] };
+
+/**
+ * One label per audit event type. A `Record` over the event union, so a new event type does not compile
+ * until it has its words here (it would otherwise show as its raw type name).
+ */
+const LABELS: { readonly [K in AuditEventType]: (row: AuditRow, names: string, l10n: L10n) => Labelled } = {
+  request: (row, names, l10n) => ({ label: l10n.t('{0} asked for {1}', who(row.client), names), icon: 'key' }),
+  decision: (row, _names, l10n) => row.decision === 'approved'
+    ? { label: l10n.t('Approved for {0}', who(row.client)), icon: 'check' }
+    : { label: l10n.t('Denied for {0}', who(row.client)), icon: 'close' },
+  'grant-issued': (row, names, l10n) => ({ label: l10n.t('Grant for {0}: {1}', who(row.client), names), icon: 'key' }),
+  'run-started': (_row, names, l10n) => ({ label: l10n.t('Run with {0}', names), icon: 'play' }),
+  'run-write-leak': (_row, _names, l10n) => ({ label: l10n.t('A run wrote a secret into a file'), icon: 'error' }),
+  'run-finished': (_row, _names, l10n) => ({ label: l10n.t('Run ended'), icon: 'pass' }),
+  'run-incomplete': (_row, _names, l10n) => ({ label: l10n.t('Run did not finish'), icon: 'warning' }),
+  'run-refused': (row, _names, l10n) => ({ label: l10n.t('Run refused for {0}', who(row.client)), icon: 'close' }),
+  'grant-expired': (_row, _names, l10n) => ({ label: l10n.t('Grant expired'), icon: 'history' }),
+  'grant-revoked': (_row, _names, l10n) => ({ label: l10n.t('Grant revoked'), icon: 'close' }),
+  'secret-entry': (_row, names, l10n) => ({ label: l10n.t('Secret {0}', names), icon: 'shield' }),
+  'settings-ignored': (_row, _names, l10n) => ({ label: l10n.t('Setting ignored'), icon: 'warning' }),
+  'env-import': (_row, names, l10n) => ({ label: l10n.t('.env import: {0}', names), icon: 'shield' }),
+};
+
+const isEventType = (type: string): type is AuditEventType => Object.prototype.hasOwnProperty.call(LABELS, type);
+
+function labelOf(row: AuditRow, l10n: L10n): Labelled {
   const names = tidy(row.credentials.join(', '));
-  switch (row.type) {
-    case 'request': return { label: l10n.t('{0} asked for {1}', who(row.client), names), icon: 'key' };
-    case 'decision': return row.decision === 'approved'
-      ? { label: l10n.t('Approved for {0}', who(row.client)), icon: 'check' }
-      : { label: l10n.t('Denied for {0}', who(row.client)), icon: 'close' };
-    case 'grant-issued': return { label: l10n.t('Grant for {0}: {1}', who(row.client), names), icon: 'key' };
-    case 'run-started': return { label: l10n.t('Run with {0}', names), icon: 'play' };
-    case 'run-finished': return { label: l10n.t('Run ended'), icon: 'pass' };
-    case 'run-incomplete': return { label: l10n.t('Run did not finish'), icon: 'warning' };
-    case 'run-refused': return { label: l10n.t('Run refused for {0}', who(row.client)), icon: 'close' };
-    case 'grant-expired': return { label: l10n.t('Grant expired'), icon: 'history' };
-    case 'grant-revoked': return { label: l10n.t('Grant revoked'), icon: 'close' };
-    case 'secret-entry': return { label: l10n.t('Secret {0}', names), icon: 'shield' };
-    case 'settings-ignored': return { label: l10n.t('Setting ignored'), icon: 'warning' };
-    default: return { label: tidy(row.type), icon: 'history' };
-  }
+  // A line from a newer Airlock (an unknown type) shows its type, revealed and capped.
+  return isEventType(row.type) ? LABELS[row.type](row, names, l10n) : { label: tidy(row.type), icon: 'history' };
 }
 
 /** The latest audit events, newest first, as rows (time of day in `description`). */

@@ -146,6 +146,19 @@ describe('views: activity model', () => {
     assert.deepEqual(person.map((r) => r.label), ['ag⟨U+202E⟩ent asked for ', 'Grant for You: A'], 'the person reads as "You"; an unknown id is revealed');
   });
 
+  it('names every event type in words (a .env import, a secret written by a run); an unknown type shows revealed', () => {
+    const shown = activityRows([
+      row(1, 'env-import', undefined, 0, { credentials: ['API_KEY', 'DB_URL'] }),
+      row(2, 'run-write-leak', 'codex', 1),
+      row(3, 'future-\u202eevent', undefined, 2),
+    ], t, () => '');
+    assert.deepEqual(shown.map((r) => [r.label, r.icon]), [
+      ['future-⟨U+202E⟩event', 'history'],
+      ['A run wrote a secret into a file', 'error'],
+      ['.env import: API_KEY, DB_URL', 'shield'],
+    ]);
+  });
+
   it('shows the chain status', () => {
     assert.equal(chainRow({ ok: true, count: 4 }, t).label, 'Hash chain verified');
     assert.equal(chainRow({ ok: false, line: 7, why: 'hash mismatch' }, t).icon, 'error');
