@@ -65,14 +65,23 @@ const NOTE_ITEMS = 10;
 const listed = (items: readonly string[]): string =>
   items.length > NOTE_ITEMS ? `${items.slice(0, NOTE_ITEMS).join(', ')} and ${items.length - NOTE_ITEMS} more` : items.join(', ');
 
+/** A requested credential's name and its own hosts (host-bound delivery). */
+interface RequestedHosts {
+  readonly name: string;
+  readonly hosts: readonly string[];
+}
+
 /**
- * What `request` names that the allow `rule` does not cover: hosts outside the rule's `network` (and the
- * requested credentials' own hosts, which every run of them may reach anyway), write paths outside every
- * one of the rule's `writes`. Undefined when the rule covers it all.
+ * What the run would reach or write that the allow `rule` does not cover. The run reaches the hosts the
+ * request names plus every requested credential's hosts; the rule covers its own `network` plus the
+ * hosts of the requested credentials it matches itself — not those of a credential another rule allowed
+ * (two allows, each harmless alone, would otherwise put one credential's value in a run that can reach
+ * the other's API). Write paths must be inside one of the rule's `writes`. Undefined when it covers all.
  */
-function uncoveredBy(rule: PolicyRule, request: PolicyRequest, folder: string, credentialHosts: readonly string[]): string | undefined {
-  const hosts = [...(rule.network ?? []), ...credentialHosts];
-  const extraHosts = [...new Set(request.network ?? [])].filter((host) => !hostCovered(host, hosts));
+function uncoveredBy(rule: PolicyRule, request: PolicyRequest, folder: string, requested: readonly RequestedHosts[]): string | undefined {
+  const hosts = [...(rule.network ?? []), ...requested.filter((c) => rule.credentials.test(c.name)).flatMap((c) => c.hosts)];
+  const reached = [...(request.network ?? []), ...requested.flatMap((c) => c.hosts)];
+  const extraHosts = [...new Set(reached)].filter((host) => !hostCovered(host, hosts));
   // Relative rule paths are the request's workspace folder's; the one path-inside rule decides.
   const roots = (rule.writes ?? []).map((path) => (isAbsolute(path) ? resolve(path) : resolve(folder, path)));
   const extraWrites = [...new Set(request.writes ?? [])].filter((path) => !roots.some((root) => isInside(root, path)));
@@ -83,7 +92,7 @@ function uncoveredBy(rule: PolicyRule, request: PolicyRequest, folder: string, c
   return parts.length === 0 ? undefined : parts.join('; ');
 }
 
-function answerOf(layer: RuleLayer, credential: Credential, request: PolicyRequest, folder: string, credentialHosts: readonly string[]): LayerAnswer {
+function answerOf(layer: RuleLayer, credential: Credential, request: PolicyRequest, folder: string, requested: readonly RequestedHosts[]): LayerAnswer {
   const rule = layer.rules.find(
     (candidate) =>
       candidate.credentials.test(credential.name) &&
@@ -95,7 +104,7 @@ function answerOf(layer: RuleLayer, credential: Credential, request: PolicyReque
   if (rule === undefined) return { decision: layer.origin === 'user' ? 'ask' : 'allow' };
   // An allow covers only the hosts and write paths its rule names; beyond them a person decides (ask,
   // never deny). A workspace layer's allow is neutral at best, so its own coverage can only tighten.
-  const uncovered = rule.decision === 'allow' ? uncoveredBy(rule, request, folder, credentialHosts) : undefined;
+  const uncovered = rule.decision === 'allow' ? uncoveredBy(rule, request, folder, requested) : undefined;
   return {
     decision: uncovered === undefined ? rule.decision : 'ask',
     ...(uncovered === undefined ? {} : { uncovered }),
@@ -146,13 +155,13 @@ export function evaluate(request: PolicyRequest, policy: Policy): PolicyDecision
   let allowPrefix = policy.limits.allowPrefix;
   let denyingRule: PolicyRule | undefined;
   const notes = new Set<string>();
-  const credentialHosts = names.flatMap((name) => byName.get(name)?.hosts ?? []);
+  const requested = names.map((name) => ({ name, hosts: byName.get(name)?.hosts ?? [] }));
   for (const name of names) {
     const credential = byName.get(name);
     if (credential === undefined) continue;
     let credentialDecision: Decision = 'allow';
     for (const layer of policy.ruleLayers) {
-      const answer = answerOf(layer, credential, request, folder, credentialHosts);
+      const answer = answerOf(layer, credential, request, folder, requested);
       if (answer.uncovered !== undefined) notes.add(answer.uncovered);
       credentialDecision = stricter(credentialDecision, answer.decision);
       if (answer.decision === 'deny' && denyingRule === undefined) denyingRule = answer.rule;

@@ -97,6 +97,27 @@ describe('evaluate: an allow rule covers only the network and writes it names', 
     }
   });
 
+  it("two allow rules, each for its own credential: asked together, the run would reach one credential's hosts with the other's value → ask", () => {
+    // DEPLOY_TOKEN (in the environment, its rule names no network) and GH_TOKEN (host-bound to GitHub):
+    // together the run reaches api.github.com with DEPLOY_TOKEN's value in its environment.
+    const gh = { name: 'GH_TOKEN', description: 'GitHub', source: 'secret:GH_TOKEN', hosts: ['api.github.com'] };
+    const separate = {
+      'airlock.credentials': [DEPLOY, NPM, gh],
+      'airlock.policy.allowWithoutConsent': true,
+      'airlock.policy.rules': [{ credentials: 'DEPLOY_TOKEN', decision: 'allow' }, { credentials: 'GH_TOKEN', decision: 'allow' }],
+    };
+    assert.equal(decide(layers(separate), { credentials: ['GH_TOKEN'] }).kind, 'allow', 'GitHub alone: its own hosts');
+    assert.equal(decide(layers(separate), { credentials: ['DEPLOY_TOKEN'] }).kind, 'allow', 'DEPLOY alone: no network');
+    const together = decide(layers(separate), { credentials: ['DEPLOY_TOKEN', 'GH_TOKEN'] });
+    assert.equal(together.kind, 'ask');
+    assert.match(noteOf(together) ?? '', /network not covered by the allow rule airlock\.policy\.rules\[0\] in user settings: api\.github\.com/);
+    // One rule for both (the person allowed them together), or a rule naming the host: allowed.
+    const joint = { ...separate, 'airlock.policy.rules': [{ credentials: '*_TOKEN', decision: 'allow' }] };
+    assert.equal(decide(layers(joint), { credentials: ['DEPLOY_TOKEN', 'GH_TOKEN'] }).kind, 'allow');
+    const named = { ...separate, 'airlock.policy.rules': [{ credentials: 'DEPLOY_TOKEN', decision: 'allow', network: ['api.github.com'] }, { credentials: 'GH_TOKEN', decision: 'allow' }] };
+    assert.equal(decide(layers(named), { credentials: ['DEPLOY_TOKEN', 'GH_TOKEN'] }).kind, 'allow');
+  });
+
   describe('workspace and folder layers cannot widen', () => {
     it('a workspace allow rule naming hosts or writes does not cover them', () => {
       const workspace = { 'airlock.policy.rules': [{ decision: 'allow', network: ['attacker.example'], writes: ['.'] }] };
