@@ -1,5 +1,6 @@
 import { realpathSync } from 'node:fs';
 import { realpath } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import * as vscode from 'vscode';
 import { NodeCodePins } from '../adapters/node/codePin';
@@ -26,6 +27,7 @@ import type { LiveSecrets } from '../core/redaction/liveSecrets';
 import { createRedactor } from '../core/redaction/redactor';
 import type { SandboxPort } from '../core/access/seal';
 import type { SecretStore } from '../core/secrets/store';
+import { isInside } from '../core/paths';
 import { grantsFacet, terminalTranscript } from '../testFacet/facets';
 import type { AuditFeature } from './audit';
 import type { Base, Contribution } from './feature';
@@ -121,11 +123,22 @@ export function composeGrants(
   const transcript = AIRLOCK_TEST_FACET && base.testMode ? terminalTranscript() : undefined;
   const tap: TerminalTap | undefined = transcript?.tap;
   const leases = new LeaseManager(clock);
-  // The engine's options: VS Code's own ripgrep (looked up once, on the first sealed run or probe), and
-  // the global storage for the socat relay wrapper (a folder agents confined to the workspace and the
-  // temporary folder cannot write: the host runs that file).
+  // The engine's options, looked up once, on the first sealed run or probe: VS Code's own ripgrep; the
+  // user data folder (`<userData>/User/globalStorage/<id>`, three up), which runs may not read; and the
+  // global storage for the socat relay wrapper — the host runs that file, so only where an agent confined
+  // to the workspace and the temporary folder cannot write (otherwise the engine runs socat as is).
   let engineOptions: SealedEngineOptions | undefined;
-  const options = (): SealedEngineOptions => (engineOptions ??= { ripgrep: { command: vscodeRipgrep() }, relayDir: join(context.globalStorageUri.fsPath, 'relay') });
+  const options = (): SealedEngineOptions => {
+    if (engineOptions !== undefined) return engineOptions;
+    const storage = context.globalStorageUri.fsPath;
+    const writableByConfinedAgents = [tmpdir(), ...(vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath)].some((root) => isInside(root, storage));
+    engineOptions = {
+      ripgrep: { command: vscodeRipgrep() },
+      userDataDir: resolve(storage, '..', '..', '..'),
+      ...(writableByConfinedAgents ? {} : { relayDir: join(storage, 'relay') }),
+    };
+    return engineOptions;
+  };
   const sandbox = new SandboxAvailabilityCache(options);
   const sessions = new SealedSessions(options, (grantId) => leases.get(grantId) !== undefined);
   const ended = leases.onEvent((event) => {

@@ -129,8 +129,10 @@ const SEALED_SETTINGS = {
     { name: 'ASK_TOKEN', description: 'Always asks (card checks)', source: 'secret:ASK_TOKEN' },
   ],
   'airlock.policy.allowWithoutConsent': true,
-  // `writes` names the one folder the tests write to: an `allow` covers no write path it does not name.
-  'airlock.policy.rules': ['HOST_TOKEN', 'OTHER_TOKEN', 'ENV_TOKEN'].map((credentials) => ({ credentials, command: '*', decision: 'allow', writes: ['out'] })),
+  // An `allow` covers no write path and no host it does not name: `writes` names the one folder the tests
+  // write to, `network` the two credentials' hosts (a run with both reaches both, and one rule's allow does
+  // not cover another credential's hosts).
+  'airlock.policy.rules': ['HOST_TOKEN', 'OTHER_TOKEN', 'ENV_TOKEN'].map((credentials) => ({ credentials, command: '*', decision: 'allow', writes: ['out'], network: ['localhost', 'api.example.com'] })),
   'airlock.consent.agentWaitSeconds': 1,
 };
 

@@ -57,6 +57,8 @@ export interface SealedEngineOptions {
    * is, 8 KiB per copy.
    */
   readonly relayDir?: string;
+  /** VS Code's user data folder: denied to every run (see RunPolicyInput.userDataDir). */
+  readonly userDataDir?: string;
 }
 
 type Engine = typeof import('@anthropic-ai/sandbox-runtime').SandboxManager;
@@ -282,6 +284,7 @@ export async function openSealedSession(secrets: readonly SealedSecret[], option
         ...(caKeyPath ? { caKeyPath } : {}),
         otherSandboxFolders: otherSandboxFolders(tmpRoot, engine.getMitmCA() ?? undefined),
         ...(relayPath !== undefined ? { relayPath } : {}),
+        ...(options.userDataDir !== undefined ? { userDataDir: options.userDataDir } : {}),
       });
       const builtIn = await mandatoryWriteDenies(checked.value.writes);
       // 128 random bits: the proxy learns which run a connection belongs to from this id alone.

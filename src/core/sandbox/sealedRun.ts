@@ -308,6 +308,12 @@ export interface RunPolicyInput {
   readonly otherSandboxFolders?: readonly string[];
   /** The socat wrapper the engine runs inside the sandbox: readable, even where its folder is denied. */
   readonly relayPath?: string;
+  /**
+   * VS Code's user data folder as this window has it (global storage, state, logs, the audit log):
+   * unreadable, wherever it is — `--user-data-dir`, portable mode and Flatpak put it outside the names
+   * DENIED_HOME_READS lists. Left readable only when the run's own folder is inside it.
+   */
+  readonly userDataDir?: string;
 }
 
 /**
@@ -324,6 +330,7 @@ export function runFilesystemPolicy(input: RunPolicyInput): RunFilesystemPolicy 
       literal(input.privateTmpRoot),
       ...(input.caKeyPath === undefined ? [] : [literal(input.caKeyPath)]),
       ...(input.otherSandboxFolders ?? []).map(literal),
+      ...(input.userDataDir === undefined || isInsideFolder(input.userDataDir, input.request.folder) ? [] : [literal(input.userDataDir)]),
     ],
     allowRead: [literal(input.privateTmp), ...(input.relayPath === undefined ? [] : [literal(input.relayPath)])],
     allowWrite: [...input.request.writes.map(literal), literal(input.privateTmp)],

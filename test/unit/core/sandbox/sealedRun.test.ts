@@ -69,6 +69,16 @@ describe('sealed runs (core)', () => {
     assert.ok(windows.kind === 'unsealed' && windows.fix === undefined);
   });
 
+  it('filesystem policy: VS Code\'s user data is unreadable wherever it lives (a custom --user-data-dir, portable, Flatpak); the relay wrapper alone is read back', () => {
+    const base = { home: '/home/u', privateTmp: '/t/root/run-1', privateTmpRoot: '/t/root', relayPath: '/opt/vsc-data/User/globalStorage/airlock-dev.airlock/relay/socat' };
+    const policy = runFilesystemPolicy({ ...base, request: request({ writes: ['/ws/out'] }), userDataDir: '/opt/vsc-data' });
+    assert.ok(policy.denyRead.some((e) => e.path === '/opt/vsc-data'));
+    assert.ok(policy.allowRead.some((e) => e.path === base.relayPath));
+    // A run whose own folder is inside the user data folder keeps it readable (else its workspace would vanish).
+    const inside = runFilesystemPolicy({ ...base, request: { ...request({ writes: [] }), folder: '/opt/vsc-data/ws' }, userDataDir: '/opt/vsc-data' });
+    assert.ok(!inside.denyRead.some((e) => e.path === '/opt/vsc-data'));
+  });
+
   it('filesystem policy: writes only where declared (+ private tmp), credential stores, other runs’ tmp and the CA key unreadable', () => {
     const policy = runFilesystemPolicy({ request: request({ writes: ['/ws/out'] }), home: '/home/u/', privateTmp: '/t/root/run-1', privateTmpRoot: '/t/root', caKeyPath: '/tmp/srt-ca-x/ca.key' });
     const paths = (list: readonly { path: string }[]): string[] => list.map((e) => e.path);
