@@ -97,6 +97,10 @@ async function importEnvFile(deps: EnvImportDeps, arg: unknown): Promise<EnvImpo
   const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
   if (open?.isDirty === true) return result('failed', vscode.l10n.t('{0} has unsaved changes; save it first, then import.', name));
   const text = decoder.decode(await vscode.workspace.fs.readFile(uri));
+  // Never overwrite or delete what the person did not see: the file must still be what was imported.
+  const unchangedSinceImport = async (): Promise<void> => {
+    if (decoder.decode(await vscode.workspace.fs.readFile(uri)) !== text) throw new Error(vscode.l10n.t('{0} changed while you chose; it was left as it is', name));
+  };
   const scanner = await loadSecretScanner();
   const entries = readEnvEntries(text, scanner.parseDotenv);
   if (entries.length === 0) return result('nothing', vscode.l10n.t('{0} holds no values to import.', name));
@@ -260,12 +264,13 @@ async function importEnvFile(deps: EnvImportDeps, arg: unknown): Promise<EnvImpo
         return action ?? 'keep';
       },
       replaceFile: async (rewritten) => {
-        // Never overwrite what the person did not see: the file must still be what was imported.
-        const now = decoder.decode(await vscode.workspace.fs.readFile(uri));
-        if (now !== text) throw new Error(vscode.l10n.t('{0} changed while you chose; it was left as it is', name));
+        await unchangedSinceImport();
         await vscode.workspace.fs.writeFile(uri, new TextEncoder().encode(rewritten));
       },
-      deleteFile: () => Promise.resolve(vscode.workspace.fs.delete(uri, { useTrash: false })),
+      deleteFile: async () => {
+        await unchangedSinceImport();
+        await vscode.workspace.fs.delete(uri, { useTrash: false });
+      },
     }, l10n);
     for (const entry of entries) entry.value.dispose();
     if (!imported.ok) {

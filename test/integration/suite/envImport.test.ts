@@ -77,6 +77,23 @@ describe('Import .env File and Move into Airlock', function () {
     assert.deepEqual(filesHoldingSecrets(sandbox, values), [], 'a value is left in a file');
   });
 
+  it('a line added to the file while the person chooses is never lost: "Delete the file" leaves it as it is', async () => {
+    const api = await storesApi();
+    const value = canary('imp-del');
+    const envPath = join(workspace(), '.env.delete');
+    writeFileSync(envPath, `IMPORT_DEL_KEY=${value}\n`);
+    const running = vscode.commands.executeCommand<EnvImportResult>(Commands.importEnvFile, vscode.Uri.file(envPath));
+    await answer(await waitForPrompt(api, (p) => p.kind === 'pick' && p.title.endsWith(': IMPORT_DEL_KEY'), 'choice'), 'Move to VS Code SecretStorage');
+    const action = await waitForPrompt(api, (p) => p.kind === 'pick' && p.title.includes('the values are safe'), 'file action');
+    // Someone (an editor, the agent) adds a line while the question is open.
+    writeFileSync(envPath, `IMPORT_DEL_KEY=${value}\nADDED_LATER=keep-me\n`);
+    await answer(action, 'Delete the file');
+    const result = await running;
+    assert.equal(result.outcome, 'failed');
+    assert.match(result.message, /changed while you chose/);
+    assert.equal(readFileSync(envPath, 'utf8'), `IMPORT_DEL_KEY=${value}\nADDED_LATER=keep-me\n`, 'the file is still there, with the added line');
+  });
+
   describe('Create a 1Password item (a fake SDK through the test facet)', () => {
     const ACCOUNT = 'airlock-test.1password.example';
     const VAULTS = [{ id: 'vaultdev0001', title: 'Dev' }, { id: 'vaultro00002', title: 'Read Only' }];
