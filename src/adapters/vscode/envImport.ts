@@ -243,7 +243,7 @@ async function importEnvFile(deps: EnvImportDeps, arg: unknown): Promise<EnvImpo
       store: (secretName, value) => deps.store.putSecret(secretName, value),
       createItem: async (vault, itemTitle, field, value) => {
         const created = await deps.onePassword.createItem(vault.id, itemTitle, field, value);
-        return created.ok ? created : fail(created.code, onePasswordWriteMessage(created.code, l10n));
+        return created.ok ? created : fail(created.code, onePasswordWriteMessage(created.code, l10n, true));
       },
       readBack,
       writeCredentials: async (definitions) => {

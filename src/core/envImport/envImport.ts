@@ -260,7 +260,11 @@ export type OnePasswordWriteFailure = StoreFailureCode | 'read-only';
  * What to tell the person when 1Password refuses to list vaults or create an item: their words for the
  * cause and what to do, never the SDK's text (which may quote the request, value included).
  */
-export function onePasswordWriteMessage(code: OnePasswordWriteFailure, l10n: L10n = plainL10n): string {
+export function onePasswordWriteMessage(code: OnePasswordWriteFailure, l10n: L10n = plainL10n, creating = false): string {
+  // The request may have reached 1Password before the answer was lost: the item may exist after all.
+  if (creating && (code === 'offline' || code === 'timeout' || code === 'error')) {
+    return l10n.t('{0} The item may have been created anyway: look in the vault before you import again.', onePasswordWriteMessage(code, l10n));
+  }
   switch (code) {
     case 'read-only':
       return l10n.t('1Password refused to create the item: this account may only read that vault (a service account can be given read-only access). Choose another vault, or another place for this value.');
@@ -282,7 +286,7 @@ export function onePasswordWriteMessage(code: OnePasswordWriteFailure, l10n: L10
       return l10n.t('1Password did not answer in time. Try again in a moment.');
     case 'invalid-reference':
     case 'error':
-      return l10n.t('1Password returned an error (details in the Airlock output channel).');
+      return l10n.t('1Password returned an error. Its details are not shown or logged: they may quote what was sent.');
   }
 }
 

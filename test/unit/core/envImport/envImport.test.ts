@@ -2,7 +2,7 @@ import { strict as assert } from 'node:assert';
 import { inspect } from 'node:util';
 import { parse } from 'dotenv';
 import {
-  credentialNameTaken, gitignoreLineFor, mergeCredentialDefinitions, planImport, readEnvEntries, rewriteEnvFile, runImport, suggestCredentialName, suggestItemTitle,
+  credentialNameTaken, gitignoreLineFor, mergeCredentialDefinitions, onePasswordWriteMessage, planImport, readEnvEntries, rewriteEnvFile, runImport, suggestCredentialName, suggestItemTitle,
   type CreateItemOutcome, type CredentialDefinition, type EntryChoice, type FileAction, type ImportPlan, type ImportSteps,
 } from '../../../../src/core/envImport/envImport';
 import { fail, ok } from '../../../../src/core/outcome';
@@ -196,6 +196,15 @@ describe('.env import', () => {
   });
 
   describe('creating 1Password items', () => {
+    it('a lost answer while creating says the item may exist; a refusal does not; no message points to a log that holds nothing', () => {
+      for (const code of ['offline', 'timeout', 'error'] as const) {
+        assert.match(onePasswordWriteMessage(code, plainL10n, true), /may have been created anyway/, code);
+        assert.doesNotMatch(onePasswordWriteMessage(code, plainL10n, false), /may have been created/, code);
+      }
+      assert.doesNotMatch(onePasswordWriteMessage('read-only', plainL10n, true), /may have been created/);
+      for (const code of ['error', 'invalid-reference', 'offline', 'timeout', 'locked'] as const) assert.doesNotMatch(onePasswordWriteMessage(code, plainL10n, true), /output channel/, code);
+    });
+
     const VAULT = { id: 'vaultid123', title: 'Dev' };
     const text = `API_KEY=${A}\nPORT=8080\nDB_PASSWORD=${B}\n`;
     const create = (name: string, title: string): EntryChoice => ({ kind: 'op-create', name, vault: VAULT, title });
