@@ -211,7 +211,7 @@ function renderSeal(card: Card): HTMLElement {
   }
   if (card.policyNote !== undefined) {
     // An allow rule matched but did not cover these hosts or paths: this is why the person is asked.
-    section.append(el('div', { className: 'warning', text: `Asked because ${card.policyNote}.`, attrs: { role: 'note', 'aria-label': 'Why you are asked' } }));
+    section.append(el('div', { className: 'warning', text: l10n.t('Asked because {0}.', card.policyNote), attrs: { role: 'note', 'aria-label': l10n.t('Why you are asked') } }));
   }
   const hosts = card.network ?? [];
   const writes = card.writes ?? [];
