@@ -13,6 +13,13 @@ export interface L10n {
   t(message: string, ...args: Array<string | number>): string;
 }
 
+/**
+ * A message in whichever language it is asked for, for text both an agent and a person read: the agent's
+ * copy is `say(plainL10n)` (English), the person's `say(vscodeL10n)` — one source, no English kept apart
+ * from its translation.
+ */
+export type Say = (l10n: L10n) => string;
+
 /** A translation bundle: English message → translated message (the shape of `vscode.l10n.bundle`). */
 export type L10nBundle = Readonly<Record<string, string>>;
 

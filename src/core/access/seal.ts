@@ -1,7 +1,7 @@
 import { Settings } from '../../shared/ids';
-import { plainL10n, type L10n } from '../../shared/l10n';
+import { plainL10n, type L10n, type Say } from '../../shared/l10n';
 import type { Credential } from '../credentials';
-import { decideSeal, deliveryText, unavailableReason, networkAllowlist, type SandboxAvailability, type SandboxMode, type Say, type SealDecision, type SealedCredential } from '../sandbox/sealedRun';
+import { decideSeal, deliveryText, unavailableReason, networkAllowlist, type SandboxAvailability, type SandboxMode, type SealDecision, type SealedCredential } from '../sandbox/sealedRun';
 
 /** What the machine can do; compose adapts the sandbox probe (src/adapters/node/spawnSealed.ts) to it. */
 export interface SandboxPort {

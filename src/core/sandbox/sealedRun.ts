@@ -1,4 +1,4 @@
-import { plainL10n, type L10n } from '../../shared/l10n';
+import { plainL10n, type L10n, type Say } from '../../shared/l10n';
 import { Settings } from '../../shared/ids';
 import { fail, ok, type Outcome } from '../outcome';
 
@@ -162,12 +162,6 @@ export function unavailableReason(availability: SandboxAvailability, l10n: L10n 
   // The engine's own words, when it gave any, cannot be translated.
   return availability.reason ?? l10n.t('the sandbox engine cannot run here');
 }
-
-/**
- * A message in whichever language it is asked for: the refusal the agent reads is `say(plainL10n)`, the
- * card the person reads is `say(l10n)` — one decision, no English kept apart from its translation.
- */
-export type Say = (l10n: L10n) => string;
 
 export type SealDecision =
   | { readonly kind: 'sealed' }
