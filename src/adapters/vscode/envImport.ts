@@ -162,7 +162,7 @@ async function importEnvFile(deps: EnvImportDeps, arg: unknown): Promise<EnvImpo
         continue;
       }
       const problem = async (value: string, source: string): Promise<string | undefined> => {
-        const checked = validateCredentialName(value);
+        const checked = validateCredentialName(value, vscodeL10n);
         if (!checked.ok) return checked.message;
         if (chosenNames.has(value)) return vscode.l10n.t('{0} is already used by another entry of this file.', value);
         if (credentialNameTaken(existing, value, source)) return vscode.l10n.t('A credential named {0} already exists in your user settings.', value);

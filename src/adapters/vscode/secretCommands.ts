@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { AuditSink } from '../../core/audit/events';
 import type { Log } from '../../core/log';
 import { validateCredentialName } from '../../core/secrets/envName';
+import { vscodeL10n } from './l10n';
 import { Commands, Settings } from '../../shared/ids';
 import type { OwnSecrets } from '../../core/redaction/ownSecrets';
 import { holdServiceAccountToken, SERVICE_ACCOUNT_TOKEN_KEY } from '../stores/onePasswordAuth';
@@ -48,7 +49,7 @@ export function registerSecretCommands(deps: SecretCommandDeps): vscode.Disposab
 }
 
 const nameProblem = (value: string): string | undefined => {
-  const checked = validateCredentialName(value);
+  const checked = validateCredentialName(value, vscodeL10n);
   return checked.ok ? undefined : checked.message;
 };
 

@@ -134,7 +134,7 @@ export function registerSecretScan(deps: SecretScanDeps): vscode.Disposable {
     const existingValue = vscode.workspace.getConfiguration().inspect<unknown>(Settings.credentials)?.globalValue;
     const existing = Array.isArray(existingValue) ? (existingValue as unknown[]) : [];
     const problem = async (name: string): Promise<string | undefined> => {
-      const checked = validateCredentialName(name);
+      const checked = validateCredentialName(name, vscodeL10n);
       if (!checked.ok) return checked.message;
       if (credentialNameTaken(existing, name, `secret:${name}`)) return vscode.l10n.t('A credential named {0} already exists in your user settings.', name);
       if (await deps.store.has(name)) return vscode.l10n.t('A secret named {0} is already stored; choose another name.', name);
