@@ -134,7 +134,7 @@ async function importEnvFile(deps: EnvImportDeps, arg: unknown): Promise<EnvImpo
           break;
         }
         if (vaults === undefined) {
-          const listed = await deps.onePassword.listVaults();
+          const listed = await deps.onePassword.listVaults(vscodeL10n);
           if (!listed.ok) {
             // Said in the person's words, then the other choices are offered again for this entry.
             canCreate = false;
@@ -238,7 +238,7 @@ async function importEnvFile(deps: EnvImportDeps, arg: unknown): Promise<EnvImpo
     const imported = await runImport(plan.value, text, scanner.parseDotenv, {
       store: (secretName, value) => deps.store.putSecret(secretName, value),
       createItem: async (vault, itemTitle, field, value) => {
-        const created = await deps.onePassword.createItem(vault.id, itemTitle, field, value);
+        const created = await deps.onePassword.createItem(vault.id, itemTitle, field, value, vscodeL10n);
         return created.ok ? created : fail(created.code, onePasswordWriteMessage(created.code, l10n));
       },
       readBack,
