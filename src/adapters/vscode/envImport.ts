@@ -120,7 +120,7 @@ async function importEnvFile(deps: EnvImportDeps, arg: unknown): Promise<EnvImpo
       while (where === undefined) {
         const picked = await askPick<Where>(deps.tracker, {
           title: vscode.l10n.t('{0} ({1}/{2}): {3}', title, index + 1, entries.length, entry.key),
-          placeholder: vscode.l10n.t('Where should {0} ({1}) go?', entry.key, maskSecret(entry.value.length)),
+          placeholder: vscode.l10n.t('Where should {0} ({1}) go?', entry.key, maskSecret(entry.value.length, vscodeL10n)),
           items: [
             { id: 'secret', label: vscode.l10n.t('Move to VS Code SecretStorage'), detail: vscode.l10n.t('Stored in the OS keychain as secret:{0}; agents ask for {0}, you approve each use.', suggested) },
             ...(canCreate ? [{ id: 'op-create' as const, label: vscode.l10n.t('Create a 1Password item'), detail: vscode.l10n.t('Airlock creates an item holding {0} in a vault you choose, and reads it back before changing the file.', entry.key) }] : []),

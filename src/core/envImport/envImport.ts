@@ -141,7 +141,9 @@ export function planImport(
     names.add(choice.name);
     const env = validateEnvName(entry.key, l10n);
     if (!env.ok) return fail(env.code, l10n.t('{0}: {1}', entry.key, env.message));
-    const description = l10n.t('Imported from {0}', file);
+    // English on purpose, like "Found in …" (Move into Airlock): a settings value is written once and read
+    // in any language, by people and by agents reading settings.json.
+    const description = `Imported from ${file}`;
     if (choice.kind === 'op-create') {
       const problem = itemTitleProblem(choice.title, l10n);
       if (problem !== undefined) return fail('invalid-item-title', l10n.t('{0}: {1}', entry.key, problem));
