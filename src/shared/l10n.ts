@@ -8,6 +8,8 @@
  * translated fragments. Text an AGENT or a machine reads stays English and is never translated: MCP tool
  * results and errors, `_meta` codes, audit records, debugging log lines, settings and file contents. The
  * first argument is always a literal, so `npm run l10n` (scripts/l10n.ts) finds it for l10n/bundle.l10n.json.
+ * Text both read is written once: an `l10n` parameter defaulting to `plainL10n` (the agent's English), or a
+ * `Say` below when one value travels to both.
  */
 export interface L10n {
   t(message: string, ...args: Array<string | number>): string;
