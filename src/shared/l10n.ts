@@ -8,10 +8,19 @@
  * translated fragments. Text an AGENT or a machine reads stays English and is never translated: MCP tool
  * results and errors, `_meta` codes, audit records, debugging log lines, settings and file contents. The
  * first argument is always a literal, so `npm run l10n` (scripts/l10n.ts) finds it for l10n/bundle.l10n.json.
+ * Text both read is written once: an `l10n` parameter defaulting to `plainL10n` (the agent's English), or a
+ * `Say` below when one value travels to both.
  */
 export interface L10n {
   t(message: string, ...args: Array<string | number>): string;
 }
+
+/**
+ * A message in whichever language it is asked for, for text both an agent and a person read: the agent's
+ * copy is `say(plainL10n)` (English), the person's `say(vscodeL10n)` — one source, no English kept apart
+ * from its translation.
+ */
+export type Say = (l10n: L10n) => string;
 
 /** A translation bundle: English message → translated message (the shape of `vscode.l10n.bundle`). */
 export type L10nBundle = Readonly<Record<string, string>>;

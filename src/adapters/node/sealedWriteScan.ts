@@ -45,7 +45,7 @@ export async function scanWrites(writes: readonly string[], since: number, redac
       try {
         entries = await readdir(path);
       } catch {
-        findings.push({ kind: 'unscanned', path, reason: 'folder not readable' });
+        findings.push({ kind: 'unscanned', path, reason: (l10n) => l10n.t('folder not readable') });
         return;
       }
       for (const entry of entries.sort()) await visit(join(path, entry), root);
@@ -54,17 +54,17 @@ export async function scanWrites(writes: readonly string[], since: number, redac
     if (!stat.isFile() || Math.max(stat.mtimeMs, stat.ctimeMs) < threshold) return;
     files++;
     if (files > limits.maxFiles) {
-      if (files === limits.maxFiles + 1) findings.push({ kind: 'unscanned', path: root, reason: `more than ${limits.maxFiles} files changed` });
+      if (files === limits.maxFiles + 1) findings.push({ kind: 'unscanned', path: root, reason: (l10n) => l10n.t('more than {0} files changed', limits.maxFiles) });
       return;
     }
     if (stat.size > limits.maxFileBytes) {
-      findings.push({ kind: 'unscanned', path, reason: `larger than ${limits.maxFileBytes} bytes` });
+      findings.push({ kind: 'unscanned', path, reason: (l10n) => l10n.t('larger than {0} bytes', limits.maxFileBytes) });
       return;
     }
     try {
       for (const credential of await scanFile(path, redactor)) findings.push({ kind: 'secret', path, credential });
     } catch {
-      findings.push({ kind: 'unscanned', path, reason: 'not readable' });
+      findings.push({ kind: 'unscanned', path, reason: (l10n) => l10n.t('not readable') });
     }
   };
   for (const write of writes) await visit(write, write);

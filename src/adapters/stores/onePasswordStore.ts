@@ -4,6 +4,7 @@ import type { Clock } from '../../core/clock';
 import type { OnePasswordWriteFailure } from '../../core/envImport/envImport';
 import type { Log } from '../../core/log';
 import { fail, ok, type Failure, type Outcome } from '../../core/outcome';
+import { plainL10n, type L10n } from '../../shared/l10n';
 import { classifyOnePasswordError, classifyReferenceError, type OnePasswordFailure } from '../../core/secrets/onePasswordFailures';
 import type { OnePasswordEnvironmentReference, OnePasswordReference, SecretReference } from '../../core/secrets/reference';
 import type { ResolveOutcome, SecretStore } from '../../core/secrets/store';
@@ -71,10 +72,8 @@ export interface OnePasswordStoreDeps {
 /** A failure, plus the SDK's own words for the person who is connecting (shown to them, never to an agent). */
 export type ConnectOutcome = Outcome<void, OnePasswordFailure['code']> & { readonly sdkMessage?: string };
 
-const NOT_CONNECTED = fail(
-  'not-configured',
-  '1Password is not connected. Run "Airlock: Connect 1Password" (desktop app or service account), then try again.',
-);
+const notConnected = (l10n: L10n): Failure<'not-configured'> =>
+  fail('not-configured', l10n.t('1Password is not connected. Run "Airlock: Connect 1Password" (desktop app or service account), then try again.'));
 
 /**
  * Resolves `op://` references with one `secrets.resolveAll` call and `op-env://` references with one
@@ -94,21 +93,24 @@ export class OnePasswordStore implements SecretStore {
     this.cached = undefined;
   }
 
-  /** Signs in with `auth` once, to tell the person at once whether it works. */
-  async verify(auth: OnePasswordAuth, timeoutMs: number): Promise<ConnectOutcome> {
+  /**
+   * Signs in with `auth` once, to tell the person at once whether it works. Messages are in `l10n`'s
+   * language: this, the vault list and item creation answer the person; `resolveAll` answers the agent (English).
+   */
+  async verify(auth: OnePasswordAuth, timeoutMs: number, l10n: L10n = plainL10n): Promise<ConnectOutcome> {
     let sdk: OnePasswordSdk;
     try {
       sdk = await this.deps.loadSdk();
     } catch (error) {
-      return this.sdkLoadFailure(error);
+      return this.sdkLoadFailure(error, l10n);
     }
     const attempt = sdk.createClient(this.configuration(sdk, auth)).then(
       (): ConnectOutcome => ok(undefined),
-      (error: unknown): ConnectOutcome => ({ ...this.classify(sdk, error), sdkMessage: withoutTokens(errorMessage(error)) }),
+      (error: unknown): ConnectOutcome => ({ ...this.classify(sdk, error, l10n), sdkMessage: withoutTokens(errorMessage(error)) }),
     );
     const timedOut = new Promise<ConnectOutcome>((resolve) => {
       const timer = this.deps.clock.schedule(timeoutMs, () =>
-        resolve(fail('timeout', `1Password did not answer within ${Math.round(timeoutMs / 1000)} s.`)),
+        resolve(fail('timeout', l10n.t('1Password did not answer within {0} s.', Math.round(timeoutMs / 1000)))),
       );
       void attempt.finally(() => timer.cancel());
     });
@@ -123,15 +125,15 @@ export class OnePasswordStore implements SecretStore {
   }
 
   /** The vaults the signed-in account sees, by title. Never throws; a failure names none of the SDK's text. */
-  async listVaults(): Promise<Outcome<OnePasswordVaultSummary[], OnePasswordFailure['code']>> {
-    const signedIn = await this.signIn();
+  async listVaults(l10n: L10n = plainL10n): Promise<Outcome<OnePasswordVaultSummary[], OnePasswordFailure['code']>> {
+    const signedIn = await this.signIn(l10n);
     if (!signedIn.ok) return signedIn;
     const { sdk, client } = signedIn.value;
     try {
       const vaults = await client.vaults.list();
       return ok(vaults.map((vault) => ({ id: vault.id, title: vault.title })).sort((a, b) => a.title.localeCompare(b.title)));
     } catch (error) {
-      return this.classify(sdk, error);
+      return this.classify(sdk, error, l10n);
     }
   }
 
@@ -142,8 +144,8 @@ export class OnePasswordStore implements SecretStore {
    * value is revealed only to hand it to the SDK; the SDK's error text may echo the request (and so the
    * value), so on a failure none of it is logged or returned — only the error class and the code.
    */
-  async createItem(vaultId: string, title: string, field: string, value: SecretValue): Promise<Outcome<string, CreateItemFailureCode>> {
-    const signedIn = await this.signIn();
+  async createItem(vaultId: string, title: string, field: string, value: SecretValue, l10n: L10n = plainL10n): Promise<Outcome<string, CreateItemFailureCode>> {
+    const signedIn = await this.signIn(l10n);
     if (!signedIn.ok) return signedIn;
     const { sdk, client } = signedIn.value;
     let item: Sdk.Item;
@@ -155,31 +157,31 @@ export class OnePasswordStore implements SecretStore {
         fields: [{ id: CREATED_FIELD_ID, title: field, fieldType: sdk.ItemFieldType.Concealed, value: revealSecret(value, 'store') }],
       });
     } catch (error) {
-      return this.classifyWrite(sdk, error);
+      return this.classifyWrite(sdk, error, l10n);
     }
     const created = item.fields.find((candidate) => candidate.id === CREATED_FIELD_ID) ?? item.fields.find((candidate) => candidate.fieldType === sdk.ItemFieldType.Concealed);
     if (created === undefined) {
       this.deps.log.warn(`1Password created item ${item.id} in vault ${item.vaultId} without the concealed field Airlock asked for.`);
-      return fail('error', '1Password created the item without its concealed field.');
+      return fail('error', l10n.t('1Password created the item without its concealed field.'));
     }
     const section = created.sectionId !== undefined && created.sectionId !== '' ? `${created.sectionId}/` : '';
     return ok(`op://${item.vaultId}/${item.id}/${section}${created.id}`);
   }
 
-  private async signIn(): Promise<Outcome<{ readonly sdk: OnePasswordSdk; readonly client: OnePasswordClient }, OnePasswordFailure['code']>> {
+  private async signIn(l10n: L10n): Promise<Outcome<{ readonly sdk: OnePasswordSdk; readonly client: OnePasswordClient }, OnePasswordFailure['code']>> {
     const auth = await this.deps.auth.current();
-    if (auth === undefined) return NOT_CONNECTED;
+    if (auth === undefined) return notConnected(l10n);
     let sdk: OnePasswordSdk;
     try {
       sdk = await this.deps.loadSdk();
     } catch (error) {
-      return this.sdkLoadFailure(error);
+      return this.sdkLoadFailure(error, l10n);
     }
     try {
       return ok({ sdk, client: await this.client(sdk, auth) });
     } catch (error) {
       this.forget(); // a failed sign-in is not cached: the next call tries again
-      return this.classify(sdk, error);
+      return this.classify(sdk, error, l10n);
     }
   }
 
@@ -188,7 +190,7 @@ export class OnePasswordStore implements SecretStore {
    * request it refused, value included. A refusal to write ("permission", "forbidden", "read-only") is
    * `read-only`, so the person hears that this account may not create items there.
    */
-  private classifyWrite(sdk: OnePasswordSdk, error: unknown): Failure<CreateItemFailureCode> {
+  private classifyWrite(sdk: OnePasswordSdk, error: unknown, l10n: L10n): Failure<CreateItemFailureCode> {
     const errorClass =
       error instanceof sdk.AuthExpiredError
         ? 'auth-expired'
@@ -200,8 +202,8 @@ export class OnePasswordStore implements SecretStore {
     const message = errorMessage(error);
     const failure: Failure<CreateItemFailureCode> =
       errorClass === 'other' && /permission|forbidden|read[- ]?only|not allowed|access denied|\b403\b/i.test(message)
-        ? fail('read-only', '1Password refused to create the item: this account may not write to that vault.')
-        : classifyOnePasswordError(errorClass, message);
+        ? fail('read-only', l10n.t('1Password refused to create the item: this account may not write to that vault.'))
+        : classifyOnePasswordError(errorClass, message, l10n);
     this.deps.log.warn(`1Password: creating an item failed (${errorClass}, ${failure.code}); the SDK's message is not logged, as it may quote the value.`);
     if (failure.code === 'auth-expired' || failure.code === 'not-configured') this.forget();
     return failure;
@@ -224,7 +226,7 @@ export class OnePasswordStore implements SecretStore {
 
     const auth = await this.deps.auth.current();
     if (auth === undefined) {
-      setAll(ours, NOT_CONNECTED);
+      setAll(ours, notConnected(plainL10n));
       return results;
     }
     let sdk: OnePasswordSdk;
@@ -325,7 +327,7 @@ export class OnePasswordStore implements SecretStore {
   }
 
   /** Maps a thrown SDK error; the SDK's text goes to the log (scrubbed there), never into the outcome. */
-  private classify(sdk: OnePasswordSdk, error: unknown): OnePasswordFailure {
+  private classify(sdk: OnePasswordSdk, error: unknown, l10n: L10n = plainL10n): OnePasswordFailure {
     const errorClass =
       error instanceof sdk.AuthExpiredError
         ? 'auth-expired'
@@ -336,14 +338,14 @@ export class OnePasswordStore implements SecretStore {
             : 'other';
     const message = errorMessage(error);
     this.deps.log.warn(`1Password: ${withoutTokens(message)}`);
-    const failure = classifyOnePasswordError(errorClass, message);
+    const failure = classifyOnePasswordError(errorClass, message, l10n);
     if (failure.code === 'auth-expired' || failure.code === 'not-configured') this.forget();
     return failure;
   }
 
-  private sdkLoadFailure(error: unknown): OnePasswordFailure {
+  private sdkLoadFailure(error: unknown, l10n: L10n = plainL10n): OnePasswordFailure {
     this.deps.log.error(`The 1Password SDK could not be loaded: ${errorMessage(error)}`);
-    return fail('error', 'The 1Password SDK could not be loaded. See the Airlock output channel; reinstalling Airlock may help.');
+    return fail('error', l10n.t('The 1Password SDK could not be loaded. See the Airlock output channel; reinstalling Airlock may help.'));
   }
 }
 

@@ -98,8 +98,8 @@ function brokenText(result: Extract<AuditVerifyResult, { ok: false }>, l10n: L10
 async function renderView(audit: AuditFile, filter: AuditFilter): Promise<string> {
   const [lines, verified] = await Promise.all([audit.readLines(), audit.verify()]);
   const { rows, unreadable } = auditRows(lines);
-  const chain = verified.ok ? `intact (${verified.count} events)` : `BROKEN — ${brokenText(verified, plainL10n)}`;
-  return renderAuditView(filterRows(rows, filter), { filter, total: rows.length, unreadable, chain, files: verified.files });
+  const chain = verified.ok ? vscode.l10n.t('intact ({0})', events(verified.count, vscodeL10n)) : vscode.l10n.t('BROKEN — {0}', brokenText(verified, vscodeL10n));
+  return renderAuditView(filterRows(rows, filter), { filter, total: rows.length, unreadable, chain, files: verified.files, l10n: vscodeL10n });
 }
 
 async function pickFilter(audit: AuditFile): Promise<AuditFilter | undefined> {

@@ -12,6 +12,7 @@ import type { Log } from '../../core/log';
 import type { Outcome } from '../../core/outcome';
 import { Commands, ConnectCommands } from '../../shared/ids';
 import type { ClientTokens } from './clientTokens';
+import { vscodeL10n } from './l10n';
 
 type ConnectableClient = 'codex' | JsonClient;
 
@@ -73,7 +74,7 @@ export function registerConnectCommands(options: {
     const entry = bridgeEntry(client);
     if (client === 'codex') {
       const codexHome = process.env['CODEX_HOME'] ?? join(userHome(), '.codex');
-      return { path: join(codexHome, 'config.toml'), scope: 'user', connect: (t) => connectCodexToml(t, entry), disconnect: disconnectCodexToml };
+      return { path: join(codexHome, 'config.toml'), scope: 'user', connect: (t) => connectCodexToml(t, entry, vscodeL10n), disconnect: (t) => disconnectCodexToml(t, vscodeL10n) };
     }
     const target = CLIENT_TARGETS[client];
     const jsonEntry = target.entry(entry);
@@ -82,7 +83,7 @@ export function registerConnectCommands(options: {
     const folder = scope === 'project' ? await pickFolder(test.firstFolder === true) : '';
     if (folder === undefined) return undefined;
     const path = target.path(scope, { home: userHome(), folder, globalStorage, env: process.env });
-    return { path, scope, connect: (t) => connectJsonConfig(t, jsonEntry), disconnect: disconnectJsonConfig };
+    return { path, scope, connect: (t) => connectJsonConfig(t, jsonEntry, vscodeL10n), disconnect: (t) => disconnectJsonConfig(t, vscodeL10n) };
   };
 
   const apply = async (client: ConnectableClient, mode: 'connect' | 'disconnect', rawTest: unknown): Promise<ConnectResult> => {
@@ -218,7 +219,7 @@ const basename = (path: string): string => path.split(/[\\/]/).pop() ?? path;
 async function pickScope(client: JsonClient): Promise<Scope | undefined> {
   const target = CLIENT_TARGETS[client];
   if (target.scopes.length === 1) return target.scopes[0];
-  const items = target.scopes.map((scope) => ({ label: scope === 'user' ? vscode.l10n.t('User') : vscode.l10n.t('Project'), description: target.describe[scope] ?? '', scope }));
+  const items = target.scopes.map((scope) => ({ label: scope === 'user' ? vscode.l10n.t('User') : vscode.l10n.t('Project'), description: target.describe[scope]?.(vscodeL10n) ?? '', scope }));
   return (await vscode.window.showQuickPick(items, { title: vscode.l10n.t('Connect {0}: where?', CLIENT_LABELS[client]) }))?.scope;
 }
 

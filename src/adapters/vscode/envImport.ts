@@ -124,7 +124,7 @@ async function importEnvFile(deps: EnvImportDeps, arg: unknown): Promise<EnvImpo
       while (where === undefined) {
         const picked = await askPick<Where>(deps.tracker, {
           title: vscode.l10n.t('{0} ({1}/{2}): {3}', title, index + 1, entries.length, entry.key),
-          placeholder: vscode.l10n.t('Where should {0} ({1}) go?', entry.key, maskSecret(entry.value.length)),
+          placeholder: vscode.l10n.t('Where should {0} ({1}) go?', entry.key, maskSecret(entry.value.length, vscodeL10n)),
           items: [
             { id: 'secret', label: vscode.l10n.t('Move to VS Code SecretStorage'), detail: vscode.l10n.t('Stored in the OS keychain as secret:{0}; agents ask for {0}, you approve each use.', suggested) },
             ...(canCreate ? [{ id: 'op-create' as const, label: vscode.l10n.t('Create a 1Password item'), detail: vscode.l10n.t('Airlock creates an item holding {0} in a vault you choose, and reads it back before changing the file.', entry.key) }] : []),
@@ -138,7 +138,7 @@ async function importEnvFile(deps: EnvImportDeps, arg: unknown): Promise<EnvImpo
           break;
         }
         if (vaults === undefined) {
-          const listed = await deps.onePassword.listVaults();
+          const listed = await deps.onePassword.listVaults(vscodeL10n);
           if (!listed.ok) {
             // Said in the person's words, then the other choices are offered again for this entry.
             canCreate = false;
@@ -166,7 +166,7 @@ async function importEnvFile(deps: EnvImportDeps, arg: unknown): Promise<EnvImpo
         continue;
       }
       const problem = async (value: string, source: string): Promise<string | undefined> => {
-        const checked = validateCredentialName(value);
+        const checked = validateCredentialName(value, vscodeL10n);
         if (!checked.ok) return checked.message;
         if (chosenNames.has(value)) return vscode.l10n.t('{0} is already used by another entry of this file.', value);
         if (credentialNameTaken(existing, value, source)) return vscode.l10n.t('A credential named {0} already exists in your user settings.', value);
@@ -242,7 +242,7 @@ async function importEnvFile(deps: EnvImportDeps, arg: unknown): Promise<EnvImpo
     const imported = await runImport(plan.value, text, scanner.parseDotenv, {
       store: (secretName, value) => deps.store.putSecret(secretName, value),
       createItem: async (vault, itemTitle, field, value) => {
-        const created = await deps.onePassword.createItem(vault.id, itemTitle, field, value);
+        const created = await deps.onePassword.createItem(vault.id, itemTitle, field, value, vscodeL10n);
         return created.ok ? created : fail(created.code, onePasswordWriteMessage(created.code, l10n, true));
       },
       readBack,

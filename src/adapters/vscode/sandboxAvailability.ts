@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { SandboxPort } from '../../core/access/seal';
 import { fixCommand, unavailableReason, type SandboxAvailability } from '../../core/sandbox/sealedRun';
 import { Settings } from '../../shared/ids';
+import { vscodeL10n } from './l10n';
 import { probeSandbox, type SealedEngineOptions } from '../node/spawnSealed';
 
 /**
@@ -60,8 +61,7 @@ export class SandboxAvailabilityCache implements SandboxPort {
     if (found.available) return vscode.l10n.t('Sandbox: available — runs are sealed ({0}: "{1}").', Settings.runSandbox, mode);
     const fix = fixCommand(found);
     const effect = mode === 'required' ? vscode.l10n.t('runs are refused') : vscode.l10n.t('runs are not sealed');
-    // unavailableReason is the core's English (it also reaches agents in tool results).
-    const line = vscode.l10n.t('Sandbox: not available — {0}; {1} ({2}: "{3}").', unavailableReason(found), effect, Settings.runSandbox, mode);
+    const line = vscode.l10n.t('Sandbox: not available — {0}; {1} ({2}: "{3}").', unavailableReason(found, vscodeL10n), effect, Settings.runSandbox, mode);
     return fix === undefined ? line : vscode.l10n.t('{0} Fix: {1}', line, fix);
   }
 }

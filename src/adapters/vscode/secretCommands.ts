@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { AuditSink } from '../../core/audit/events';
 import type { Log } from '../../core/log';
 import { validateCredentialName } from '../../core/secrets/envName';
+import { vscodeL10n } from './l10n';
 import { Commands, Settings } from '../../shared/ids';
 import type { OwnSecrets } from '../../core/redaction/ownSecrets';
 import { holdServiceAccountToken, SERVICE_ACCOUNT_TOKEN_KEY } from '../stores/onePasswordAuth';
@@ -48,7 +49,7 @@ export function registerSecretCommands(deps: SecretCommandDeps): vscode.Disposab
 }
 
 const nameProblem = (value: string): string | undefined => {
-  const checked = validateCredentialName(value);
+  const checked = validateCredentialName(value, vscodeL10n);
   return checked.ok ? undefined : checked.message;
 };
 
@@ -168,7 +169,7 @@ async function connectOnePassword(deps: SecretCommandDeps): Promise<void> {
     await vscode.workspace.getConfiguration().update(Settings.onePasswordAccount, account.trim(), vscode.ConfigurationTarget.Global);
     await deps.secrets.delete(SERVICE_ACCOUNT_TOKEN_KEY);
     deps.onePassword.forget();
-    const outcome = await deps.onePassword.verify({ kind: 'desktop', account: account.trim() }, timeoutMs);
+    const outcome = await deps.onePassword.verify({ kind: 'desktop', account: account.trim() }, timeoutMs, vscodeL10n);
     if (outcome.ok) {
       void vscode.window.showInformationMessage(vscode.l10n.t('Airlock: connected to 1Password through the desktop app (account {0}).', account.trim()));
     } else {
@@ -185,7 +186,7 @@ async function connectOnePassword(deps: SecretCommandDeps): Promise<void> {
   });
   if (token === undefined) return;
   const trimmed = token.trim();
-  const outcome = await deps.onePassword.verify({ kind: 'service-account', token: holdServiceAccountToken(deps.own, trimmed) }, timeoutMs);
+  const outcome = await deps.onePassword.verify({ kind: 'service-account', token: holdServiceAccountToken(deps.own, trimmed) }, timeoutMs, vscodeL10n);
   if (!outcome.ok && !['offline', 'timeout', 'rate-limited'].includes(outcome.code)) {
     // The SDK's own words help the person here; a token is never echoed back even if the SDK did.
     void vscode.window.showErrorMessage(vscode.l10n.t('Airlock: 1Password rejected the token, so it was not saved. {0}{1}', outcome.message, details(outcome.sdkMessage, trimmed)));

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { AuditSink } from '../../core/audit/events';
 import { credentialNameTaken, mergeCredentialDefinitions } from '../../core/envImport/envImport';
 import type { Log } from '../../core/log';
-import { diagnosticsFor, isEnvFileName, isScannedOnOpen, type SecretDiagnostic } from '../../core/scan/plaintextSecrets';
+import { diagnosticsFor, isEnvFileName, isScannedOnOpen, ruleLabel, type SecretDiagnostic } from '../../core/scan/plaintextSecrets';
 import { validateCredentialName } from '../../core/secrets/envName';
 import { parseReference } from '../../core/secrets/referenceParser';
 import { sameSecret, SecretValue } from '../../core/secrets/secretValue';
@@ -134,7 +134,7 @@ export function registerSecretScan(deps: SecretScanDeps): vscode.Disposable {
     const existingValue = vscode.workspace.getConfiguration().inspect<unknown>(Settings.credentials)?.globalValue;
     const existing = Array.isArray(existingValue) ? (existingValue as unknown[]) : [];
     const problem = async (name: string): Promise<string | undefined> => {
-      const checked = validateCredentialName(name);
+      const checked = validateCredentialName(name, vscodeL10n);
       if (!checked.ok) return checked.message;
       if (credentialNameTaken(existing, name, `secret:${name}`)) return vscode.l10n.t('A credential named {0} already exists in your user settings.', name);
       if (await deps.store.has(name)) return vscode.l10n.t('A secret named {0} is already stored; choose another name.', name);
@@ -167,6 +167,8 @@ export function registerSecretScan(deps: SecretScanDeps): vscode.Disposable {
       const configuration = vscode.workspace.getConfiguration();
       await configuration.update(
         Settings.credentials,
+        // English on purpose: a settings value is written once, read in any language (and by agents that
+        // read settings.json), and must not change with the locale of whoever moved the secret.
         mergeCredentialDefinitions(existing, [{ name, description: `Found in ${basename(uri.path)}`, source: `secret:${name}` }]),
         vscode.ConfigurationTarget.Global,
       );
@@ -181,7 +183,7 @@ export function registerSecretScan(deps: SecretScanDeps): vscode.Disposable {
       value.dispose();
     }
     await scanText(uri, decoder.decode(await vscode.workspace.fs.readFile(uri)));
-    deps.log.info(`Moved a plaintext ${finding.kind} from ${uri.fsPath} into SecretStorage as ${name}.`);
+    deps.log.info(`Moved a plaintext ${ruleLabel(finding.ruleId)} from ${uri.fsPath} into SecretStorage as ${name}.`);
     return report({ outcome: 'moved', name, message: vscode.l10n.t('moved it into SecretStorage as {0} (credential defined in your user settings); the file now says {1}.', name, `\${${name}}`) });
   };
 

@@ -4,6 +4,7 @@ import { parsePolicy, type SettingsLayers, type SettingValues } from '../../core
 import type { Policy, PolicyProblem } from '../../core/policy/policy';
 import { SETTING_SPECS } from '../../core/policy/schema';
 import { Settings } from '../../shared/ids';
+import { vscodeL10n } from './l10n';
 
 export interface PolicySettings extends vscode.Disposable {
   /** The policy parsed from the current settings (re-parsed on every change and on a trust grant). */
@@ -73,10 +74,10 @@ export function createPolicySettings(log: Log, showLog: () => void, onProblems: 
     onProblems(parsed.problems);
     const first = parsed.problems[0];
     if (first === undefined) return;
-    // The problem itself is the policy parser's English (the same words reach the log and the settings problems).
+    // The person's language here; the log line above and the audit keep the English `message`.
     const message = parsed.problems.length > 1
-      ? vscode.l10n.t('Airlock settings: {0} (and {1} more in the Airlock output)', first.message, parsed.problems.length - 1)
-      : vscode.l10n.t('Airlock settings: {0}', first.message);
+      ? vscode.l10n.t('Airlock settings: {0} (and {1} more in the Airlock output)', first.say(vscodeL10n), parsed.problems.length - 1)
+      : vscode.l10n.t('Airlock settings: {0}', first.say(vscodeL10n));
     const openSettings = vscode.l10n.t('Open Settings');
     const showOutput = vscode.l10n.t('Show Output');
     void vscode.window.showWarningMessage(message, openSettings, showOutput).then((choice) => {

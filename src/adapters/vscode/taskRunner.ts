@@ -13,6 +13,8 @@ import type { SealedSessions } from '../node/sealedSessions';
 import type { SealedSecret } from '../node/spawnSealed';
 import { networkAllowlist } from '../../core/sandbox/sealedRun';
 import { writeScanMessage, type WriteScanResult } from '../../core/sandbox/writeScan';
+import type { L10n } from '../../shared/l10n';
+import { vscodeL10n } from './l10n';
 
 /** The task type Airlock's runs use (contributed in package.json `taskDefinitions`). */
 export const AIRLOCK_TASK_TYPE = 'airlock';
@@ -244,7 +246,7 @@ export class TaskRunner implements Runner, vscode.Disposable {
                 this.watched.delete(watch);
                 if (report !== undefined && report.killed > 0) {
                   this.log.info(`Airlock run ${spec.runId}: stopped ${describeReap(report)} the command left behind.`);
-                  write(`\x1b[33m[Airlock] ${vscode.l10n.t('stopped {0} the command left behind', describeReap(report))}\x1b[0m\r\n`);
+                  write(`\x1b[33m[Airlock] ${vscode.l10n.t('stopped {0} the command left behind', describeReap(report, vscodeL10n))}\x1b[0m\r\n`);
                 }
                 return report;
               },
@@ -272,14 +274,14 @@ export class TaskRunner implements Runner, vscode.Disposable {
             } catch (error) {
               // A scan that could not run is a dirty scan: the output is withheld.
               this.log.error(`Airlock run ${spec.runId}: the write scan failed: ${spec.redactor.scrub(error instanceof Error ? error.message : String(error))}`);
-              writeScan = { clean: false, files: 0, findings: (spec.sealed?.writes ?? []).map((path) => ({ kind: 'unscanned' as const, path, reason: 'the scan failed' })) };
+              writeScan = { clean: false, files: 0, findings: (spec.sealed?.writes ?? []).map((path) => ({ kind: 'unscanned' as const, path, reason: (l10n: L10n) => l10n.t('the scan failed') })) };
             }
             const durationMs = Math.round(performance.now() - startedAt);
             const how = exitSignal !== null
               ? vscode.l10n.t('ended by {0} after {1} ms', exitSignal, durationMs)
               : vscode.l10n.t('exited with code {0} after {1} ms', exitCode ?? '?', durationMs);
             write(`\r\n\x1b[2m[Airlock] ${how}\x1b[0m\r\n`);
-            if (writeScan !== undefined && !writeScan.clean) write(`\x1b[31m[Airlock] ${spec.redactor.scrub(writeScanMessage(writeScan)).replace(/\n/g, '\r\n')}\x1b[0m\r\n`);
+            if (writeScan !== undefined && !writeScan.clean) write(`\x1b[31m[Airlock] ${spec.redactor.scrub(writeScanMessage(writeScan, vscodeL10n)).replace(/\n/g, '\r\n')}\x1b[0m\r\n`);
             finish({
               result: {
                 exitCode,

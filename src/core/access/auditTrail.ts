@@ -1,3 +1,4 @@
+import { plainL10n } from '../../shared/l10n';
 import type { AuditEvent, AuditSink } from '../audit/events';
 import type { ClientId, ClientIdentity } from '../clients';
 import type { ConsentAnswer } from '../consent/consent';
@@ -76,7 +77,7 @@ export class AuditTrail {
       type: 'run-write-leak',
       runId,
       grantId,
-      findings: findings.map((f) => (f.kind === 'secret' ? { path: f.path, credential: f.credential } : { path: f.path, unscanned: f.reason })),
+      findings: findings.map((f) => (f.kind === 'secret' ? { path: f.path, credential: f.credential } : { path: f.path, unscanned: f.reason(plainL10n) })),
     });
   }
 

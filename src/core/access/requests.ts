@@ -9,7 +9,7 @@ import type { LeaseManager } from '../grants/leaseManager';
 import type { PolicyDecision, PolicyRequest } from '../policy/evaluate';
 import { describeChange, type CodePin, type PinChange } from '../pin/pin';
 import type { PolicyLimits } from '../policy/policy';
-import { STORE_LABELS } from '../secrets/reference';
+import { storeLabel } from '../secrets/reference';
 import { plainL10n, type L10n } from '../../shared/l10n';
 import { sealText, type SealDecision } from '../sandbox/sealedRun';
 import type { AuditTrail } from './auditTrail';
@@ -130,7 +130,7 @@ export class Requests {
         name: c.name,
         description: c.description,
         env: c.env,
-        store: STORE_LABELS[c.source.kind],
+        store: storeLabel(c.source.kind, this.deps.l10n ?? plainL10n),
         reference: c.source.raw,
         definedByWorkspace: c.origin === 'workspace',
         ...(c.origin === 'remote' ? { definedOnRemote: true } : {}),

@@ -171,7 +171,8 @@ export class Runs {
         const findings = result.writeScan.findings.map((f) => ({ ...f, path: redactor.scrub(f.path) }));
         await this.deps.trail.runWriteLeak(runId, grant.id, findings);
         const message = redactor.scrub(writeScanMessage({ ...result.writeScan, findings }));
-        this.deps.warn?.(`Airlock: a sealed run of "${redactor.scrub(scope.command)}" wrote a credential into a file. ${message}`);
+        const l10n = this.deps.l10n ?? plainL10n;
+        this.deps.warn?.(l10n.t('Airlock: a sealed run of "{0}" wrote a credential into a file. {1}', redactor.scrub(scope.command), redactor.scrub(writeScanMessage({ ...result.writeScan, findings }, l10n))));
         return { status: 'refused', code: 'secret-written', message };
       }
       const current = this.deps.leases.get(grant.id);

@@ -1,6 +1,7 @@
-import type { L10n } from '../../shared/l10n';
+import { Settings } from '../../shared/ids';
+import { plainL10n, type L10n, type Say } from '../../shared/l10n';
 import type { Credential } from '../credentials';
-import { decideSeal, deliveryText, networkAllowlist, type SandboxAvailability, type SandboxMode, type SealDecision, type SealedCredential } from '../sandbox/sealedRun';
+import { decideSeal, deliveryText, unavailableReason, networkAllowlist, type SandboxAvailability, type SandboxMode, type SealDecision, type SealedCredential } from '../sandbox/sealedRun';
 
 /** What the machine can do; compose adapts the sandbox probe (src/adapters/node/spawnSealed.ts) to it. */
 export interface SandboxPort {
@@ -27,16 +28,27 @@ export function sealFor(mode: SandboxMode, availability: SandboxAvailability, cr
   const bound = credentials.filter((c) => c.hosts !== undefined && c.hosts.length > 0).map((c) => c.name);
   if (bound.length === 0) return decision;
   const names = bound.join(', ');
+  const one = bound.length === 1;
+  const reason: Say =
+    mode === 'off'
+      ? (l10n) =>
+          one
+            ? l10n.t('{0} is bound to hosts and can only be used in a sealed run, which is not possible here: sandboxing is off ({1}: "off")', names, Settings.runSandbox)
+            : l10n.t('{0} are bound to hosts and can only be used in a sealed run, which is not possible here: sandboxing is off ({1}: "off")', names, Settings.runSandbox)
+      : (l10n) =>
+          one
+            ? l10n.t('{0} is bound to hosts and can only be used in a sealed run, which is not possible here: {1}.', names, unavailableReason(availability, l10n))
+            : l10n.t('{0} are bound to hosts and can only be used in a sealed run, which is not possible here: {1}.', names, unavailableReason(availability, l10n));
   return {
     kind: 'refused',
-    reason: `${names} ${bound.length === 1 ? 'is' : 'are'} bound to hosts and can only be used in a sealed run, which is not possible here: ${decision.reason.replace(/^Not sealed: /, '')}`,
+    reason,
     ...(decision.fix === undefined ? {} : { fix: decision.fix }),
   };
 }
 
-/** The refusal's message: the reason and the one command that fixes it, when there is one. */
+/** The refusal's message for the agent (English): the reason and the one command that fixes it, when there is one. */
 export const sealRefusalMessage = (decision: Extract<SealDecision, { kind: 'refused' }>): string =>
-  decision.fix === undefined ? decision.reason : `${decision.reason} Fix: ${decision.fix}`;
+  decision.fix === undefined ? decision.reason(plainL10n) : `${decision.reason(plainL10n)} Fix: ${decision.fix}`;
 
 /** How each credential travels in a run under `decision` (the card's words). */
 export const deliveryFor = (credential: Credential, decision: SealDecision, l10n: L10n): string =>

@@ -1,3 +1,4 @@
+import { plainL10n, type L10n } from '../../shared/l10n';
 import { parseAuditLine } from './auditChain';
 import type { AuditEvent } from './events';
 
@@ -94,34 +95,49 @@ export function filterChoices(rows: readonly AuditRow[]): { clients: string[]; c
   return { clients: [...clients].sort(), credentials: [...credentials].sort(), decisions: [...decisions].sort() };
 }
 
-export function describeFilter(filter: AuditFilter): string {
+export function describeFilter(filter: AuditFilter, l10n: L10n = plainL10n): string {
   const parts: string[] = [];
-  if (filter.client !== undefined) parts.push(`client ${filter.client}`);
-  if (filter.credential !== undefined) parts.push(`credential ${filter.credential}`);
-  if (filter.decision !== undefined) parts.push(`decision ${filter.decision}`);
-  return parts.length === 0 ? 'all events' : parts.join(', ');
+  if (filter.client !== undefined) parts.push(l10n.t('client {0}', filter.client));
+  if (filter.credential !== undefined) parts.push(l10n.t('credential {0}', filter.credential));
+  if (filter.decision !== undefined) parts.push(l10n.t('decision {0}', filter.decision));
+  return parts.length === 0 ? l10n.t('all events') : parts.join(', ');
 }
 
 /**
  * The whole view as plain text: a header (filter, chain status), then one line per event. Contains no
  * values — the log holds none — and escapes untrusted text so no control sequence reaches the editor.
+ * The header is the person's language (`l10n`); each event's line stays English: it paraphrases an audit
+ * record field by field, and the record's own words (codes, types, a settings problem's `why`) are English —
+ * half-translated lines would read worse and match the exported JSONL less.
  */
-export function renderAuditView(rows: readonly AuditRow[], options: { filter: AuditFilter; total: number; unreadable: number; chain: string; files: number; limit?: number }): string {
+export function renderAuditView(
+  rows: readonly AuditRow[],
+  options: { filter: AuditFilter; total: number; unreadable: number; chain: string; files: number; limit?: number; l10n?: L10n },
+): string {
+  const l10n = options.l10n ?? plainL10n;
   const limit = options.limit ?? MAX_VIEW_ROWS;
   const shown = rows.length > limit ? rows.slice(rows.length - limit) : rows;
+  const filter = describeFilter(options.filter, l10n);
+  const showing =
+    shown.length === rows.length
+      ? options.files === 1
+        ? l10n.t('Showing {0} of {1} events ({2}) from 1 file.', rows.length, options.total, filter)
+        : l10n.t('Showing {0} of {1} events ({2}) from {3} files.', rows.length, options.total, filter, options.files)
+      : options.files === 1
+        ? l10n.t('Showing the latest {0} of {1} matching of {2} events ({3}) from 1 file. Export the log for all of them.', shown.length, rows.length, options.total, filter)
+        : l10n.t('Showing the latest {0} of {1} matching of {2} events ({3}) from {4} files. Export the log for all of them.', shown.length, rows.length, options.total, filter, options.files);
   const header = [
-    'Airlock audit log',
-    `Showing ${shown.length === rows.length ? rows.length : `the latest ${shown.length} of ${rows.length} matching`} of ${options.total} events (${describeFilter(options.filter)}) from ${options.files} file${options.files === 1 ? '' : 's'}.` +
-      (shown.length < rows.length ? ' Export the log for all of them.' : ''),
-    `Hash chain: ${options.chain}`,
-    ...(options.unreadable > 0 ? [`${options.unreadable} line(s) could not be read; run "Airlock: Verify Audit Log".`] : []),
+    l10n.t('Airlock audit log'),
+    showing,
+    l10n.t('Hash chain: {0}', options.chain),
+    ...(options.unreadable > 0 ? [l10n.t('{0} line(s) could not be read; run "Airlock: Verify Audit Log".', options.unreadable)] : []),
     '',
   ];
   const body = shown.map((row) => {
     const when = row.time.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
     return `${when}  #${String(row.seq).padEnd(5)} ${row.type.padEnd(14)} ${row.text}`;
   });
-  return [...header, ...(body.length === 0 ? ['(no events match)'] : body), ''].join('\n');
+  return [...header, ...(body.length === 0 ? [l10n.t('(no events match)')] : body), ''].join('\n');
 }
 
 /** The view shows the most recent events only: a text editor is no place for millions of lines. */

@@ -1,5 +1,6 @@
 import { applyEdits, modify, parse as parseJsonc, type FormattingOptions, type ParseError } from 'jsonc-parser';
 import { parse as parseToml, stringify as stringifyToml } from 'smol-toml';
+import { plainL10n, type L10n } from '../../shared/l10n';
 import { fail, ok, type Outcome } from '../outcome';
 
 /** The server entry a client config gets: launch the bridge launcher for this client. */
@@ -65,12 +66,12 @@ function tableRanges(lines: readonly string[], matches: (line: string) => boolea
   return ranges;
 }
 
-function parseTomlDocument(text: string): Outcome<Record<string, unknown>, ConfigEditFailure> {
+function parseTomlDocument(text: string, l10n: L10n): Outcome<Record<string, unknown>, ConfigEditFailure> {
   try {
     return ok(parseToml(text) as Record<string, unknown>);
   } catch (error) {
-    const detail = error instanceof Error ? error.message.split('\n')[0] : 'parse error';
-    return fail('invalid_config', `The file is not valid TOML (${detail}); fix it first, then connect again.`);
+    const detail = (error instanceof Error ? error.message.split('\n')[0] : undefined) ?? 'parse error';
+    return fail('invalid_config', l10n.t('The file is not valid TOML ({0}); fix it first, then connect again.', detail));
   }
 }
 
@@ -99,18 +100,18 @@ const eolOf = (text: string): string => (text.includes('\r\n') ? '\r\n' : '\n');
  * comment and the file's layout; keeps the section's own other keys (comments inside that one section
  * are rewritten). Unchanged when already connected. Refuses invalid TOML and layouts it cannot edit.
  */
-export function connectCodexToml(original: string, entry: BridgeEntry): Outcome<ConfigEdit, ConfigEditFailure> {
-  const parsed = parseTomlDocument(original);
+export function connectCodexToml(original: string, entry: BridgeEntry, l10n: L10n = plainL10n): Outcome<ConfigEdit, ConfigEditFailure> {
+  const parsed = parseTomlDocument(original, l10n);
   if (!parsed.ok) return parsed;
   const servers = parsed.value['mcp_servers'];
   const current = isRecord(servers) ? servers[SERVER_NAME] : undefined;
-  if (current !== undefined && !isRecord(current)) return unsupported();
+  if (current !== undefined && !isRecord(current)) return unsupported(l10n);
   if (current && current['command'] === entry.command && jsonEqual(current['args'], entry.args)) return ok({ kind: 'unchanged' });
 
   const eol = eolOf(original);
   const lines = original.split(/\r?\n/);
   const [main, ...duplicates] = tableRanges(lines, (line) => AIRLOCK_MAIN_HEADER.test(line));
-  if (duplicates.length > 0) return unsupported();
+  if (duplicates.length > 0) return unsupported(l10n);
   // Keys of our section other than command/args (e.g. startup_timeout_sec) survive; sub-tables
   // such as [mcp_servers.airlock.env] stay where they are, untouched.
   const otherScalars = current ? Object.fromEntries(Object.entries(current).filter(([key, value]) => key !== 'command' && key !== 'args' && !isRecord(value))) : {};
@@ -121,7 +122,7 @@ export function connectCodexToml(original: string, entry: BridgeEntry): Outcome<
     next = [...lines.slice(0, main.start), ...section, ...lines.slice(main.end)];
   } else if (current) {
     // Defined as an inline table or with dotted keys: a text edit could break it.
-    return unsupported();
+    return unsupported(l10n);
   } else {
     const body = [...lines];
     while (body.length > 0 && (body[body.length - 1] ?? '').trim() === '') body.pop();
@@ -129,21 +130,21 @@ export function connectCodexToml(original: string, entry: BridgeEntry): Outcome<
     next.push('');
   }
   const text = next.join(eol);
-  return verifyToml(parsed.value, text, (document) => {
+  return verifyToml(l10n, parsed.value, text, (document) => {
     const airlock = (document['mcp_servers'] as Record<string, unknown> | undefined)?.[SERVER_NAME];
     return isRecord(airlock) && airlock['command'] === entry.command && jsonEqual(airlock['args'], entry.args);
   }, (key) => key !== 'command' && key !== 'args');
 }
 
 /** Removes `[mcp_servers.airlock]` and its sub-tables from a Codex config.toml; everything else stays. */
-export function disconnectCodexToml(original: string): Outcome<ConfigEdit, ConfigEditFailure> {
-  const parsed = parseTomlDocument(original);
+export function disconnectCodexToml(original: string, l10n: L10n = plainL10n): Outcome<ConfigEdit, ConfigEditFailure> {
+  const parsed = parseTomlDocument(original, l10n);
   if (!parsed.ok) return parsed;
   const servers = parsed.value['mcp_servers'];
   if (!isRecord(servers) || servers[SERVER_NAME] === undefined) return ok({ kind: 'unchanged' });
   const lines = original.split(/\r?\n/);
   const ranges = tableRanges(lines, (line) => AIRLOCK_MAIN_HEADER.test(line) || AIRLOCK_SUB_HEADER.test(line));
-  if (ranges.length === 0) return unsupported();
+  if (ranges.length === 0) return unsupported(l10n);
   const drop = new Set<number>();
   for (const range of ranges) {
     for (let i = range.start; i < range.end; i++) drop.add(i);
@@ -151,24 +152,25 @@ export function disconnectCodexToml(original: string): Outcome<ConfigEdit, Confi
     if ((lines[range.end] ?? 'x').trim() === '' && range.end < lines.length - 1) drop.add(range.end);
   }
   const text = lines.filter((_, index) => !drop.has(index)).join(eolOf(original));
-  return verifyToml(parsed.value, text, (document) => !isRecord(document['mcp_servers']) || document['mcp_servers'][SERVER_NAME] === undefined);
+  return verifyToml(l10n, parsed.value, text, (document) => !isRecord(document['mcp_servers']) || document['mcp_servers'][SERVER_NAME] === undefined);
 }
 
 function verifyToml(
+  l10n: L10n,
   before: Record<string, unknown>,
   text: string,
   holdsIntent: (document: Record<string, unknown>) => boolean,
   keepAirlockKey?: (key: string) => boolean,
 ): Outcome<ConfigEdit, ConfigEditFailure> {
-  const after = parseTomlDocument(text);
+  const after = parseTomlDocument(text, l10n);
   if (!after.ok || !holdsIntent(after.value) || !jsonEqual(withoutAirlock(before, keepAirlockKey), withoutAirlock(after.value, keepAirlockKey))) {
-    return fail('verification_failed', 'Airlock could not edit this file safely (the result would change other settings), so it changed nothing. Add the entry by hand.');
+    return fail('verification_failed', l10n.t('Airlock could not edit this file safely (the result would change other settings), so it changed nothing. Add the entry by hand.'));
   }
   return ok({ kind: 'changed', text });
 }
 
-const unsupported = (): Outcome<never, ConfigEditFailure> =>
-  fail('unsupported_layout', `The "${SERVER_NAME}" MCP server is defined in a form Airlock does not edit (inline table, dotted keys or duplicates); edit it by hand.`);
+const unsupported = (l10n: L10n): Outcome<never, ConfigEditFailure> =>
+  fail('unsupported_layout', l10n.t('The "{0}" MCP server is defined in a form Airlock does not edit (inline table, dotted keys or duplicates); edit it by hand.', SERVER_NAME));
 
 // ── Claude Code (.mcp.json, ~/.claude.json) and Cursor (mcp.json): JSON with comments ──────────────
 
@@ -182,11 +184,11 @@ function formattingOf(text: string): FormattingOptions {
   };
 }
 
-function parseJsonDocument(text: string): Outcome<Record<string, unknown>, ConfigEditFailure> {
+function parseJsonDocument(text: string, l10n: L10n): Outcome<Record<string, unknown>, ConfigEditFailure> {
   const errors: ParseError[] = [];
   const value: unknown = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
-  if (errors.length > 0) return fail('invalid_config', `The file is not valid JSON (error at offset ${errors[0]?.offset ?? 0}); fix it first, then connect again.`);
-  if (!isRecord(value)) return fail('invalid_config', 'The file does not hold a JSON object; fix it first, then connect again.');
+  if (errors.length > 0) return fail('invalid_config', l10n.t('The file is not valid JSON (error at offset {0}); fix it first, then connect again.', errors[0]?.offset ?? 0));
+  if (!isRecord(value)) return fail('invalid_config', l10n.t('The file does not hold a JSON object; fix it first, then connect again.'));
   return ok(value);
 }
 
@@ -194,34 +196,35 @@ function parseJsonDocument(text: string): Outcome<Record<string, unknown>, Confi
  * Sets `mcpServers.airlock` to `entry` in a JSON/JSONC client config with jsonc-parser edits: comments,
  * other servers and formatting stay. An empty file becomes `{ "mcpServers": { "airlock": … } }`.
  */
-export function connectJsonConfig(original: string, entry: Readonly<Record<string, Json>>): Outcome<ConfigEdit, ConfigEditFailure> {
+export function connectJsonConfig(original: string, entry: Readonly<Record<string, Json>>, l10n: L10n = plainL10n): Outcome<ConfigEdit, ConfigEditFailure> {
   const source = original.trim() === '' ? '{}\n' : original;
-  const parsed = parseJsonDocument(source);
+  const parsed = parseJsonDocument(source, l10n);
   if (!parsed.ok) return parsed;
   const servers = parsed.value['mcpServers'];
-  if (servers !== undefined && !isRecord(servers)) return fail('invalid_config', '"mcpServers" in this file is not an object; fix it first.');
+  if (servers !== undefined && !isRecord(servers)) return fail('invalid_config', l10n.t('"mcpServers" in this file is not an object; fix it first.'));
   if (jsonEqual(servers?.[SERVER_NAME], entry)) return ok({ kind: 'unchanged' });
   const text = applyEdits(source, modify(source, ['mcpServers', SERVER_NAME], entry, { formattingOptions: formattingOf(source) }));
-  return verifyJson(parsed.value, text, (servers) => jsonEqual(servers?.[SERVER_NAME], entry));
+  return verifyJson(l10n, parsed.value, text, (servers) => jsonEqual(servers?.[SERVER_NAME], entry));
 }
 
 /** Removes `mcpServers.airlock` from a JSON/JSONC client config; everything else stays. */
-export function disconnectJsonConfig(original: string): Outcome<ConfigEdit, ConfigEditFailure> {
+export function disconnectJsonConfig(original: string, l10n: L10n = plainL10n): Outcome<ConfigEdit, ConfigEditFailure> {
   if (original.trim() === '') return ok({ kind: 'unchanged' });
-  const parsed = parseJsonDocument(original);
+  const parsed = parseJsonDocument(original, l10n);
   if (!parsed.ok) return parsed;
   const servers = parsed.value['mcpServers'];
   if (!isRecord(servers) || servers[SERVER_NAME] === undefined) return ok({ kind: 'unchanged' });
   const text = applyEdits(original, modify(original, ['mcpServers', SERVER_NAME], undefined, { formattingOptions: formattingOf(original) }));
-  return verifyJson(parsed.value, text, (servers) => servers?.[SERVER_NAME] === undefined);
+  return verifyJson(l10n, parsed.value, text, (servers) => servers?.[SERVER_NAME] === undefined);
 }
 
 function verifyJson(
+  l10n: L10n,
   before: Record<string, unknown>,
   text: string,
   holdsIntent: (servers: Record<string, unknown> | undefined) => boolean,
 ): Outcome<ConfigEdit, ConfigEditFailure> {
-  const after = parseJsonDocument(text);
+  const after = parseJsonDocument(text, l10n);
   const strip = (document: Record<string, unknown>): Record<string, unknown> => {
     const servers = isRecord(document['mcpServers']) ? { ...document['mcpServers'] } : undefined;
     if (!servers) return document;
@@ -230,10 +233,10 @@ function verifyJson(
     if (Object.keys(servers).length === 0) delete rest['mcpServers'];
     return rest;
   };
-  if (!after.ok) return fail('verification_failed', 'Airlock could not edit this file safely, so it changed nothing.');
+  if (!after.ok) return fail('verification_failed', l10n.t('Airlock could not edit this file safely, so it changed nothing.'));
   const servers = after.value['mcpServers'];
   if (!holdsIntent(isRecord(servers) ? servers : undefined) || !jsonEqual(strip(before), strip(after.value))) {
-    return fail('verification_failed', 'Airlock could not edit this file safely (the result would change other settings), so it changed nothing.');
+    return fail('verification_failed', l10n.t('Airlock could not edit this file safely (the result would change other settings), so it changed nothing.'));
   }
   return ok({ kind: 'changed', text });
 }

@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import type { Say } from '../../shared/l10n';
 import type { BridgeEntry } from './clientConfig';
 
 /**
@@ -13,8 +14,8 @@ export type Scope = 'user' | 'project';
 export interface ClientTarget {
   /** Scopes in the order the picker offers them (the first is the usual choice). */
   readonly scopes: readonly Scope[];
-  /** Shown in the scope picker. */
-  readonly describe: Readonly<Partial<Record<Scope, string>>>;
+  /** Shown in the scope picker (the person's language; file names stay as they are). */
+  readonly describe: Readonly<Partial<Record<Scope, Say>>>;
   /** The config file for a scope. */
   path(scope: Scope, where: TargetPlaces): string;
   /** The `mcpServers.airlock` entry this client expects. */
@@ -37,13 +38,13 @@ const stdio = (bridge: BridgeEntry) => ({ command: bridge.command, args: [...bri
 export const CLIENT_TARGETS: Readonly<Record<JsonClient, ClientTarget>> = {
   'claude-code': {
     scopes: ['project', 'user'],
-    describe: { project: '.mcp.json in the workspace folder', user: '~/.claude.json (all projects)' },
+    describe: { project: (l10n) => l10n.t('{0} in the workspace folder', '.mcp.json'), user: (l10n) => l10n.t('{0} (all projects)', '~/.claude.json') },
     path: (scope, p) => (scope === 'user' ? join(p.home, '.claude.json') : join(p.folder, '.mcp.json')),
     entry: (bridge) => ({ type: 'stdio', ...stdio(bridge) }),
   },
   cursor: {
     scopes: ['user', 'project'],
-    describe: { user: '~/.cursor/mcp.json (all projects)', project: '.cursor/mcp.json in the workspace folder' },
+    describe: { user: (l10n) => l10n.t('{0} (all projects)', '~/.cursor/mcp.json'), project: (l10n) => l10n.t('{0} in the workspace folder', '.cursor/mcp.json') },
     path: (scope, p) => (scope === 'user' ? join(p.home, '.cursor', 'mcp.json') : join(p.folder, '.cursor', 'mcp.json')),
     entry: stdio,
   },
@@ -54,7 +55,7 @@ export const CLIENT_TARGETS: Readonly<Record<JsonClient, ClientTarget>> = {
   // `copilot mcp list` (1.0.102) reads $COPILOT_HOME/mcp-config.json when COPILOT_HOME is set.
   'copilot-cli': {
     scopes: ['user'],
-    describe: { user: '~/.copilot/mcp-config.json (all projects)' },
+    describe: { user: (l10n) => l10n.t('{0} (all projects)', '~/.copilot/mcp-config.json') },
     path: (_scope, p) => join(p.env['COPILOT_HOME'] ?? join(p.home, '.copilot'), 'mcp-config.json'),
     entry: (bridge) => ({ type: 'local', ...stdio(bridge), tools: ['*'] }),
   },
@@ -63,7 +64,7 @@ export const CLIENT_TARGETS: Readonly<Record<JsonClient, ClientTarget>> = {
   // https://geminicli.com/docs/tools/mcp-server/).
   'gemini-cli': {
     scopes: ['user', 'project'],
-    describe: { user: '~/.gemini/settings.json (all projects)', project: '.gemini/settings.json in the workspace folder' },
+    describe: { user: (l10n) => l10n.t('{0} (all projects)', '~/.gemini/settings.json'), project: (l10n) => l10n.t('{0} in the workspace folder', '.gemini/settings.json') },
     path: (scope, p) => (scope === 'user' ? join(p.home, '.gemini', 'settings.json') : join(p.folder, '.gemini', 'settings.json')),
     entry: stdio,
   },
@@ -72,7 +73,7 @@ export const CLIENT_TARGETS: Readonly<Record<JsonClient, ClientTarget>> = {
   // <VS Code user dir>/globalStorage/saoudrizwan.claude-dev/settings/cline_mcp_settings.json.
   cline: {
     scopes: ['user'],
-    describe: { user: "Cline's cline_mcp_settings.json in this VS Code's global storage" },
+    describe: { user: (l10n) => l10n.t("{0}'s {1} in this VS Code's global storage", 'Cline', 'cline_mcp_settings.json') },
     path: (_scope, p) => join(p.globalStorage, 'saoudrizwan.claude-dev', 'settings', 'cline_mcp_settings.json'),
     entry: (bridge) => ({ ...stdio(bridge), disabled: false }),
   },
@@ -81,7 +82,7 @@ export const CLIENT_TARGETS: Readonly<Record<JsonClient, ClientTarget>> = {
   // (https://docs.roocode.com/features/mcp/using-mcp-in-roo).
   'roo-code': {
     scopes: ['project', 'user'],
-    describe: { project: '.roo/mcp.json in the workspace folder', user: "Roo Code's mcp_settings.json in this VS Code's global storage" },
+    describe: { project: (l10n) => l10n.t('{0} in the workspace folder', '.roo/mcp.json'), user: (l10n) => l10n.t("{0}'s {1} in this VS Code's global storage", 'Roo Code', 'mcp_settings.json') },
     path: (scope, p) => (scope === 'user'
       ? join(p.globalStorage, 'rooveterinaryinc.roo-cline', 'settings', 'mcp_settings.json')
       : join(p.folder, '.roo', 'mcp.json')),
@@ -91,7 +92,7 @@ export const CLIENT_TARGETS: Readonly<Record<JsonClient, ClientTarget>> = {
   // (https://docs.windsurf.com/windsurf/cascade/mcp#mcp_config-json).
   windsurf: {
     scopes: ['user'],
-    describe: { user: '~/.codeium/windsurf/mcp_config.json' },
+    describe: { user: () => '~/.codeium/windsurf/mcp_config.json' },
     path: (_scope, p) => join(p.home, '.codeium', 'windsurf', 'mcp_config.json'),
     entry: stdio,
   },
@@ -99,7 +100,7 @@ export const CLIENT_TARGETS: Readonly<Record<JsonClient, ClientTarget>> = {
   // (https://kiro.dev/docs/mcp/configuration/, "Configuration locations").
   kiro: {
     scopes: ['user', 'project'],
-    describe: { user: '~/.kiro/settings/mcp.json (all projects)', project: '.kiro/settings/mcp.json in the workspace folder' },
+    describe: { user: (l10n) => l10n.t('{0} (all projects)', '~/.kiro/settings/mcp.json'), project: (l10n) => l10n.t('{0} in the workspace folder', '.kiro/settings/mcp.json') },
     path: (scope, p) => (scope === 'user' ? join(p.home, '.kiro', 'settings', 'mcp.json') : join(p.folder, '.kiro', 'settings', 'mcp.json')),
     entry: (bridge) => ({ ...stdio(bridge), disabled: false }),
   },

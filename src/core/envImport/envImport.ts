@@ -135,16 +135,18 @@ export function planImport(
       kept.push(entry.key);
       continue;
     }
-    const name = validateCredentialName(choice.name);
-    if (!name.ok) return fail(name.code, `${entry.key}: ${name.message}`);
+    const name = validateCredentialName(choice.name, l10n);
+    if (!name.ok) return fail(name.code, l10n.t('{0}: {1}', entry.key, name.message));
     if (names.has(choice.name)) return fail('duplicate-name', l10n.t('Two entries would both become the credential {0}; give one of them another name.', choice.name));
     names.add(choice.name);
-    const env = validateEnvName(entry.key);
-    if (!env.ok) return fail(env.code, `${entry.key}: ${env.message}`);
-    const description = l10n.t('Imported from {0}', file);
+    const env = validateEnvName(entry.key, l10n);
+    if (!env.ok) return fail(env.code, l10n.t('{0}: {1}', entry.key, env.message));
+    // English on purpose, like "Found in …" (Move into Airlock): a settings value is written once and read
+    // in any language, by people and by agents reading settings.json.
+    const description = `Imported from ${file}`;
     if (choice.kind === 'op-create') {
       const problem = itemTitleProblem(choice.title, l10n);
-      if (problem !== undefined) return fail('invalid-item-title', `${entry.key}: ${problem}`);
+      if (problem !== undefined) return fail('invalid-item-title', l10n.t('{0}: {1}', entry.key, problem));
       // A new item's reference cannot be any existing source, so any credential of this name blocks it.
       if (taken(choice.name, '')) {
         return fail('name-taken', l10n.t('A credential named {0} already exists in your user settings with another source; choose another name.', choice.name));

@@ -1,3 +1,4 @@
+import type { Say } from '../../shared/l10n';
 import type { UsualHours } from '../views/usualHours';
 import type { Credential } from '../credentials';
 import type { SandboxMode } from '../sandbox/sealedRun';
@@ -72,5 +73,8 @@ export interface Policy {
 export interface PolicyProblem {
   /** The full setting key, e.g. `airlock.policy.rules`. */
   readonly setting: string;
+  /** English: what the audit records and the log says. */
   readonly message: string;
+  /** The same message in the language asked for: the warning the person sees. */
+  readonly say: Say;
 }

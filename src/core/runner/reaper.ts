@@ -1,3 +1,4 @@
+import { plainL10n, type L10n } from '../../shared/l10n';
 /**
  * Which processes are a run's, and how to end all of them — the policy behind "nothing outlives a run".
  *
@@ -178,9 +179,18 @@ export async function reapRun(control: ProcessControl, scope: RunScope, options:
   return { killed: held.size, byReason, rounds, complete };
 }
 
-/** "2 processes the command left behind (1 by tree, 1 by marker)": counts only, never a value or a name. */
-export function describeReap(report: ReapReport): string {
-  const parts = (Object.entries(report.byReason) as [ReapReason, number][]).filter(([, n]) => n > 0).map(([why, n]) => `${n} by ${why}`);
-  const what = report.killed === 1 ? '1 process' : `${report.killed} processes`;
-  return `${what}${parts.length > 0 ? ` (${parts.join(', ')})` : ''}${report.complete ? '' : '; the scan did not settle'}`;
+/**
+ * "2 processes (1 by tree, 1 by marker)": counts only, never a value or a name. English for the log (the
+ * default); the terminal passes the person's translator.
+ */
+export function describeReap(report: ReapReport, l10n: L10n = plainL10n): string {
+  const by: Record<ReapReason, (n: number) => string> = {
+    tree: (n) => l10n.t('{0} by tree', n),
+    marker: (n) => l10n.t('{0} by marker', n),
+    secret: (n) => l10n.t('{0} by secret', n),
+  };
+  const parts = (Object.entries(report.byReason) as [ReapReason, number][]).filter(([, n]) => n > 0).map(([why, n]) => by[why](n)).join(', ');
+  const what = report.killed === 1 ? l10n.t('1 process') : l10n.t('{0} processes', report.killed);
+  if (report.complete) return parts === '' ? what : l10n.t('{0} ({1})', what, parts);
+  return parts === '' ? l10n.t('{0}; the scan did not settle', what) : l10n.t('{0} ({1}); the scan did not settle', what, parts);
 }

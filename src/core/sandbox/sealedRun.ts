@@ -1,4 +1,5 @@
-import type { L10n } from '../../shared/l10n';
+import { plainL10n, type L10n, type Say } from '../../shared/l10n';
+import { Settings } from '../../shared/ids';
 import { fail, ok, type Outcome } from '../outcome';
 
 /**
@@ -146,30 +147,37 @@ export function fixCommand(availability: SandboxAvailability): string | undefine
  * Windows: the engine's sandbox there is alpha and needs an elevated one-time install, so Airlock does not
  * use it (and its helper is not in the Windows VSIX): runs are unsealed, and refused under "required".
  */
+/** The engine's reason on Windows (English: the probe's words; `unavailableReason` says it translated). */
 export const WINDOWS_UNSEALED = "Airlock does not use the sandbox engine's Windows support yet (it is alpha and needs an elevated one-time install)";
 
-export function unavailableReason(availability: SandboxAvailability): string {
+/** Why a run cannot be sealed here, in `l10n`'s language (English for the agent, by default). */
+export function unavailableReason(availability: SandboxAvailability, l10n: L10n = plainL10n): string {
   if (availability.available) return '';
-  if (availability.missing.length > 0) return `the sandbox needs ${availability.missing.join(', ')}, which ${availability.missing.length === 1 ? 'is' : 'are'} not installed`;
-  if (availability.platform === 'win32') return WINDOWS_UNSEALED;
-  if (availability.platform === 'other') return 'this platform has no supported sandbox';
-  return availability.reason ?? 'the sandbox engine cannot run here';
+  if (availability.missing.length > 0) {
+    const missing = availability.missing.join(', ');
+    return availability.missing.length === 1 ? l10n.t('the sandbox needs {0}, which is not installed', missing) : l10n.t('the sandbox needs {0}, which are not installed', missing);
+  }
+  if (availability.platform === 'win32') return l10n.t("Airlock does not use the sandbox engine's Windows support yet (it is alpha and needs an elevated one-time install)");
+  if (availability.platform === 'other') return l10n.t('this platform has no supported sandbox');
+  // The engine's own words, when it gave any, cannot be translated.
+  return availability.reason ?? l10n.t('the sandbox engine cannot run here');
 }
 
 export type SealDecision =
   | { readonly kind: 'sealed' }
-  | { readonly kind: 'unsealed'; readonly reason: string; readonly fix?: string }
-  | { readonly kind: 'refused'; readonly reason: string; readonly fix?: string };
+  | { readonly kind: 'unsealed'; readonly reason: Say; readonly fix?: string }
+  | { readonly kind: 'refused'; readonly reason: Say; readonly fix?: string };
 
 /** `airlock.run.sandbox` × what the machine has → how this run goes. */
 export function decideSeal(mode: SandboxMode, availability: SandboxAvailability): SealDecision {
-  if (mode === 'off') return { kind: 'unsealed', reason: 'sandboxing is off (airlock.run.sandbox: "off")' };
+  if (mode === 'off') return { kind: 'unsealed', reason: (l10n) => l10n.t('sandboxing is off ({0}: "off")', Settings.runSandbox) };
   if (availability.available) return { kind: 'sealed' };
-  const reason = unavailableReason(availability);
   const fix = fixCommand(availability);
   const withFix = fix === undefined ? {} : { fix };
-  if (mode === 'required') return { kind: 'refused', reason: `Runs must be sealed (airlock.run.sandbox: "required"), but ${reason}.`, ...withFix };
-  return { kind: 'unsealed', reason: `Not sealed: ${reason}.`, ...withFix };
+  if (mode === 'required') {
+    return { kind: 'refused', reason: (l10n) => l10n.t('Runs must be sealed ({0}: "required"), but {1}.', Settings.runSandbox, unavailableReason(availability, l10n)), ...withFix };
+  }
+  return { kind: 'unsealed', reason: (l10n) => l10n.t('Not sealed: {0}.', unavailableReason(availability, l10n)), ...withFix };
 }
 
 /** The card's line for the seal. */
@@ -179,8 +187,7 @@ export function sealText(decision: SealDecision, l10n: L10n): string {
       return l10n.t('Sealed: read-only workspace except the write paths, network only to the hosts listed, its own process namespace.');
     case 'unsealed':
     case 'refused':
-      // The reason is the same English the agent gets in the refusal (sealRefusalMessage), so it stays English.
-      return decision.fix === undefined ? decision.reason : l10n.t('{0} Fix: {1}', decision.reason, decision.fix);
+      return decision.fix === undefined ? decision.reason(l10n) : l10n.t('{0} Fix: {1}', decision.reason(l10n), decision.fix);
   }
 }
 

@@ -1,3 +1,4 @@
+import { plainL10n, type L10n, type Say } from '../../shared/l10n';
 import type { Redactor } from '../redaction/redactor';
 
 /**
@@ -57,13 +58,16 @@ export function createLeakDetector(redactor: Pick<Redactor, 'stream'>): LeakDete
 export type WriteScanFinding =
   | { readonly kind: 'secret'; readonly path: string; readonly credential: string }
   /** A file the scan could not read in full (too large, unreadable): treated as a hit by callers. */
-  | { readonly kind: 'unscanned'; readonly path: string; readonly reason: string };
+  | { readonly kind: 'unscanned'; readonly path: string; readonly reason: Say };
 
 export type WriteScanResult = { readonly clean: true; readonly files: number } | { readonly clean: false; readonly files: number; readonly findings: readonly WriteScanFinding[] };
 
-/** The person's and the agent's message for a dirty scan: paths and credential names only. */
-export function writeScanMessage(result: WriteScanResult): string {
+/**
+ * The message for a dirty scan: paths and credential names only. English for the agent (the default); the
+ * terminal passes the person's translator.
+ */
+export function writeScanMessage(result: WriteScanResult, l10n: L10n = plainL10n): string {
   if (result.clean) return '';
-  const lines = result.findings.map((f) => (f.kind === 'secret' ? `${f.path}: holds ${f.credential}` : `${f.path}: not scanned (${f.reason})`));
-  return `The command wrote a credential into a file, so its output is withheld. Delete or fix these files:\n${lines.join('\n')}`;
+  const lines = result.findings.map((f) => (f.kind === 'secret' ? l10n.t('{0}: holds {1}', f.path, f.credential) : l10n.t('{0}: not scanned ({1})', f.path, f.reason(l10n))));
+  return l10n.t('The command wrote a credential into a file, so its output is withheld. Delete or fix these files:\n{0}', lines.join('\n'));
 }

@@ -1,4 +1,4 @@
-import type { L10n } from '../../shared/l10n';
+import { plainL10n, type L10n, type Say } from '../../shared/l10n';
 import { suggestCredentialName } from '../envImport/envImport';
 import { validateCredentialName } from '../secrets/envName';
 
@@ -19,7 +19,10 @@ export interface SecretDiagnostic {
   readonly start: number;
   readonly end: number;
   readonly message: string;
+  /** The kind of secret in the person's language ("GitHub token"); `ruleLabel(ruleId)` is its English. */
   readonly kind: string;
+  /** The secretlint rule that found it. */
+  readonly ruleId: string;
   readonly suggestedName: string;
 }
 
@@ -27,37 +30,38 @@ export interface SecretDiagnostic {
  * How a secret value is shown anywhere a person (or an agent reading the Problems panel) could see it:
  * not one character of it, only its length. The one masking rule; every caller uses it.
  */
-export function maskSecret(length: number): string {
-  return `•••••••• (${length} characters)`;
+export function maskSecret(length: number, l10n: L10n = plainL10n): string {
+  return l10n.t('•••••••• ({0} characters)', length);
 }
 
-const RULE_LABELS: Readonly<Record<string, string>> = {
-  aws: 'AWS credential',
-  gcp: 'Google Cloud credential',
-  azure: 'Azure credential',
-  github: 'GitHub token',
-  gitlab: 'GitLab token',
-  slack: 'Slack token',
-  npm: 'npm token',
-  openai: 'OpenAI API key',
-  anthropic: 'Anthropic API key',
-  'privatekey': 'private key',
-  'basicauth': 'password in a URL',
-  sendgrid: 'SendGrid API key',
-  shopify: 'Shopify token',
-  linear: 'Linear API key',
-  '1password': '1Password service-account token',
-  'database-connection-string': 'database password',
-  'secp256k1-privatekey': 'private key',
-  'filezilla': 'FileZilla password',
-  'groq': 'Groq API key',
-  'hashicorp-vault': 'HashiCorp Vault token',
+/** Each rule's kind of secret, in the person's words (brand names stay; a translator may keep them). */
+const RULE_LABELS: Readonly<Record<string, Say>> = {
+  aws: (l10n) => l10n.t('AWS credential'),
+  gcp: (l10n) => l10n.t('Google Cloud credential'),
+  azure: (l10n) => l10n.t('Azure credential'),
+  github: (l10n) => l10n.t('GitHub token'),
+  gitlab: (l10n) => l10n.t('GitLab token'),
+  slack: (l10n) => l10n.t('Slack token'),
+  npm: (l10n) => l10n.t('npm token'),
+  openai: (l10n) => l10n.t('OpenAI API key'),
+  anthropic: (l10n) => l10n.t('Anthropic API key'),
+  'privatekey': (l10n) => l10n.t('private key'),
+  'basicauth': (l10n) => l10n.t('password in a URL'),
+  sendgrid: (l10n) => l10n.t('SendGrid API key'),
+  shopify: (l10n) => l10n.t('Shopify token'),
+  linear: (l10n) => l10n.t('Linear API key'),
+  '1password': (l10n) => l10n.t('1Password service-account token'),
+  'database-connection-string': (l10n) => l10n.t('database password'),
+  'secp256k1-privatekey': (l10n) => l10n.t('private key'),
+  'filezilla': (l10n) => l10n.t('FileZilla password'),
+  'groq': (l10n) => l10n.t('Groq API key'),
+  'hashicorp-vault': (l10n) => l10n.t('HashiCorp Vault token'),
 };
 
 /** "GitHub token" for `@secretlint/secretlint-rule-github`; a generic label for rules not listed. */
-export function ruleLabel(ruleId: string): string {
+export function ruleLabel(ruleId: string, l10n: L10n = plainL10n): string {
   const short = ruleId.replace(/^@secretlint\/secretlint-rule-/, '');
-  return RULE_LABELS[short] ?? 'secret';
+  return RULE_LABELS[short]?.(l10n) ?? l10n.t('secret');
 }
 
 const RULE_NAMES: Readonly<Record<string, string>> = {
@@ -90,12 +94,13 @@ export function diagnosticsFor(text: string, findings: readonly ScanFinding[], l
   for (const finding of sorted) {
     const last = out[out.length - 1];
     if (last !== undefined && finding.start < last.end) continue;
-    const kind = ruleLabel(finding.ruleId);
+    const kind = ruleLabel(finding.ruleId, l10n);
     out.push({
       start: finding.start,
       end: finding.end,
       kind,
-      message: l10n.t('Plaintext {0} in this file: {1}. Anyone (or any agent) who can read the file can use it; move it into Airlock.', kind, maskSecret(finding.end - finding.start)),
+      ruleId: finding.ruleId,
+      message: l10n.t('Plaintext {0} in this file: {1}. Anyone (or any agent) who can read the file can use it; move it into Airlock.', kind, maskSecret(finding.end - finding.start, l10n)),
       suggestedName: suggestNameAt(text, finding.start, finding.ruleId),
     });
   }

@@ -1,3 +1,5 @@
+import type { L10n } from '../../shared/l10n';
+
 /**
  * Where a credential's value lives. Parsed and validated in core (see parseReference in
  * referenceParser.ts); the raw string is kept for display — a reference is never a value.
@@ -36,11 +38,26 @@ export interface OnePasswordEnvironmentReference {
 export type ReferenceKind = SecretReference['kind'];
 
 /**
- * Where a reference's value is kept, in words for people and agents: the consent card, list_credentials
- * and store errors all say the same.
+ * Where a reference's value is kept, in words for agents (list_credentials, a run's store errors: English);
+ * people read `storeLabel` below.
  */
 export const STORE_LABELS: Readonly<Record<ReferenceKind, string>> = {
   secret: 'VS Code SecretStorage',
   op: '1Password',
   'op-env': '1Password Environment',
 };
+
+/**
+ * The same label for a person (the card, the views, pickers): product names, but a translator may
+ * transliterate them or translate "Environment". The agent's copy is `STORE_LABELS`.
+ */
+export function storeLabel(kind: ReferenceKind, l10n: L10n): string {
+  switch (kind) {
+    case 'secret':
+      return l10n.t('VS Code SecretStorage');
+    case 'op':
+      return l10n.t('1Password');
+    case 'op-env':
+      return l10n.t('1Password Environment');
+  }
+}

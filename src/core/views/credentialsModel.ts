@@ -1,7 +1,7 @@
 import { CLIENT_IDS, type AgentId } from '../clients';
 import type { Credential } from '../credentials';
 import type { PolicyPreview } from '../mcp/tools/listCredentials';
-import { STORE_LABELS } from '../secrets/reference';
+import { storeLabel } from '../secrets/reference';
 import { reveal, revealCapped } from '../text/untrustedText';
 import type { L10n } from '../../shared/l10n';
 
@@ -43,7 +43,7 @@ const policyWords = (kind: PolicyPreview | 'varies', l10n: L10n): string => {
 export function credentialRows(credentials: readonly Credential[], policyOf: (name: string) => PolicySummary, l10n: L10n): CredentialRow[] {
   return credentials.map((credential) => {
     const policy = policyOf(credential.name);
-    const store = STORE_LABELS[credential.source.kind];
+    const store = storeLabel(credential.source.kind, l10n);
     const origin = credential.origin === 'user' ? l10n.t('your settings') : l10n.t('this workspace');
     const envPart = credential.env === credential.name ? '' : ` · $${credential.env}`;
     return {

@@ -1,8 +1,9 @@
 import * as vscode from 'vscode';
 import type { AccessService } from '../../../core/access/accessService';
 import type { Credential } from '../../../core/credentials';
-import { STORE_LABELS } from '../../../core/secrets/reference';
+import { storeLabel } from '../../../core/secrets/reference';
 import { Commands } from '../../../shared/ids';
+import { vscodeL10n } from '../l10n';
 
 /** What the command needs: the credentials settings define, and the one access service (its runner, audit). */
 export interface RunWithCredentialsDeps {
@@ -29,7 +30,7 @@ export function registerRunWithCredentials(deps: RunWithCredentialsDeps): vscode
     const picked = await vscode.window.showQuickPick(
       defined.map((credential) => ({
         label: credential.name,
-        description: `${STORE_LABELS[credential.source.kind]} · $${credential.env}`,
+        description: `${storeLabel(credential.source.kind, vscodeL10n)} · $${credential.env}`,
         ...(credential.description === '' ? {} : { detail: credential.description }),
         picked: preselected.has(credential.name),
         name: credential.name,

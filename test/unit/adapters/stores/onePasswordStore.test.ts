@@ -16,6 +16,7 @@ import type { ResolveOutcome } from '../../../../src/core/secrets/store';
 import { StoreRouter } from '../../../../src/core/secrets/storeRouter';
 import { findLeaks, makeCanary } from '../../../support/canary';
 import { FakeClock } from '../../core/grants/fakeClock';
+import { markingL10n } from '../../../support/markingL10n';
 
 // ── A fake at the SDK boundary, typed by the SDK's own .d.ts ─────────────────────────────────────────
 // Each class mirrors the SDK's (src/errors.ts: `message` set after `super()`); `satisfies` / the
@@ -371,6 +372,27 @@ describe('OnePasswordStore (fake createClient at the SDK boundary)', () => {
       assert.ok(!outcome.ok);
       assert.equal(outcome.code, 'not-configured');
       assert.match(outcome.sdkMessage ?? '', /invalid format/);
+    });
+
+    it('l10n: the person reads the failure (and a timeout) in their language; a run’s failure stays English', async () => {
+      const sdk = new FakeSdk({ createClient: () => Promise.reject(new Error(SDK_MESSAGES.malformedToken)) });
+      const translated = await makeStore(sdk).store.verify({ kind: 'service-account', token: new SecretValue('not-a-token') }, 30_000, markingL10n);
+      assert.ok(!translated.ok);
+      assert.equal(translated.message, '«The 1Password service-account token is malformed. Run "Airlock: Connect 1Password" to set it up again.»');
+      const english = await makeStore(sdk).store.verify({ kind: 'service-account', token: new SecretValue('not-a-token') }, 30_000);
+      assert.ok(!english.ok);
+      assert.equal(english.message, 'The 1Password service-account token is malformed. Run "Airlock: Connect 1Password" to set it up again.');
+      const hanging = makeStore(new FakeSdk({ createClient: () => new Promise(() => {}) }));
+      const pending = hanging.store.verify({ kind: 'desktop', account: 'acct' }, 10_000, markingL10n);
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      hanging.clock.advance(10_000);
+      const late = await pending;
+      assert.ok(!late.ok && late.message === '«1Password did not answer within 10 s.»');
+      const { store } = makeStore(new FakeSdk(), 'not-connected');
+      const listed = await store.listVaults(markingL10n);
+      assert.ok(!listed.ok && listed.message.startsWith('«1Password is not connected.'));
+      const run = failure(await store.resolveAll([op('V/I/f')], signal()), 'op://V/I/f');
+      assert.equal(run.message, '1Password is not connected. Run "Airlock: Connect 1Password" (desktop app or service account), then try again.');
     });
 
     it('succeeds when the client signs in', async () => {

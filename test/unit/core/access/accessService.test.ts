@@ -17,6 +17,8 @@ import { revealSecret, SecretValue } from '../../../../src/core/secrets/secretVa
 import type { ResolveOutcome } from '../../../../src/core/secrets/store';
 import { FakeClock } from '../grants/fakeClock';
 import type { CodePin, CodePins, PinChange } from '../../../../src/core/pin/pin';
+import type { L10n } from '../../../../src/shared/l10n';
+import { markingL10n } from '../../../support/markingL10n';
 
 const CANARY = 'canary-7c1e94b2d05f';
 const codex: ClientIdentity = { id: 'codex', sessionId: 's1', claimedName: 'codex-cli' };
@@ -113,6 +115,8 @@ interface Options {
   credentials?: Credential[];
   writeScan?: WriteScanResult;
   pins?: CodePins;
+  /** The person's translator (the agent's text never goes through it). */
+  l10n?: L10n;
 }
 
 function setup(options: Options = {}) {
@@ -141,6 +145,7 @@ function setup(options: Options = {}) {
     credentials: () => options.credentials ?? [deploy, short],
     ...(options.sandbox === undefined ? {} : { sandbox: { availability: () => Promise.resolve(options.sandbox as SandboxAvailability) } }),
     warn: (message) => void warnings.push(message),
+    ...(options.l10n === undefined ? {} : { l10n: options.l10n }),
     decide: (request) => {
       policyRequests.push(request);
       return options.decision ?? { kind: 'ask', limits };
@@ -616,6 +621,45 @@ describe('AccessService: sealed runs', () => {
     assert.deepEqual(leak.findings, [{ path: `${ROOT}/dist/[redacted:DEPLOY_TOKEN].txt`, credential: 'DEPLOY_TOKEN' }]);
     assert.equal(env.warnings.length, 1);
     for (const text of [ran.message, JSON.stringify(env.audit.events), env.warnings.join('\n')]) assert.ok(!text.includes(CANARY));
+  });
+});
+
+describe('AccessService: l10n (the person reads their language, the agent English)', () => {
+  const missing: SandboxAvailability = { available: false, platform: 'linux', missing: ['bwrap', 'socat'] };
+
+  it('a dirty write scan: the person’s warning is translated (reasons too); the agent’s error stays English', async () => {
+    const writeScan: WriteScanResult = {
+      clean: false,
+      files: 2,
+      findings: [
+        { kind: 'secret', path: `${ROOT}/dist/a.txt`, credential: 'DEPLOY_TOKEN' },
+        { kind: 'unscanned', path: `${ROOT}/dist/big`, reason: (l10n) => l10n.t('larger than {0} bytes', 10) },
+      ],
+    };
+    const env = setup({ sandbox: { available: true }, print: 'the output', writeScan, l10n: markingL10n });
+    await grantFor(env);
+    const ran = await env.service.run(codex, { command: 'npm run deploy' }, env.onProgress, env.signal);
+    assert.ok(ran.status === 'refused');
+    assert.equal(ran.message, `The command wrote a credential into a file, so its output is withheld. Delete or fix these files:\n${ROOT}/dist/a.txt: holds DEPLOY_TOKEN\n${ROOT}/dist/big: not scanned (larger than 10 bytes)`);
+    assert.deepEqual(env.warnings, [
+      `«Airlock: a sealed run of "npm run deploy" wrote a credential into a file. «The command wrote a credential into a file, so its output is withheld. Delete or fix these files:\n«${ROOT}/dist/a.txt: holds DEPLOY_TOKEN»\n«${ROOT}/dist/big: not scanned («larger than 10 bytes»)»»»`,
+    ]);
+    const leak = env.audit.events.find((e) => e.type === 'run-write-leak');
+    assert.ok(leak?.type === 'run-write-leak');
+    assert.deepEqual(leak.findings[1], { path: `${ROOT}/dist/big`, unscanned: 'larger than 10 bytes' });
+  });
+
+  it('not sealed: the card’s seal line is translated; required: the agent’s refusal stays English', async () => {
+    const env = setup({ sandbox: missing, l10n: markingL10n });
+    const pending = env.service.requestAccess(codex, request, env.onProgress, env.signal);
+    await flush();
+    assert.equal(env.consent.requests[0]?.seal?.text, '««Not sealed: «the sandbox needs bwrap, socat, which are not installed».» Fix: sudo apt install bubblewrap socat»');
+    env.consent.answer(0, approve());
+    await pending;
+    const strict = setup({ sandbox: missing, limits: { sandbox: 'required' }, l10n: markingL10n });
+    const refused = await strict.service.requestAccess(codex, request, strict.onProgress, strict.signal);
+    assert.ok(refused.status === 'denied');
+    assert.equal(refused.message, 'Runs must be sealed (airlock.run.sandbox: "required"), but the sandbox needs bwrap, socat, which are not installed. Fix: sudo apt install bubblewrap socat');
   });
 });
 

@@ -117,7 +117,7 @@ describe('access parts', () => {
         },
       };
       const deps: RequestsDeps = {
-        seal: () => Promise.resolve({ kind: 'unsealed', reason: 'Not sealed: test.' }),
+        seal: () => Promise.resolve({ kind: 'unsealed', reason: () => 'Not sealed: test.' }),
         clock,
         trail: new AuditTrail(sink, noLog),
         consent,
@@ -172,7 +172,7 @@ describe('access parts', () => {
       const values: SecretValue[] = [];
       const runner: Runner = { run: unexpected('run') };
       const deps: RunsDeps = {
-        seal: () => Promise.resolve({ kind: 'unsealed', reason: 'Not sealed: test.' }),
+        seal: () => Promise.resolve({ kind: 'unsealed', reason: () => 'Not sealed: test.' }),
         folderOf: () => '/w',
         clock,
         trail: new AuditTrail(sink, noLog),

@@ -3,6 +3,7 @@ import { formatAuditLine, INITIAL_HEAD, type ChainHead } from '../../../../src/c
 import { auditRows, filterChoices, filterRows, renderAuditView } from '../../../../src/core/audit/auditView';
 import type { AuditEvent } from '../../../../src/core/audit/events';
 import type { ClientId } from '../../../../src/core/clients';
+import { markingL10n } from '../../../support/markingL10n';
 
 const codex = 'codex' as ClientId;
 const claude = 'claude-code' as ClientId;
@@ -65,6 +66,21 @@ describe('audit view', () => {
     assert.match(limited, /#10 /);
     assert.doesNotMatch(limited, /#7 /);
   });
+  it('l10n: the header is the person’s language, the event lines stay English (the record’s words)', () => {
+    const { rows } = auditRows(lines());
+    const text = renderAuditView(rows, { filter: { client: 'codex' }, total: rows.length, unreadable: 1, chain: 'ok', files: 2, l10n: markingL10n });
+    const [title, showing, chain, unreadable] = text.split('\n');
+    assert.equal(title, '«Airlock audit log»');
+    assert.equal(showing, `«Showing ${rows.length} of ${rows.length} events («client codex») from 2 files.»`);
+    assert.equal(chain, '«Hash chain: ok»');
+    assert.equal(unreadable, '«1 line(s) could not be read; run "Airlock: Verify Audit Log".»');
+    assert.match(text, /APPROVED by person for "codex" \(600 s, 3 run\(s\), exact\)/);
+    assert.equal(text.split('\n').slice(5).some((line) => line.includes('«')), false);
+    const limited = renderAuditView(rows, { filter: {}, total: rows.length, unreadable: 0, chain: 'ok', files: 1, limit: 3, l10n: markingL10n });
+    assert.match(limited, /^«Airlock audit log»\n«Showing the latest 3 of 10 matching of 10 events \(«all events»\) from 1 file\. Export the log for all of them\.»/);
+    assert.match(renderAuditView([], { filter: {}, total: 0, unreadable: 0, chain: 'ok', files: 1, l10n: markingL10n }), /«\(no events match\)»/);
+  });
+
   it('shows an .env import: each credential with where it went and whether Airlock created the item; filterable by name', () => {
     const event: AuditEvent = {
       type: 'env-import', file: '.env', outcome: 'failed', credentials: ['PORT_KEY', 'API_KEY'],

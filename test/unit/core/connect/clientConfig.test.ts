@@ -8,6 +8,7 @@ import {
   connectCodexToml, connectJsonConfig, disconnectCodexToml, disconnectJsonConfig, type BridgeEntry, type ConfigEdit,
 } from '../../../../src/core/connect/clientConfig';
 import type { Outcome } from '../../../../src/core/outcome';
+import { markingL10n } from '../../../support/markingL10n';
 
 const entry: BridgeEntry = { command: '/home/me/.airlock/bin/airlock-mcp', args: ['--client', 'codex'] };
 
@@ -85,6 +86,22 @@ describe('client config editing', () => {
       assert.equal(!inline.ok && inline.code, 'unsupported_layout');
       const dotted = connectCodexToml('mcp_servers.airlock.command = "x"\n', entry);
       assert.equal(!dotted.ok && dotted.code, 'unsupported_layout');
+    });
+
+    it('l10n: the person reads why nothing changed in their language (every refusal, TOML and JSON)', () => {
+      const cases = [
+        connectCodexToml('model = \n[', entry, markingL10n),
+        connectCodexToml('[mcp_servers]\nairlock = { command = "x" }\n', entry, markingL10n),
+        disconnectCodexToml('mcp_servers.airlock.command = "x"\n', markingL10n),
+        connectJsonConfig('{ "a": ', {}, markingL10n),
+        connectJsonConfig('[]', {}, markingL10n),
+        connectJsonConfig('{ "mcpServers": 1 }', {}, markingL10n),
+        disconnectJsonConfig('{ "a": ', markingL10n),
+      ];
+      for (const edit of cases) assert.ok(!edit.ok && /^«.*»$/s.test(edit.message), edit.ok ? 'ok' : edit.message);
+      const inline = connectCodexToml('[mcp_servers]\nairlock = { command = "x" }\n', entry);
+      assert.ok(!inline.ok);
+      assert.equal(inline.message, 'The "airlock" MCP server is defined in a form Airlock does not edit (inline table, dotted keys or duplicates); edit it by hand.');
     });
 
     it('disconnect removes the section and its sub-tables, leaves everything else', () => {

@@ -3,6 +3,8 @@ import { parse as parseJsonc } from 'jsonc-parser';
 import { CLIENT_IDS } from '../../../../src/core/clients';
 import { connectJsonConfig, disconnectJsonConfig } from '../../../../src/core/connect/clientConfig';
 import { CLIENT_TARGETS, isJsonClient, type JsonClient } from '../../../../src/core/connect/clientTargets';
+import { plainL10n } from '../../../../src/shared/l10n';
+import { markingL10n } from '../../../support/markingL10n';
 
 const places = { home: '/home/me', folder: '/work/app', globalStorage: '/home/me/.config/Code/User/globalStorage', env: {} };
 const bridge = (client: string) => ({ command: '/home/me/.airlock/bin/airlock-mcp', args: ['--client', client] });
@@ -19,6 +21,14 @@ const ORIGINAL = `{
 `;
 
 describe('client targets (documented MCP config files)', () => {
+  it('l10n: each scope description is translated whole, its file name an argument (never translated)', () => {
+    assert.equal(CLIENT_TARGETS['claude-code'].describe.project?.(markingL10n), '«.mcp.json in the workspace folder»');
+    assert.equal(CLIENT_TARGETS['claude-code'].describe.user?.(markingL10n), '«~/.claude.json (all projects)»');
+    assert.equal(CLIENT_TARGETS.cline.describe.user?.(markingL10n), "«Cline's cline_mcp_settings.json in this VS Code's global storage»");
+    assert.equal(CLIENT_TARGETS['roo-code'].describe.user?.(plainL10n), "Roo Code's mcp_settings.json in this VS Code's global storage");
+    for (const target of Object.values(CLIENT_TARGETS)) for (const scope of target.scopes) assert.ok(target.describe[scope] !== undefined, scope);
+  });
+
   const expectedPaths: Record<JsonClient, Partial<Record<'user' | 'project', string>>> = {
     'claude-code': { user: '/home/me/.claude.json', project: '/work/app/.mcp.json' },
     cursor: { user: '/home/me/.cursor/mcp.json', project: '/work/app/.cursor/mcp.json' },

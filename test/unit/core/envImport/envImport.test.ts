@@ -10,6 +10,7 @@ import type { SecretReference } from '../../../../src/core/secrets/reference';
 import { revealSecret, SecretValue } from '../../../../src/core/secrets/secretValue';
 import type { ResolveOutcome } from '../../../../src/core/secrets/store';
 import { plainL10n, type L10n } from '../../../../src/shared/l10n';
+import { markingL10n } from '../../../support/markingL10n';
 
 const A = 'canary-alpha-7f3a9c1e5b';
 const B = 'canary-bravo-2d8e4f6a0c';
@@ -133,6 +134,11 @@ describe('.env import', () => {
     assert.ok(!notOp.ok && notOp.code === 'invalid-reference');
     const badName = planImport(entries, choose({ A: { kind: 'secret', name: 'lower' } }), '.env');
     assert.ok(!badName.ok && badName.code === 'invalid-credential-name');
+    // The person's translator reaches the validators' messages too, not only the plan's own.
+    const translatedName = planImport(entries, choose({ A: { kind: 'secret', name: 'lower' } }), '.env', undefined, markingL10n);
+    assert.ok(!translatedName.ok && translatedName.message.startsWith('«A: «The credential name "lower" is not valid'), translatedName.ok ? '' : translatedName.message);
+    const translatedEnv = planImport(entries, choose({ NODE_OPTIONS: { kind: 'secret', name: 'OPTS' } }), '.env', undefined, markingL10n);
+    assert.ok(!translatedEnv.ok && translatedEnv.message.startsWith('«NODE_OPTIONS: «A credential cannot set the environment variable "NODE_OPTIONS": «it makes'));
   });
 
   it('rewrites moved entries (a multi-line value whole) as comments, keeps the rest, and leaves no value behind', () => {

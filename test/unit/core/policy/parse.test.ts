@@ -1,4 +1,9 @@
 import { strict as assert } from 'node:assert';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { plainL10n } from '../../../../src/shared/l10n';
+import { markingL10n } from '../../../support/markingL10n';
+import { EVERY_PROBLEM } from './problemFixture';
 import { parsePolicy } from '../../../../src/core/policy/parse';
 import { DEPLOY, layers, NPM } from './fixtures';
 
@@ -174,5 +179,32 @@ describe('parsePolicy', () => {
         parsePolicy(layers({ [key]: value }, { [key]: value }));
       }
     }
+  });
+});
+
+describe('parsePolicy: l10n (the audit and the log keep English, the person’s warning is translated)', () => {
+  // problems.en.json was written by the parser before its messages went through L10n: the English the
+  // audit records (settings-ignored) must not change with localisation.
+  const english = JSON.parse(readFileSync(join(__dirname, 'problems.en.json'), 'utf8')) as [string, string][];
+  const problems = EVERY_PROBLEM.flatMap((settings) => parsePolicy(settings).problems);
+
+  it('every problem’s English `message` is byte for byte what it was', () => {
+    assert.deepEqual(problems.map((p) => [p.setting, p.message]), english);
+  });
+
+  it('every problem says the same thing through a translator, every part of it translated (where, labels, reasons)', () => {
+    assert.equal(problems.length, english.length);
+    for (const problem of problems) {
+      const said = problem.say(markingL10n);
+      assert.ok(said.startsWith('«') && said.endsWith('»'), said);
+      assert.equal(said.replace(/[«»]/g, ''), problem.message);
+      assert.equal(problem.say(plainL10n), problem.message);
+    }
+    const said = problems.map((p) => p.say(markingL10n));
+    assert.ok(said.some((s) => s.includes('in «workspace settings»')));
+    assert.ok(said.some((s) => s.includes('«folder settings of "api"»')));
+    assert.ok(said.some((s) => s.includes("«the remote machine's settings")));
+    assert.ok(said.some((s) => s.includes('«adds host(s) evil.example.com»')));
+    assert.ok(said.some((s) => s.includes('«A credential cannot set the environment variable "NODE_OPTIONS": «it makes')));
   });
 });

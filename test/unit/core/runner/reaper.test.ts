@@ -1,4 +1,5 @@
 import * as assert from 'node:assert/strict';
+import { markingL10n } from '../../../support/markingL10n';
 import { describeReap, reapRun, runProcesses, track, type ProcessControl, type ProcessEntry, type RunScope } from '../../../../src/core/runner/reaper';
 
 const SECRET = 'canary-reaper-0123456789abcdef';
@@ -165,6 +166,9 @@ describe('reapRun (freeze, then kill)', () => {
     assert.equal(report.complete, false);
     assert.equal(report.killed, 5);
     assert.match(describeReap(report), /^5 processes \(5 by marker\); the scan did not settle$/);
+    assert.equal(describeReap(report, markingL10n), '««5 processes» («5 by marker»); the scan did not settle»');
+    assert.equal(describeReap({ killed: 1, byReason: { tree: 1, marker: 0, secret: 0 }, rounds: 1, complete: true }, markingL10n), '««1 process» («1 by tree»)»');
+    assert.equal(describeReap({ killed: 2, byReason: { tree: 1, marker: 0, secret: 1 }, rounds: 1, complete: true }), '2 processes (1 by tree, 1 by secret)');
   });
 
   it('nothing to do: one scan, no signal', async () => {

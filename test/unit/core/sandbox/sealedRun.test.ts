@@ -1,7 +1,11 @@
 import { strict as assert } from 'node:assert';
 import { plainL10n } from '../../../../src/shared/l10n';
+import { sealFor, sealRefusalMessage } from '../../../../src/core/access/seal';
+import type { Credential } from '../../../../src/core/credentials';
+import { markingL10n } from '../../../support/markingL10n';
 import {
   decideSeal,
+  unavailableReason,
   deliveryText,
   isDomainName,
   isInsideFolder,
@@ -79,6 +83,28 @@ describe('sealed runs (core)', () => {
     assert.ok(!inside.denyRead.some((e) => e.path === '/opt/vsc-data'));
   });
 
+  it('l10n: the card (sealText) and Show Status (unavailableReason) translate the reason; the agent’s refusal stays English', () => {
+    const missing = { available: false as const, platform: 'linux' as const, missing: ['bwrap', 'socat'] };
+    const refused = decideSeal('required', missing);
+    assert.equal(sealText(refused, markingL10n), '««Runs must be sealed (airlock.run.sandbox: "required"), but «the sandbox needs bwrap, socat, which are not installed».» Fix: sudo apt install bubblewrap socat»');
+    assert.equal(sealText(decideSeal('whenAvailable', { available: false, platform: 'other', missing: [] }), markingL10n), '«Not sealed: «this platform has no supported sandbox».»');
+    assert.equal(sealText(decideSeal('off', missing), markingL10n), '«sandboxing is off (airlock.run.sandbox: "off")»');
+    assert.equal(unavailableReason({ available: false, platform: 'win32', missing: [] }, markingL10n), "«Airlock does not use the sandbox engine's Windows support yet (it is alpha and needs an elevated one-time install)»");
+    // The engine's own words cannot be translated; they are shown as they are.
+    assert.equal(unavailableReason({ available: false, platform: 'linux', missing: [], reason: 'engine says no' }, markingL10n), 'engine says no');
+    assert.ok(refused.kind === 'refused');
+    assert.equal(sealRefusalMessage(refused), 'Runs must be sealed (airlock.run.sandbox: "required"), but the sandbox needs bwrap, socat, which are not installed. Fix: sudo apt install bubblewrap socat');
+    const credential = (name: string): Credential => ({ name, env: name, hosts: ['api.example.com'] }) as unknown as Credential;
+    const one = sealFor('whenAvailable', { available: false, platform: 'linux', missing: ['bwrap'] }, [credential('HOST_TOKEN')]);
+    assert.ok(one.kind === 'refused');
+    assert.equal(sealRefusalMessage(one), 'HOST_TOKEN is bound to hosts and can only be used in a sealed run, which is not possible here: the sandbox needs bwrap, which is not installed. Fix: sudo apt install bubblewrap');
+    assert.equal(sealText(one, markingL10n), '««HOST_TOKEN is bound to hosts and can only be used in a sealed run, which is not possible here: «the sandbox needs bwrap, which is not installed».» Fix: sudo apt install bubblewrap»');
+    const two = sealFor('off', { available: true }, [credential('A'), credential('B')]);
+    assert.ok(two.kind === 'refused');
+    assert.equal(sealRefusalMessage(two), 'A, B are bound to hosts and can only be used in a sealed run, which is not possible here: sandboxing is off (airlock.run.sandbox: "off")');
+    assert.equal(sealText(two, markingL10n), '«A, B are bound to hosts and can only be used in a sealed run, which is not possible here: sandboxing is off (airlock.run.sandbox: "off")»');
+  });
+
   it('filesystem policy: writes only where declared (+ private tmp), credential stores, other runs’ tmp and the CA key unreadable', () => {
     const policy = runFilesystemPolicy({ request: request({ writes: ['/ws/out'] }), home: '/home/u/', privateTmp: '/t/root/run-1', privateTmpRoot: '/t/root', caKeyPath: '/tmp/srt-ca-x/ca.key' });
     const paths = (list: readonly { path: string }[]): string[] => list.map((e) => e.path);
@@ -121,7 +147,7 @@ describe('write-scan detector', () => {
   });
 
   it('the message holds paths and names, never a value', () => {
-    const text = writeScanMessage({ clean: false, files: 1, findings: [{ kind: 'secret', path: '/ws/out/a', credential: 'DEPLOY' }, { kind: 'unscanned', path: '/ws/out/big', reason: 'too large' }] });
+    const text = writeScanMessage({ clean: false, files: 1, findings: [{ kind: 'secret', path: '/ws/out/a', credential: 'DEPLOY' }, { kind: 'unscanned', path: '/ws/out/big', reason: () => 'too large' }] });
     assert.match(text, /\/ws\/out\/a: holds DEPLOY/);
     assert.match(text, /\/ws\/out\/big: not scanned/);
     assert.equal(writeScanMessage({ clean: true, files: 0 }), '');

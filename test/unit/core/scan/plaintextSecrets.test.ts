@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { scanText } from '../../../../src/adapters/node/secretScanner';
-import { diagnosticsFor, isEnvFileName, isScannedOnOpen, maskSecret, suggestNameAt } from '../../../../src/core/scan/plaintextSecrets';
+import { diagnosticsFor, isEnvFileName, isScannedOnOpen, maskSecret, ruleLabel, suggestNameAt } from '../../../../src/core/scan/plaintextSecrets';
+import { markingL10n } from '../../../support/markingL10n';
 import { plainL10n } from '../../../../src/shared/l10n';
 
 // Shaped like real tokens (secretlint's rules match the shape); not real credentials.
@@ -26,6 +27,17 @@ describe('plaintext secrets', () => {
       }
     }
     assert.match(diagnostics[0]?.message ?? '', /^Plaintext GitHub token in this file: •+ \(40 characters\)/);
+  });
+
+  it('l10n: the diagnostic (kind, mask) is the person’s language; English stays the default', () => {
+    const text = `token = "${'x'.repeat(20)}"`;
+    const [translated] = diagnosticsFor(text, [{ ruleId: '@secretlint/secretlint-rule-github', start: 9, end: 29 }], markingL10n);
+    assert.equal(translated?.kind, '«GitHub token»');
+    assert.equal(translated?.ruleId, '@secretlint/secretlint-rule-github');
+    assert.equal(translated?.message, '«Plaintext «GitHub token» in this file: «•••••••• (20 characters)». Anyone (or any agent) who can read the file can use it; move it into Airlock.»');
+    assert.equal(maskSecret(7, markingL10n), '«•••••••• (7 characters)»');
+    assert.equal(ruleLabel('@secretlint/secretlint-rule-unknown', markingL10n), '«secret»');
+    assert.equal(ruleLabel('@secretlint/secretlint-rule-github'), 'GitHub token');
   });
 
   it('reports overlapping findings once, drops out-of-range ones', () => {

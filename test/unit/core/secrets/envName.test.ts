@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { validateCredentialName, validateEnvName } from '../../../../src/core/secrets/envName';
+import { markingL10n } from '../../../support/markingL10n';
 
 describe('validateEnvName', () => {
   for (const name of ['DEPLOY_TOKEN', 'STRIPE_API_KEY', 'A', 'GITHUB_TOKEN', 'NPM_TOKEN', 'NODE_AUTH_TOKEN', 'AWS_SECRET_ACCESS_KEY', 'APP_PATH', 'GITLAB_TOKEN', 'GOOGLE_API_KEY', 'YARN_NPM_AUTH_TOKEN', 'CARGO_REGISTRY_TOKEN', 'PROXY_TOKEN']) {
@@ -62,4 +63,31 @@ describe('validateCredentialName', () => {
       }
     });
   }
+});
+
+describe('name validation: l10n (a person’s prompt or settings report translates; the agent’s message stays English)', () => {
+  it('translates the whole message, the reserved reason too, and keeps the pattern out of the translatable text', () => {
+    const credential = validateCredentialName('bad name', markingL10n);
+    assert.ok(!credential.ok);
+    assert.equal(credential.message, '«The credential name "bad name" is not valid: it must match ^[A-Z][A-Z0-9_]{0,63}$ — an upper-case letter, then upper-case letters, digits or "_", at most 64 characters (for example "DEPLOY_TOKEN").»');
+    const env = validateEnvName('x', markingL10n);
+    assert.ok(!env.ok && env.message.startsWith('«The environment variable name "x" is not valid: it must match ^[A-Z][A-Z0-9_]{0,127}$'));
+    const reserved = validateEnvName('NODE_OPTIONS', markingL10n);
+    assert.ok(!reserved.ok);
+    assert.equal(reserved.message, '«A credential cannot set the environment variable "NODE_OPTIONS": «it makes an interpreter load or run extra code». Choose another name, for example "APP_NODE_OPTIONS".»');
+    const prefixed = validateEnvName('GIT_ASKPASS', markingL10n);
+    assert.ok(!prefixed.ok && prefixed.message.includes('«GIT_* variables change what git runs'));
+  });
+
+  it('without a translator (the agent’s path) the English is as it always was', () => {
+    const credential = validateCredentialName('bad name');
+    assert.ok(!credential.ok);
+    assert.equal(credential.message, 'The credential name "bad name" is not valid: it must match ^[A-Z][A-Z0-9_]{0,63}$ — an upper-case letter, then upper-case letters, digits or "_", at most 64 characters (for example "DEPLOY_TOKEN").');
+    const reserved = validateEnvName('NODE_OPTIONS');
+    assert.ok(!reserved.ok);
+    assert.equal(reserved.message, 'A credential cannot set the environment variable "NODE_OPTIONS": it makes an interpreter load or run extra code. Choose another name, for example "APP_NODE_OPTIONS".');
+    const env = validateEnvName('x');
+    assert.ok(!env.ok);
+    assert.equal(env.message, 'The environment variable name "x" is not valid: it must match ^[A-Z][A-Z0-9_]{0,127}$ — an upper-case letter, then upper-case letters, digits or "_", at most 128 characters (for example "DEPLOY_TOKEN").');
+  });
 });

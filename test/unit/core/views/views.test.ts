@@ -9,6 +9,8 @@ import { countdownTicks, grantRow } from '../../../../src/core/views/grantsModel
 import { detectInsights, InsightNotifier } from '../../../../src/core/views/insights';
 import { formatAgo } from '../../../../src/core/views/l10n';
 import { plainL10n } from '../../../../src/shared/l10n';
+import { STORE_LABELS } from '../../../../src/core/secrets/reference';
+import { markingL10n } from '../../../support/markingL10n';
 import { parseUsualHours, withinUsualHours } from '../../../../src/core/views/usualHours';
 import { walkthroughStepOf } from '../../../../src/core/views/walkthrough';
 import { parseReference } from '../../../../src/core/secrets/referenceParser';
@@ -50,6 +52,12 @@ describe('views: credentials model', () => {
     assert.equal(rows[1]?.secretName, undefined);
     assert.match(rows[1]?.tooltip ?? '', /Defined by this workspace/);
     assert.match(rows[1]?.description ?? '', /denied by a rule/);
+  });
+
+  it('l10n: the store label is the person’s (list_credentials keeps STORE_LABELS, English)', () => {
+    const rows = credentialRows([credential('A', 'secret:a'), credential('B', 'op://V/I/f'), credential('C', 'op-env://env1/C')], () => ({ kind: 'ask' }), markingL10n);
+    assert.deepEqual(rows.map((r) => r.description.split(' · ')[0]), ['«VS Code SecretStorage»', '«1Password»', '«1Password Environment»']);
+    assert.deepEqual(Object.values(STORE_LABELS), ['VS Code SecretStorage', '1Password', '1Password Environment']);
   });
 
   it('reveals hidden characters in a description and reference a workspace wrote', () => {
