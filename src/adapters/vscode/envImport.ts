@@ -218,7 +218,7 @@ async function importEnvFile(deps: EnvImportDeps, arg: unknown): Promise<EnvImpo
         password: false,
         validateLive: (value) => {
           if (value === '') return undefined;
-          const parsed = parseReference(value.trim());
+          const parsed = parseReference(value.trim(), vscodeL10n);
           return !parsed.ok ? parsed.message : parsed.value.kind === 'secret' ? vscode.l10n.t('Give a 1Password reference (op://… or op-env://…).') : undefined;
         },
         validateOnAccept: (value) => (value.trim() === '' ? vscode.l10n.t('Enter the reference (or press Escape to cancel).') : undefined),

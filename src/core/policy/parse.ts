@@ -257,7 +257,7 @@ function parseCredentials(user: Layer, workspaceLayers: readonly Layer[], report
       }
       const source = parseReference(entry.data.source);
       if (!source.ok) {
-        report(key, (l10n) => l10n.t('{0} ({1}) was ignored: its "source" is not a valid reference. {2}', at(l10n), name, source.message));
+        report(key, (l10n) => l10n.t('{0} ({1}) was ignored: its "source" is not a valid reference. {2}', at(l10n), name, failureMessage(parseReference(entry.data.source, l10n))));
         continue;
       }
       const { hosts, bodies } = entry.data;

@@ -3,6 +3,7 @@ import { Secrets } from '@1password/sdk';
 import fc from 'fast-check';
 import { propertyRuns } from '../../../support/fastCheck';
 import { parseReference, REFERENCE_EXAMPLES } from '../../../../src/core/secrets/referenceParser';
+import { markingL10n } from '../../../support/markingL10n';
 
 describe('parseReference', () => {
   const valid: [string, object][] = [
@@ -108,5 +109,16 @@ describe('parseReference', () => {
       }),
       { numRuns: propertyRuns(3000) },
     );
+  });
+
+  it('l10n: a person reads every part translated (nothing glued from a translated part name); the agent\'s English is unchanged', () => {
+    for (const raw of ['', 'op://V/I', 'op:// V/I/f', 'op://V/I/s/f!', 'op://V//f', 'op://V/I/f?x=y', 'secret:1x', 'op-env://x-y/V', 'op-env://abc/1V', 'OP://a/b/c', 'vault/item', '"secret:A"']) {
+      const english = parseReference(raw);
+      const marked = parseReference(raw, markingL10n);
+      assert.ok(!english.ok && !marked.ok, raw);
+      assert.ok(marked.message.startsWith('«'), `${raw}: ${marked.message}`);
+      assert.equal(marked.message.replace(/[«»]/g, ''), english.message, raw);
+      assert.ok(english.message.endsWith(REFERENCE_EXAMPLES), raw);
+    }
   });
 });
