@@ -284,7 +284,29 @@ function summary(): void {
   }
 }
 
+const OPTIONS = ['--unit-only', '--real-host-only', '--no-e2e', '--keep'];
+
+/** `--help`, or an option this script does not know: say what it takes, and run nothing. */
+function usage(): string {
+  const launches = LAUNCHES().map((l) => l.name).join(', ');
+  return [
+    'npm run test:security [-- --unit-only | --real-host-only] [-- --no-e2e] [-- --keep]',
+    '  --unit-only       fuzzing and the endpoint matrix in plain Node only',
+    '  --real-host-only  only the suites inside code-server (and the leak scan)',
+    '  --no-e2e          skip the browser suites',
+    '  --keep            keep the sandboxes (their paths are printed)',
+    `AIRLOCK_SECURITY_LAUNCHES=<name,...> picks real-host launches: ${launches}`,
+    '',
+  ].join('\n');
+}
+
 async function main(): Promise<number> {
+  const unknown = [...args].filter((a) => !OPTIONS.includes(a));
+  if (unknown.length > 0) {
+    const help = unknown.every((a) => a === '--help' || a === '-h');
+    (help ? process.stdout : process.stderr).write(`${help ? '' : `unknown option: ${unknown.join(' ')}\n`}${usage()}`);
+    return help ? 0 : 2;
+  }
   installCleanupHooks();
   rmSync(figures, { recursive: true, force: true });
   mkdirSync(figures, { recursive: true });
