@@ -68,28 +68,23 @@ const compressedWasmLoader = {
   },
 };
 
+/** What the extension host loads: CommonJS for VS Code's Node, written to dist/. */
+const extensionHost = { ...common, outdir: dist, platform: 'node', format: 'cjs', target: 'node20' };
+
 /** @type {import('esbuild').BuildOptions[]} */
 const builds = [
   {
     // What VS Code loads at activation: command stubs and the MCP provider, nothing else (a few KiB).
-    ...common,
+    ...extensionHost,
     define,
     entryPoints: { extension: join(root, 'src/extension.ts') },
-    outdir: dist,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
     external: ['vscode', './features.js'],
   },
   {
     // Every feature (compose/index.ts), required by extension.js just after activation has returned.
-    ...common,
+    ...extensionHost,
     define,
     entryPoints: { features: join(root, 'src/compose/index.ts') },
-    outdir: dist,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
     // The sandbox engine is its own ESM bundle (dist/engine, below), loaded with import() on the first
     // sealed run or probe, never at activation.
     external: ['vscode', './onepassword-sdk.js', './mcp-endpoint.js', './secret-scan.js'],
@@ -101,35 +96,23 @@ const builds = [
   {
     // The 1Password SDK in its own bundle, required on first use only (see onePasswordStore.ts). Its
     // sdk-core reads core_bg.wasm from __dirname, so the wasm is copied next to it (copyOnePasswordWasm).
-    ...common,
+    ...extensionHost,
     entryPoints: { 'onepassword-sdk': join(root, 'src/adapters/stores/onePasswordSdk.ts') },
     plugins: [compressedWasmLoader],
-    outdir: dist,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
   },
   {
     // The MCP endpoint (SDK server, Streamable HTTP transport and the SDK's schemas) in its own bundle,
     // required when the endpoint starts, after activation (see endpointService.ts): evaluating it is most
     // of what loading dist/features.js would otherwise cost. Tool schemas cross over as Standard Schema.
-    ...common,
+    ...extensionHost,
     entryPoints: { 'mcp-endpoint': join(root, 'src/adapters/node/mcpHttpServer.ts') },
-    outdir: dist,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
     mainFields: ['module', 'main'],
   },
   {
     // The dotenv parser and secretlint's recommended rules, required on the first .env import or secret
     // scan only (see secretScanLoader.ts): ~80 KB that activation never evaluates.
-    ...common,
+    ...extensionHost,
     entryPoints: { 'secret-scan': join(root, 'src/adapters/node/secretScanner.ts') },
-    outdir: dist,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
     mainFields: ['module', 'main'],
   },
   {

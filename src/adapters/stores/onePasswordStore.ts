@@ -81,6 +81,14 @@ const notConnected = (l10n: L10n): Failure<'not-configured'> =>
  * typed outcome whose message carries none of the SDK's text (that goes to the log only); honours no
  * timeout of its own (the SDK has none — the StoreRouter applies one).
  */
+/** Which of the SDK's own error classes `error` is (reads and writes map them alike). */
+function errorClassOf(sdk: OnePasswordSdk, error: unknown): 'auth-expired' | 'desktop-session-expired' | 'rate-limited' | 'other' {
+  if (error instanceof sdk.AuthExpiredError) return 'auth-expired';
+  if (error instanceof sdk.DesktopSessionExpiredError) return 'desktop-session-expired';
+  if (error instanceof sdk.RateLimitExceededError) return 'rate-limited';
+  return 'other';
+}
+
 export class OnePasswordStore implements SecretStore {
   readonly kinds = ['op', 'op-env'] as const;
   readonly label = '1Password';
@@ -191,14 +199,7 @@ export class OnePasswordStore implements SecretStore {
    * `read-only`, so the person hears that this account may not create items there.
    */
   private classifyWrite(sdk: OnePasswordSdk, error: unknown, l10n: L10n): Failure<CreateItemFailureCode> {
-    const errorClass =
-      error instanceof sdk.AuthExpiredError
-        ? 'auth-expired'
-        : error instanceof sdk.DesktopSessionExpiredError
-          ? 'desktop-session-expired'
-          : error instanceof sdk.RateLimitExceededError
-            ? 'rate-limited'
-            : 'other';
+    const errorClass = errorClassOf(sdk, error);
     const message = errorMessage(error);
     const failure: Failure<CreateItemFailureCode> =
       errorClass === 'other' && /permission|forbidden|read[- ]?only|not allowed|access denied|\b403\b/i.test(message)
@@ -328,14 +329,7 @@ export class OnePasswordStore implements SecretStore {
 
   /** Maps a thrown SDK error; the SDK's text goes to the log (scrubbed there), never into the outcome. */
   private classify(sdk: OnePasswordSdk, error: unknown, l10n: L10n = plainL10n): OnePasswordFailure {
-    const errorClass =
-      error instanceof sdk.AuthExpiredError
-        ? 'auth-expired'
-        : error instanceof sdk.DesktopSessionExpiredError
-          ? 'desktop-session-expired'
-          : error instanceof sdk.RateLimitExceededError
-            ? 'rate-limited'
-            : 'other';
+    const errorClass = errorClassOf(sdk, error);
     const message = errorMessage(error);
     this.deps.log.warn(`1Password: ${withoutTokens(message)}`);
     const failure = classifyOnePasswordError(errorClass, message, l10n);
