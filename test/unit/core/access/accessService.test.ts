@@ -2,9 +2,8 @@ import type { SandboxAvailability } from '../../../../src/core/sandbox/sealedRun
 import type { WriteScanResult } from '../../../../src/core/sandbox/writeScan';
 import { strict as assert } from 'node:assert';
 import { AccessService, type AccessDeps } from '../../../../src/core/access/accessService';
-import type { AuditEvent, AuditSink } from '../../../../src/core/audit/events';
 import type { ClientIdentity } from '../../../../src/core/clients';
-import type { Consent, ConsentAnswer, ConsentLimits, ConsentRequest } from '../../../../src/core/consent/consent';
+import type { ConsentAnswer, ConsentLimits } from '../../../../src/core/consent/consent';
 import type { Credential } from '../../../../src/core/credentials';
 import { LeaseManager } from '../../../../src/core/grants/leaseManager';
 import type { Log } from '../../../../src/core/log';
@@ -16,6 +15,7 @@ import type { SecretReference } from '../../../../src/core/secrets/reference';
 import { revealSecret, SecretValue } from '../../../../src/core/secrets/secretValue';
 import type { ResolveOutcome } from '../../../../src/core/secrets/store';
 import { FakeClock } from '../grants/fakeClock';
+import { FakeAudit, FakeConsent } from './fakes';
 import type { CodePin, CodePins, PinChange } from '../../../../src/core/pin/pin';
 import type { L10n } from '../../../../src/shared/l10n';
 import { markingL10n } from '../../../support/markingL10n';
@@ -43,36 +43,6 @@ const noop = (): void => {};
 const unexpected = (what: string) => (): never => {
   throw new Error(`unexpected call: ${what}`);
 };
-
-/** Consent that records requests and lets the test answer them. */
-class FakeConsent implements Consent {
-  readonly requests: ConsentRequest[] = [];
-  private readonly answers: Array<(a: ConsentAnswer) => void> = [];
-  readonly signals: AbortSignal[] = [];
-  ask(request: ConsentRequest, signal: AbortSignal): Promise<ConsentAnswer> {
-    this.requests.push(request);
-    this.signals.push(signal);
-    return new Promise((resolve) => this.answers.push(resolve));
-  }
-  answer(index: number, answer: ConsentAnswer): void {
-    const resolve = this.answers[index];
-    if (resolve === undefined) throw new Error(`no consent request #${index}`);
-    resolve(answer);
-  }
-}
-
-class FakeAudit implements AuditSink {
-  readonly events: AuditEvent[] = [];
-  failOn: AuditEvent['type'] | undefined;
-  append(event: AuditEvent): Promise<void> {
-    if (event.type === this.failOn) return Promise.reject(new Error('disk full'));
-    this.events.push(event);
-    return Promise.resolve();
-  }
-  types(): string[] {
-    return this.events.map((e) => e.type);
-  }
-}
 
 /** A runner that records the spec, checks the audit saw run-started first, and finishes when told. */
 class FakeRunner implements Runner {

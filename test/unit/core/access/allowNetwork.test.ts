@@ -5,8 +5,6 @@
 // evaluate) and real lease manager: the agent gets a consent card instead of an automatic grant.
 import { strict as assert } from 'node:assert';
 import { AccessService } from '../../../../src/core/access/accessService';
-import type { AuditEvent, AuditSink } from '../../../../src/core/audit/events';
-import type { Consent, ConsentAnswer, ConsentRequest } from '../../../../src/core/consent/consent';
 import { toCard } from '../../../../src/core/consent/card';
 import { LeaseManager } from '../../../../src/core/grants/leaseManager';
 import type { ToolCallContext } from '../../../../src/core/mcp/toolDefinition';
@@ -21,32 +19,11 @@ import { SecretValue } from '../../../../src/core/secrets/secretValue';
 import type { ResolveOutcome } from '../../../../src/core/secrets/store';
 import { card as cardSchema } from '../../../../src/shared/protocol';
 import { FakeClock } from '../grants/fakeClock';
+import { FakeAudit, FakeConsent } from './fakes';
 
 const ROOT = '/work/app';
 const CANARY = 'canary-5f0a2e7d91c4';
 const flush = () => new Promise((r) => setImmediate(r));
-
-class FakeConsent implements Consent {
-  readonly requests: ConsentRequest[] = [];
-  private readonly answers: ((a: ConsentAnswer) => void)[] = [];
-  ask(request: ConsentRequest): Promise<ConsentAnswer> {
-    this.requests.push(request);
-    return new Promise((resolve) => this.answers.push(resolve));
-  }
-  answer(index: number, answer: ConsentAnswer): void {
-    const resolve = this.answers[index];
-    if (resolve === undefined) throw new Error(`no consent request #${index}`);
-    resolve(answer);
-  }
-}
-
-class FakeAudit implements AuditSink {
-  readonly events: AuditEvent[] = [];
-  append(event: AuditEvent): Promise<void> {
-    this.events.push(event);
-    return Promise.resolve();
-  }
-}
 
 class FakeRunner implements Runner {
   readonly specs: RunSpec[] = [];
