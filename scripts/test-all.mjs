@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { failureLines } from './lib/failureLines.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const scripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts ?? {};
@@ -100,7 +101,7 @@ for (const { tier, script, args = [], needsRealVsCode } of tiers) {
   } else if (code !== 0 && counts.failed === 0) {
     counts.failed = 1;
   }
-  results.push({ tier, ...counts, seconds: (Date.now() - t0) / 1000, code });
+  results.push({ tier, ...counts, seconds: (Date.now() - t0) / 1000, code, failures: failureLines(text) });
 }
 
 const total = results.reduce((n, r) => ({ passed: n.passed + r.passed, failed: n.failed + r.failed }), { passed: 0, failed: 0 });
@@ -109,5 +110,7 @@ for (const r of results) {
   const mark = r.code === 0 && r.failed === 0 ? 'ok  ' : 'FAIL';
   process.stdout.write(`  ${mark} ${r.tier.padEnd(12)} ${String(r.passed).padStart(5)} passed ${String(r.failed).padStart(4)} failed ${String(r.pending).padStart(3)} pending  ${r.seconds.toFixed(0).padStart(4)} s${r.note ? `  (${r.note})` : ''}\n`);
 }
+const failures = results.flatMap((r) => (r.failures ?? []).map((line) => `  ${r.tier}: ${line}`.slice(0, 240)));
+if (failures.length > 0) process.stdout.write(`failed tests:\n${failures.slice(0, 40).join('\n')}\n${failures.length > 40 ? `  … and ${failures.length - 40} more\n` : ''}`);
 process.stdout.write(`${total.passed} passed, ${total.failed} failed\n`);
 process.exit(total.failed > 0 || results.some((r) => r.code !== 0) ? 1 : 0);
