@@ -273,12 +273,26 @@ export function installVsix(dirs: SandboxDirs, vsix: string): void {
   );
 }
 
-/** Starts code-server detached (its own process group) and waits for `/healthz`. */
+/**
+ * Starts code-server detached (its own process group) and waits for `/healthz`. A port found free can be
+ * taken by another process before code-server binds it: then it starts again on a new port (twice at most).
+ */
 export async function startCodeServer(options: CodeServerOptions): Promise<CodeServer> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startCodeServerOn(options, options.port ?? (await freePort()));
+    } catch (error) {
+      if (!(error instanceof PortTaken) || options.port !== undefined || attempt === 3) throw error;
+    }
+  }
+}
+
+class PortTaken extends Error {}
+
+async function startCodeServerOn(options: CodeServerOptions, port: number): Promise<CodeServer> {
   installCleanupHooks();
   const paths = realVsCodePaths();
   const { dirs } = options;
-  const port = options.port ?? (await freePort());
   const config = join(dirs.root, 'code-server.yaml');
   writeFileSync(config, 'auth: none\n');
   const args = [
@@ -318,7 +332,10 @@ export async function startCodeServer(options: CodeServerOptions): Promise<CodeS
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 60_000;
   for (;;) {
-    if (exited !== undefined) throw new Error(`${exited} before it was ready; log: ${logFile}\n${tail(logFile)}`);
+    if (exited !== undefined) {
+      const log = tail(logFile);
+      throw new (/EADDRINUSE/.test(log) ? PortTaken : Error)(`${exited} before it was ready; log: ${logFile}\n${log}`);
+    }
     try {
       const response = await fetch(`${baseUrl}/healthz`);
       if (response.ok) break;

@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import type { Client } from '@modelcontextprotocol/client';
 import type { Frame, Page } from 'playwright-core';
-import { armedApprove, connectAgent, findFrame, issueCodexToken, launchSandbox, runCommand, screenshot, sleep, waitForNotification, type Agent, type Sandbox } from './harness';
+import { armedApprove, connectAgent, findFrame, issueCodexToken, launchSandbox, picture, runCommand, screenshot, sleep, waitForNotification, type Agent, type Sandbox } from './harness';
 
 const TIMEOUT_SECONDS = 20;
 // Markup the card must show as text. (A reason holding a hidden character such as U+202E never reaches a
@@ -49,6 +49,7 @@ async function setTheme(sandbox: Sandbox, theme: string, kind: 'vs' | 'vs-dark' 
     });
   await page.keyboard.press('Enter');
   await page.locator(`.monaco-workbench.${kind}`).waitFor({ state: 'attached', timeout: 30_000 });
+  await input.waitFor({ state: 'hidden', timeout: 15_000 });
 }
 
 describe('e2e: consent panel — read the card, Approve, Deny, keyboard, countdown, themes (packaged VSIX)', function () {
@@ -111,7 +112,7 @@ describe('e2e: consent panel — read the card, Approve, Deny, keyboard, countdo
     assert.equal(await card.getByRole('button', { name: 'Approve', exact: true }).count(), 1);
     assert.equal(await card.getByRole('button', { name: 'Deny', exact: true }).count(), 1);
     assert.equal(await card.getByRole('button', { name: 'Deny and block this client for this session', exact: true }).count(), 1);
-    await screenshot(page, 'consent-card-dark');
+    await picture(page, 'consent-card-dark', 'screenshots/consent-dark.png');
     // vscode-elements' Lit styles load under the panel's CSP (constructable stylesheets, no inline style).
     const styled = await frame.evaluate('document.querySelector("vscode-button")?.shadowRoot?.adoptedStyleSheets?.length ?? 0');
     assert.ok(Number(styled) > 0, 'vscode-button has no adopted stylesheet');
@@ -143,7 +144,9 @@ describe('e2e: consent panel — read the card, Approve, Deny, keyboard, countdo
     const result = requestAccess(client, 'npm test', 'Run the tests with the token');
     const { frame, card } = await cardFor(page, 'npm test');
     await armedApprove(card); // a disarmed Approve is out of the tab order
-    await card.locator('vscode-radio').first().focus();
+    // Clicking the checked radio changes nothing and really gives the webview keyboard focus (a
+    // programmatic focus() inside a frame does not move the page's focus into it).
+    await card.locator('vscode-radio[checked]').first().click();
     let reached = false;
     for (let i = 0; i < 30 && !reached; i++) {
       await page.keyboard.press('Tab');
@@ -165,7 +168,7 @@ describe('e2e: consent panel — read the card, Approve, Deny, keyboard, countdo
     const background = String(await frame.evaluate('getComputedStyle(document.body).backgroundColor'));
     const [r = 0, g = 0, b = 0] = (background.match(/\d+/g) ?? []).map(Number);
     assert.ok(r + g + b > 600, `light background expected, got ${background}`);
-    await screenshot(page, 'consent-card-light');
+    await picture(page, 'consent-card-light', 'screenshots/consent-light.png');
     await card.getByRole('button', { name: 'Deny', exact: true }).click();
     assert.equal((await result).isError, true);
     await setTheme(sandbox, 'Dark Modern', 'vs-dark');

@@ -50,15 +50,26 @@ console.log('received script done');
 `;
 const RECEIVED = 'node scripts/received.js';
 
-/** Opens a workspace file through Quick Open (Ctrl+P), as a person would, and waits for its tab. */
+/**
+ * Opens a workspace file from the Explorer, as a person would: waits for its row (the Explorer lists a file
+ * written on disk once the file watcher reports it; Quick Open's file list can be older), double-clicks
+ * it, and waits until its editor is the focused one (a command run before that would not see the file).
+ */
 async function openFile(page: Page, name: string): Promise<void> {
-  await page.keyboard.press('Control+P');
-  const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible', timeout: 15_000 });
-  await input.fill(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ state: 'visible', timeout: 15_000 });
-  await page.keyboard.press('Enter');
-  await page.locator('.tab', { hasText: name }).first().waitFor({ state: 'visible', timeout: 15_000 });
+  await runCommand(page, 'View: Show Explorer');
+  const label = page.locator('.label-name', { hasText: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) });
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { has: label }).first();
+  await row.waitFor({ state: 'visible', timeout: 30_000 });
+  await row.dblclick();
+  await page.locator(`.monaco-editor.focused[data-uri$="/${name}"]`).waitFor({ state: 'visible', timeout: 30_000 });
+}
+
+/**
+ * Waits until the open editor of `name` shows `text`. An editor reloads a file changed on disk only when
+ * the server's file watcher reports it, and until then it still shows the old text (the values).
+ */
+async function editorShows(page: Page, name: string, text: string): Promise<void> {
+  await page.locator(`.monaco-editor[data-uri$="/${name}"] .view-lines`, { hasText: text }).first().waitFor({ state: 'visible', timeout: 30_000 });
 }
 
 /**
@@ -86,7 +97,8 @@ describe('e2e: plaintext secrets move into Airlock — Import .env File, a run w
   let sandbox: Sandbox | undefined;
 
   before(async () => {
-    sandbox = await launchSandbox({ fixture: 'demo', userSettings: { 'airlock.consent.timeoutSeconds': 180, 'airlock.consent.agentWaitSeconds': 120 } });
+    // A tall window: the run's whole output fits in the terminal's rows (xterm renders only those).
+    sandbox = await launchSandbox({ fixture: 'demo', viewport: { width: 1400, height: 1100 }, userSettings: { 'airlock.consent.timeoutSeconds': 180, 'airlock.consent.agentWaitSeconds': 120 } });
   });
 
   after(async () => {
@@ -145,7 +157,8 @@ describe('e2e: plaintext secrets move into Airlock — Import .env File, a run w
     const settings = readFileSync(join(dirs.userDataDir, 'User', 'settings.json'), 'utf8');
     for (const name of Object.keys(values)) assert.ok(settings.includes(`"source": "secret:${name}"`), `${name} is defined in user settings`);
 
-    // The values: in no form in any file of the sandbox, nor in any frame.
+    // The values: in no form in any file of the sandbox, nor in any frame (once the editor shows the new text).
+    await editorShows(page, '.env.e2e', '# E2E_API_KEY: moved into Airlock');
     assert.deepEqual(filesHoldingSecrets(dirs.root, values), [], 'a value is left in a file');
     await assertNoFrameHolds(page, Object.values(values));
 
@@ -230,7 +243,11 @@ describe('e2e: plaintext secrets move into Airlock — Import .env File, a run w
     // As a person: select the problem, Enter goes to it in the editor, Ctrl+. opens the quick fixes.
     await problem.click();
     await page.keyboard.press('Enter');
-    await page.locator('.monaco-editor.focused').first().waitFor({ state: 'visible', timeout: 15_000 });
+    // Ctrl+. asks for the fixes at the cursor, so first wait until the cursor is on the token (line 3) in a
+    // focused editor: Enter moves it there asynchronously, and on a busy machine a Ctrl+. pressed before
+    // that asked at line 1, where there is nothing to fix.
+    await page.locator('.monaco-editor.focused[data-uri$="/service.config.json"]').waitFor({ state: 'visible', timeout: 15_000 });
+    await page.locator('.statusbar-item', { hasText: /Ln 3, Col \d+/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
     await page.keyboard.press('Control+.');
     const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Move into Airlock' }).first();
     await fix.waitFor({ state: 'visible', timeout: 30_000 });
@@ -256,6 +273,7 @@ describe('e2e: plaintext secrets move into Airlock — Import .env File, a run w
     await screenshot(page, 'secret-scan-moved');
 
     assert.deepEqual(filesHoldingSecrets(dirs.root, planted), [], 'the token is left in a file');
+    await editorShows(page, 'service.config.json', '${PLANTED_TOKEN}');
     await assertNoFrameHolds(page, [token]);
   });
 });

@@ -14,7 +14,7 @@
  *
  * Run with `npm run test:e2e` (packages the VSIX first). One sandbox at a time: each is ≈2.3 GB.
  */
-import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/client';
 import type { BrowserContext, Frame, Locator, Page } from 'playwright-core';
@@ -59,6 +59,12 @@ export interface SandboxOptions {
   /** Install this VSIX (default: vsixUnderTest()); null installs nothing. */
   readonly vsix?: string | null;
   readonly viewport?: { width: number; height: number };
+  /**
+   * true (default when a VSIX is installed): also wait until Airlock is up — its endpoint record is written
+   * only once the extension is composed and listening — so a test's first command does not spend its own
+   * timeout on the extension host starting.
+   */
+  readonly waitForAirlock?: boolean;
 }
 
 export interface Sandbox {
@@ -91,10 +97,12 @@ export async function launchSandbox(options: SandboxOptions = {}): Promise<Sandb
     const launched = await launchBrowser(dirs, options.viewport);
     context = launched.context;
     const url = server.urlFor(workspace);
-    await launched.page.goto(url);
+    // The workbench's own elements say when it is up; the page's load event (a 19 MB bundle) is no signal.
+    await launched.page.goto(url, { waitUntil: 'commit', timeout: 60_000 });
     await launched.page.locator('.monaco-workbench').waitFor({ state: 'visible', timeout: 60_000 });
     // The status bar appears once the workbench (and its remote connection) is up.
     await launched.page.locator('.statusbar').waitFor({ state: 'visible', timeout: 60_000 });
+    if (vsix !== null && options.waitForAirlock !== false) await waitForEndpoint(dirs.airlockHome, 120_000);
     let closed = false;
     const browser = context;
     return {
@@ -134,7 +142,9 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
     try {
       if (!(await input.isVisible())) await page.keyboard.press('F1');
       await input.waitFor({ state: 'visible', timeout: 5_000 });
-      await input.fill(`>${title}`);
+      // A quick input still closing (a picker just answered) counts as visible but takes no text: give up
+      // on it quickly (Playwright's default is 30 s) and try again with a fresh palette.
+      await input.fill(`>${title}`, { timeout: 5_000 });
       await row.waitFor({ state: 'visible', timeout: 5_000 });
       break;
     } catch (error) {
@@ -165,7 +175,8 @@ export async function waitForNotification(page: Page, text: string | RegExp, tim
   const toast = page.locator('.notifications-toasts .notification-toast', { hasText: text }).first();
   try {
     await toast.waitFor({ state: 'visible', timeout: timeoutMs });
-    return (await toast.innerText()).trim();
+    // A toast hides itself after a while: if it went between the two calls, the Notification Center has it.
+    return (await toast.innerText({ timeout: 2_000 })).trim();
   } catch (toastMissed) {
     await runCommand(page, 'Notifications: Show Notifications');
     const kept = page.locator('.notifications-center .notification-list-item', { hasText: text }).first();
@@ -248,6 +259,19 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `${name.replace(/[^\w.-]+/g, '-')}.png`);
   await page.screenshot({ path });
+  return path;
+}
+
+/**
+ * A screenshot that also ships or illustrates the README: saved like `screenshot`, and with
+ * AIRLOCK_UPDATE_SCREENSHOTS=1 copied to `media/<target>`, so the committed pictures come from a real run.
+ */
+export async function picture(page: Page, name: string, target?: string): Promise<string> {
+  const path = await screenshot(page, name);
+  if (target !== undefined && process.env['AIRLOCK_UPDATE_SCREENSHOTS'] === '1') {
+    mkdirSync(join(repoRoot, 'media', target, '..'), { recursive: true });
+    copyFileSync(path, join(repoRoot, 'media', target));
+  }
   return path;
 }
 

@@ -15,7 +15,9 @@ describe('e2e: 1Password SDK and WASM from the packaged VSIX', function () {
   let sandbox: Sandbox | undefined;
 
   before(async () => {
-    sandbox = await launchSandbox({ fixture: 'demo' });
+    // The SDK's first start (WebAssembly) counts against Airlock's own 1Password timeout: give it room,
+    // so the verdict is the SDK's answer, never a timeout on a busy machine.
+    sandbox = await launchSandbox({ fixture: 'demo', userSettings: { 'airlock.onePassword.timeoutSeconds': 600 } });
   });
 
   after(async () => {

@@ -7,24 +7,12 @@
  * (test-results/e2e/; `npm run screenshots:copy` is not needed: the PNGs committed under media/ come from here).
  */
 import * as assert from 'node:assert/strict';
-import { copyFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { repoRoot } from '../../scripts/lib/sandbox';
 import { findLeaks, makeCanary } from '../support/canary';
-import { addSecretThroughUi, connectAgent, findFrame, issueCodexToken, launchSandbox, runCommand, screenshot, terminalText, waitForTerminalText, type Sandbox } from './harness';
+import { addSecretThroughUi, connectAgent, findFrame, issueCodexToken, launchSandbox, picture, runCommand, terminalText, waitForTerminalText, type Sandbox } from './harness';
 
 const canary = makeCanary('views');
 const LEAK = 'node scripts/leak.js';
-
-/** Saves a screenshot and, when AIRLOCK_UPDATE_SCREENSHOTS=1, copies it to `media/<target>` (what ships or the README shows). */
-async function picture(page: Page, name: string, target?: string): Promise<void> {
-  const path = await screenshot(page, name);
-  if (target !== undefined && process.env['AIRLOCK_UPDATE_SCREENSHOTS'] === '1') {
-    mkdirSync(join(repoRoot, 'media', target, '..'), { recursive: true });
-    copyFileSync(path, join(repoRoot, 'media', target));
-  }
-}
 
 const pane = (page: Page, title: string) => page.locator('.pane', { has: page.locator('.pane-header', { hasText: title }) }).first();
 async function waitForRow(page: Page, view: string, text: string | RegExp, timeoutMs = 30_000) {
@@ -92,7 +80,7 @@ describe('e2e: the Airlock view and the walkthrough (packaged VSIX)', function (
       const grant = await waitForRow(page, 'Grants', /expires in \d+:\d\d/);
       const first = /expires in (\d+:\d\d)/.exec(await grant.innerText())?.[1] ?? '';
       // The countdown ticks while the view is visible: a row with another remaining time appears.
-      await pane(page, 'Grants').locator('.monaco-list-row', { hasText: /expires in \d+:\d\d/, hasNotText: `expires in ${first}` }).first().waitFor({ state: 'visible', timeout: 15_000 });
+      await pane(page, 'Grants').locator('.monaco-list-row', { hasText: /expires in \d+:\d\d/, hasNotText: `expires in ${first}` }).first().waitFor({ state: 'visible', timeout: 60_000 });
       await picture(page, 'view-grants');
       await grant.hover();
       await grant.locator('.action-label[aria-label="Revoke Grant"]').click();

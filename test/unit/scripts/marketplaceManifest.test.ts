@@ -50,4 +50,11 @@ describe('Marketplace metadata (package.json)', () => {
     const readme = readFileSync(join(root, 'README.md'), 'utf8');
     for (const alt of readme.matchAll(/!\[([^\n]*?)\]\(/g)) assert.doesNotMatch(alt[1] ?? '', /\[|\]/, 'an image alt text holds a square bracket');
   });
+
+  it('every picture the README shows is in the repository (the e2e run writes them under media/)', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const pictures = [...readme.matchAll(/!\[[^\n]*?\]\(([^)\s]+)\)/g)].map((m) => m[1] ?? '').filter((src) => !/^https?:/.test(src));
+    assert.ok(pictures.length >= 5, `the README shows ${pictures.length} pictures`);
+    for (const src of pictures) assert.ok(existsSync(join(root, src)), `${src} is missing`);
+  });
 });
