@@ -496,7 +496,9 @@ export async function runExtensionTests(options: ExtensionTestRunOptions): Promi
     const timedOut = new Promise<'timeout'>((done) => {
       timer = setTimeout(() => done('timeout'), options.timeoutMs);
     });
-    await page.goto(url);
+    // The test run reports its own end; the page's load event (a 19 MB bundle) is no signal and would
+    // otherwise give up after Playwright's default 30 s on a busy machine. The launch's timer bounds it all.
+    await page.goto(url, { waitUntil: 'commit', timeout: options.timeoutMs });
     const outcome = await Promise.race([exitReported, timedOut]);
     if (outcome === 'timeout') {
       const message = `${options.label}: no result after ${Math.round(options.timeoutMs / 1000)} s (timeout); code-server log: ${server.logFile}`;

@@ -248,9 +248,24 @@ describe('e2e: plaintext secrets move into Airlock — Import .env File, a run w
     // that asked at line 1, where there is nothing to fix.
     await page.locator('.monaco-editor.focused[data-uri$="/service.config.json"]').waitFor({ state: 'visible', timeout: 15_000 });
     await page.locator('.statusbar-item', { hasText: /Ln 3, Col \d+/ }).first().waitFor({ state: 'visible', timeout: 15_000 });
-    await page.keyboard.press('Control+.');
+    // The light bulb shows once the editor has the code actions at the cursor (every provider answered):
+    // beside the text, or in the gutter when the line leaves it no room.
+    await page.locator('.monaco-editor.focused[data-uri$="/service.config.json"] :is(.lightBulbWidget, [class*="codicon-gutter-lightbulb"])').first().waitFor({ state: 'visible', timeout: 60_000 });
     const fix = page.locator('.action-widget .monaco-list-row', { hasText: 'Move into Airlock' }).first();
-    await fix.waitFor({ state: 'visible', timeout: 30_000 });
+    // A menu that a late focus change closed (or never opened) is asked for again, as a person would:
+    // the verdict is whether the fix is offered, not how fast.
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press('Control+.');
+      try {
+        await fix.waitFor({ state: 'visible', timeout: 15_000 });
+        break;
+      } catch (error) {
+        if (attempt === 4) throw error;
+        await screenshot(page, `secret-scan-quick-fix-missed-${attempt}`);
+        await page.keyboard.press('Escape');
+        await page.locator('.monaco-editor.focused[data-uri$="/service.config.json"]').waitFor({ state: 'visible', timeout: 15_000 });
+      }
+    }
     await screenshot(page, 'secret-scan-quick-fix');
     await fix.click();
 

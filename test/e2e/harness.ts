@@ -82,6 +82,18 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
+/** The pages of sandboxes not yet closed: a failed test leaves a picture of each (below). */
+const openPages = new Set<Page>();
+
+// A root hook (this module is loaded by every e2e file): when a test fails, save what the window showed,
+// test-results/e2e/failed-<test title>.png, since the error alone rarely says why a wait gave up.
+if (typeof afterEach === 'function') {
+  afterEach(async function () {
+    if (this.currentTest?.state !== 'failed') return;
+    for (const page of openPages) await screenshot(page, `failed-${this.currentTest.title}`.slice(0, 100)).catch(() => undefined);
+  });
+}
+
 /** Starts a throwaway code-server with the VSIX installed and opens it in Chromium; waits for the workbench. */
 export async function launchSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const dirs = createSandboxDirs('e2e');
@@ -95,6 +107,7 @@ export async function launchSandbox(options: SandboxOptions = {}): Promise<Sandb
   let context: BrowserContext | undefined;
   try {
     const launched = await launchBrowser(dirs, options.viewport);
+    openPages.add(launched.page);
     context = launched.context;
     const url = server.urlFor(workspace);
     // The workbench's own elements say when it is up; the page's load event (a 19 MB bundle) is no signal.
@@ -116,6 +129,7 @@ export async function launchSandbox(options: SandboxOptions = {}): Promise<Sandb
       async close() {
         if (closed) return;
         closed = true;
+        openPages.delete(launched.page);
         await browser.close().catch(() => undefined);
         await server.stop();
       },

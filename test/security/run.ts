@@ -245,22 +245,36 @@ function surfaceOf(path: string): string {
 function leakScan(roots: readonly string[], canaries: readonly string[]): number {
   process.stdout.write('\n── security: canary leak scan ──\n');
   const surfaces = new Map<string, { files: number; bytes: number; leaks: number }>();
+  // A file a closing browser or server removes during the walk is simply gone (not an error of the scan).
+  const gone = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'ENOENT';
   const walk = (dir: string): void => {
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch (error) {
+      if (gone(error)) return;
+      throw error;
+    }
+    for (const entry of entries) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
         walk(path);
         continue;
       }
       if (!entry.isFile() || entry.name === 'canaries.json') continue;
-      const size = statSync(path).size;
-      if (size > 256 * 2 ** 20) continue;
-      const bytes = readFileSync(path);
+      let bytes: Buffer;
+      try {
+        if (statSync(path).size > 256 * 2 ** 20) continue;
+        bytes = readFileSync(path);
+      } catch (error) {
+        if (gone(error)) continue;
+        throw error;
+      }
       const leaks = findLeaks(bytes, canaries);
       const surface = path.includes('chromium-profile') ? 'browser storage: global/workspace state, webview state (Chromium profile)' : surfaceOf(path);
       const s = surfaces.get(surface) ?? { files: 0, bytes: 0, leaks: 0 };
       s.files++;
-      s.bytes += size;
+      s.bytes += bytes.length;
       s.leaks += leaks.length;
       surfaces.set(surface, s);
       for (const leak of leaks.slice(0, 3)) process.stdout.write(`  LEAK ${leak.form} in ${path} at ${leak.index}\n`);

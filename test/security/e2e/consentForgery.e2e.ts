@@ -7,18 +7,24 @@
 import { strict as assert } from 'node:assert';
 import type { Client } from '@modelcontextprotocol/client';
 import type { Frame } from 'playwright-core';
+import { writeUserSettings } from '../../../scripts/lib/sandbox';
 import { connectAgent, findFrame, issueCodexToken, launchSandbox, type Sandbox } from '../../e2e/harness';
 import { until } from '../../support/until';
 import { recordFigures } from '../support/figures';
 
 const APPROVE = 'vscode-button[aria-label="Approve"]';
-const TIMEOUT_SECONDS = 15;
+/**
+ * The forged, double and replayed answers need their cards pending however slow the machine is: an hour.
+ * The stale case then shortens the timeout (a settings change, as a person would) for its own card.
+ */
+const TIMEOUT_SECONDS = 3_600;
+const STALE_TIMEOUT_SECONDS = 5;
 type CallResult = Awaited<ReturnType<Client['callTool']>>;
 /** Only a hang guard for every wait below (a loaded machine is slow; no verdict rests on it). */
 const HANG_GUARD_MS = 60_000;
 interface State {
   nonce: string;
-  cards: { requestId: string; command: string }[];
+  cards: { requestId: string; command: string; createdAt: number; deadline: number }[];
 }
 
 describe('security e2e: forged, replayed, stale and double consent messages (packaged VSIX)', function () {
@@ -111,13 +117,24 @@ describe('security e2e: forged, replayed, stale and double consent messages (pac
     // Replay of an answered card.
     await refusedFor('replayed approval', await post(decide(deployId, current.nonce)), undefined, 2);
 
-    // Stale: a card that timed out is answered afterwards.
-    ask('npm run stale');
-    current = await stateWith('the stale card in the panel', (s) => s.cards.some((c) => c.command === 'npm run stale'));
-    const staleId = idOf('npm run stale');
+    // Stale: a card that timed out is answered afterwards. The shorter timeout applies once VS Code has read
+    // the changed settings file: ask until a card carries it (earlier cards keep their hour and stay pending).
+    writeUserSettings(sandbox.dirs.userDataDir, { 'airlock.consent.timeoutSeconds': STALE_TIMEOUT_SECONDS, 'airlock.consent.agentWaitSeconds': 60 });
+    let staleCommand = '';
+    for (let attempt = 0; ; attempt++) {
+      staleCommand = `npm run stale-${attempt}`;
+      ask(staleCommand);
+      const command = staleCommand;
+      current = await stateWith(`the card for ${command} in the panel`, (s) => s.cards.some((c) => c.command === command));
+      const card = current.cards.find((c) => c.command === command);
+      if (card !== undefined && card.deadline - card.createdAt <= STALE_TIMEOUT_SECONDS * 1000) break;
+      assert.ok(attempt < 100, 'the shorter consent timeout never applied');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    const staleId = idOf(staleCommand);
     const staleNonce = current.nonce;
     // Its own deadline denies it; the wait is for that answer (hang guard: the consent timeout + 60 s).
-    const stale = await until('the stale request to time out', () => settled.get('npm run stale'), HANG_GUARD_MS);
+    const stale = await until('the stale request to time out', () => settled.get(staleCommand), HANG_GUARD_MS);
     await refusedFor('approval after the request timed out', await post(decide(staleId, staleNonce)), undefined, 2);
     rows.push({ name: 'timed-out request answered denied', refused: stale !== 'error' && stale.isError === true });
 

@@ -26,7 +26,8 @@ describe('security (real extension host): no command approves a consent request'
       reason: 'consent integrity test',
       limits: { defaultDurationSeconds: 60, maxDurationSeconds: 600, maxRuns: null, allowPrefix: false },
       createdAt: now,
-      deadline: now + 150_000,
+      // Far beyond the test's own run time: only the test ends this request (it aborts it at the end).
+      deadline: now + 3_600_000,
     };
     const abort = new AbortController();
     let answer: ConsentAnswer | undefined;

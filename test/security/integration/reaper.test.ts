@@ -164,7 +164,8 @@ describe('security (real extension host): nothing outlives a run', function () {
 
   it('the run times out: none survives', async () => {
     const grantId = await grant(HOLD);
-    const running = call('run', { command: HOLD, grantId, timeoutSeconds: 5 });
+    // 15 s: room for the terminal, sh and the escapees to start on a busy machine before the clock ends it.
+    const running = call('run', { command: HOLD, grantId, timeoutSeconds: 15 });
     const pids = await escapeesStarted();
     const ran = await running;
     assert.equal((ran['structuredContent'] as { stoppedBy?: string }).stoppedBy, 'timeout', JSON.stringify(ran).slice(0, 500));

@@ -6,6 +6,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { applyEdits, modify } from 'jsonc-parser';
 import * as vscode from 'vscode';
 import { launcherPath } from '../../../../src/core/connect/paths';
 import { Commands } from '../../../../src/shared/ids';
@@ -72,6 +73,9 @@ describe('Connect commands accepted by the real agent CLIs', function () {
     assert.equal(result.path, settings);
     const written = readFileSync(settings, 'utf8');
     assert.ok(written.includes('// mine: keep this comment') && written.includes('"hideTips"'), written);
+    // `gemini mcp list` gives a server `timeout` ms to connect (5 s unless set): starting node, the bridge
+    // and its first answer can take longer on a busy machine. A generous limit makes "Connected" the verdict.
+    writeFileSync(settings, applyEdits(written, modify(written, ['mcpServers', 'airlock', 'timeout'], 120_000, {})));
     const list = await runCli('@google/gemini-cli', 'gemini', ['mcp', 'list']);
     console.log(`gemini mcp list (in ${workspace()}):\n${list}`);
     assert.ok(list.includes(`airlock: ${launcherPath(process.env['AIRLOCK_HOME'] ?? '')} --client gemini-cli (stdio) - Connected`), list);

@@ -154,7 +154,9 @@ describe('grants & runner (real extension host, canary secrets)', function () {
     const codex = api.grants.as('codex');
     assert.ok(api.policy);
     const { agentWaitSeconds, consentTimeoutSeconds } = api.policy.current().limits;
-    assert.ok(agentWaitSeconds === 3 && consentTimeoutSeconds === 5, 'the launch sets agentWaitSeconds 3, consent timeout 5');
+    // The consent deadline is set before the request's code insight (which runs git) and Airlock's wait timer
+    // after it: a consent timeout well beyond the wait keeps "pending" the answer on a slow machine too.
+    assert.ok(agentWaitSeconds === 3 && consentTimeoutSeconds === 20, 'the launch sets agentWaitSeconds 3, consent timeout 20');
     // A marker timer of agentWaitSeconds, set before the request: Airlock's own wait timer (same
     // duration, this extension host's event loop) is set later, and Node runs same-duration timers in the
     // order they were set, so the marker fires first exactly when Airlock waited the full agentWaitSeconds.
@@ -169,8 +171,9 @@ describe('grants & runner (real extension host, canary secrets)', function () {
     assert.match(first.message, /await_access/);
     const stranger = await api.grants.as('cursor').awaitAccess(first.requestId);
     assert.ok(stranger.status === 'denied' && stranger.code === 'unknown-request', 'only the asking client may await');
+    // Each await_access waits agentWaitSeconds at most: ask again until the consent timeout answers.
     let outcome = await codex.awaitAccess(first.requestId);
-    if (outcome.status === 'pending') outcome = await codex.awaitAccess(first.requestId);
+    while (outcome.status === 'pending') outcome = await codex.awaitAccess(first.requestId);
     assert.ok(outcome.status === 'denied' && outcome.code === 'timeout', JSON.stringify(outcome));
     assert.ok(!api.grants.snapshot().some((g) => g.command.includes('--not-allowed')));
   });
@@ -220,12 +223,14 @@ describe('grants & runner (real extension host, canary secrets)', function () {
 
   it('a timeout kills the process group and the result says so', async () => {
     const api = await airlock();
-    const outcome = await api.grants.as('codex').run({ command: SLEEP, credentials: ['CANARY_TOKEN'], timeoutSeconds: 2 });
+    // The run's clock starts before its terminal opens: 10 s leaves the child room to start on a busy
+    // machine (the sleeper itself sleeps far longer), and its pid is taken when it starts.
+    const running = api.grants.as('codex').run({ command: SLEEP, credentials: ['CANARY_TOKEN'], timeoutSeconds: 10 });
+    const pid = await until('the child to start', () => api.grants.runningPids()[0]);
+    const outcome = await running;
     assert.ok(outcome.status === 'finished', JSON.stringify(outcome));
     assert.equal(outcome.report.timedOut, true);
     assert.equal(outcome.report.stoppedBy, 'timeout');
-    const pid = Number(/sleeping pid=(\d+)/.exec(outcome.report.output)?.[1]);
-    assert.ok(pid > 0, outcome.report.output);
     await until('the child to be gone', () => !isAlive(pid));
   });
 
@@ -237,7 +242,7 @@ describe('grants & runner (real extension host, canary secrets)', function () {
       // The policy re-reads settings on change: wait for it to hold the value, not for a fixed time.
       await until('the policy to read killOnExpiry', () => api.policy?.current().limits.killOnExpiry === true);
       const codex = api.grants.as('codex');
-      const approved = await codex.requestAccess({ credentials: ['CANARY_TOKEN'], command: SLEEP, reason: 'kill on expiry', durationSeconds: 3 });
+      const approved = await codex.requestAccess({ credentials: ['CANARY_TOKEN'], command: SLEEP, reason: 'kill on expiry', durationSeconds: 10 });
       assert.ok(approved.status === 'approved');
       const running = codex.run({ command: SLEEP, grantId: approved.grant.grantId });
       const pid = await until('the child to start', () => api.grants.runningPids()[0]);

@@ -16,22 +16,26 @@ describe('scanWrites (after a sealed run)', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('a file whose name holds the value is a finding (the agent lists the folder), its path never holds the value once scrubbed', async () => {
+    // The run's start is taken before it writes, as the runner does (a stall after the write changes nothing).
+    const since = Date.now();
     mkdirSync(join(dir, 'out'));
     writeFileSync(join(dir, 'out', `${VALUE}.txt`), 'clean content');
     const redactor = createRedactor([{ name: 'ENV_TOKEN', value: new SecretValue(VALUE) }]);
-    const result = await scanWrites([join(dir, 'out')], Date.now(), redactor);
+    const result = await scanWrites([join(dir, 'out')], since, redactor);
     assert.equal(result.clean, false);
     assert.ok(!result.clean && result.findings.some((f) => f.kind === 'secret' && f.credential === 'ENV_TOKEN'));
     assert.ok(!result.clean && result.findings.every((f) => !redactor.scrub(f.path).includes(VALUE)));
   });
 
   it('content in any form is a finding; a clean folder is clean', async () => {
+    const since = Date.now();
     writeFileSync(join(dir, 'b64.txt'), Buffer.from(VALUE).toString('base64'));
     const redactor = createRedactor([{ name: 'ENV_TOKEN', value: new SecretValue(VALUE) }]);
-    const dirty = await scanWrites([dir], Date.now(), redactor);
+    const dirty = await scanWrites([dir], since, redactor);
     assert.ok(!dirty.clean && dirty.findings.some((f) => f.kind === 'secret' && f.path.endsWith('b64.txt')));
     rmSync(join(dir, 'b64.txt'));
+    const later = Date.now();
     writeFileSync(join(dir, 'ok.txt'), 'nothing here');
-    assert.equal((await scanWrites([dir], Date.now(), redactor)).clean, true);
+    assert.equal((await scanWrites([dir], later, redactor)).clean, true);
   });
 });
