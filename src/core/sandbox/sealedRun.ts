@@ -281,14 +281,33 @@ export const ENGINE_SHARED_TMP = '/tmp/claude';
 const shellQuote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
 
 /**
+ * Waits (5 s at most) until the engine's two in-sandbox relays listen, when the run has them (the engine
+ * sets HTTP_PROXY then). The engine starts them in the background and waits only 0.3 s itself, so on a
+ * busy machine a command's first connection could be refused. The network namespace is the run's own:
+ * its TCP sockets in use (/proc/net/sockstat, per namespace) are the relays' until the command starts.
+ * POSIX shell, no `!` or `%` (the engine's quoting would keep a backslash before them).
+ */
+const RELAYS_READY = [
+  '_al_i=0',
+  'while [ -n "${HTTP_PROXY:-}" ] && [ "$_al_i" -lt 250 ]; do',
+  '_al_up=0',
+  'for _al_f in /proc/net/sockstat /proc/net/sockstat6; do [ -r "$_al_f" ] || continue; while read -r _al_k _al_s _al_n _al_s; do case "$_al_k" in TCP:|TCP6:) _al_up=$((_al_up + _al_n)); break ;; esac; done < "$_al_f"; done',
+  '[ "$_al_up" -lt 2 ] || break',
+  'sleep 0.02; _al_i=$((_al_i + 1))',
+  'done',
+  'unset _al_i _al_up _al_f _al_k _al_s _al_n',
+].join('; ').replace(/do; /g, 'do ');
+
+/**
  * The command as the sandbox runs it: the engine sets TMPDIR to its shared folder, so the private one
  * is exported first (temp-file writers land where the run may write and no other run may read), and
- * npm's log folder moves there too (`~/.npm/_logs` is denied: see DENIED_HOME_READS).
+ * npm's log folder moves there too (`~/.npm/_logs` is denied: see DENIED_HOME_READS); then it waits for
+ * the network relays (RELAYS_READY).
  */
 export function sealedCommand(command: string, privateTmp: string): string {
   const tmp = shellQuote(privateTmp);
   const npmLogs = shellQuote(`${privateTmp}/npm-logs`);
-  return `TMPDIR=${tmp} TMP=${tmp} TEMP=${tmp} npm_config_logs_dir=${npmLogs}; export TMPDIR TMP TEMP npm_config_logs_dir; ${command}`;
+  return `TMPDIR=${tmp} TMP=${tmp} TEMP=${tmp} npm_config_logs_dir=${npmLogs}; export TMPDIR TMP TEMP npm_config_logs_dir; ${RELAYS_READY}; ${command}`;
 }
 
 /** Per-run filesystem policy (the engine's `customConfig.filesystem`). */

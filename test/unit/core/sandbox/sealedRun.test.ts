@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { strict as assert } from 'node:assert';
 import { plainL10n } from '../../../../src/shared/l10n';
 import { sealFor, sealRefusalMessage } from '../../../../src/core/access/seal';
@@ -116,11 +117,18 @@ describe('sealed runs (core)', () => {
     assert.ok([...policy.denyRead, ...policy.allowRead, ...policy.allowWrite].every((e) => e.literal));
   });
 
-  it('the sealed command exports the private tmp folder first, quoted', () => {
-    assert.equal(
-      sealedCommand('echo hi', "/t/it's"),
-      `TMPDIR='/t/it'\\''s' TMP='/t/it'\\''s' TEMP='/t/it'\\''s' npm_config_logs_dir='/t/it'\\''s/npm-logs'; export TMPDIR TMP TEMP npm_config_logs_dir; echo hi`,
-    );
+  it('the sealed command exports the private tmp folder first, quoted, waits for the relays, then runs the command', () => {
+    const command = sealedCommand('echo hi', "/t/it's");
+    assert.ok(command.startsWith(`TMPDIR='/t/it'\\''s' TMP='/t/it'\\''s' TEMP='/t/it'\\''s' npm_config_logs_dir='/t/it'\\''s/npm-logs'; export TMPDIR TMP TEMP npm_config_logs_dir; `), command);
+    assert.ok(command.endsWith('; echo hi'), command);
+    assert.match(command, /while \[ -n "\$\{HTTP_PROXY:-\}" \]/, 'waits only where the engine set up relays');
+    // The engine's shell quoting keeps a backslash before these.
+    assert.doesNotMatch(command.slice(0, -'echo hi'.length), /[!%]/);
+  });
+
+  it('the relay wait is plain POSIX shell that returns at once without relays and leaves no variable behind', () => {
+    const out = execFileSync('sh', ['-c', sealedCommand('echo "ran:${_al_i-unset}"', '/tmp')], { env: { PATH: process.env['PATH'] ?? '' }, encoding: 'utf8' });
+    assert.equal(out, 'ran:unset\n');
   });
 });
 
