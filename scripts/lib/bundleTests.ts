@@ -55,6 +55,9 @@ export async function bundleLaunch(launch: Launch): Promise<BundledLaunch> {
     platform: 'node',
     format: 'cjs',
     target: 'node20',
+    // As the extension's own build (scripts/build.mjs): prefer packages' ESM builds (jsonc-parser's UMD
+    // "main" requires its parts at run time, which a bundle cannot resolve).
+    mainFields: ['module', 'main'],
     sourcemap: 'inline',
     external: ['vscode', 'mocha', 'mocha/*'],
     logLevel: 'warning',
