@@ -7,24 +7,25 @@
 import { strict as assert } from 'node:assert';
 import type { Client } from '@modelcontextprotocol/client';
 import type { Frame } from 'playwright-core';
-import { writeUserSettings } from '../../../scripts/lib/sandbox';
 import { connectAgent, findFrame, issueCodexToken, launchSandbox, type Sandbox } from '../../e2e/harness';
 import { until } from '../../support/until';
 import { recordFigures } from '../support/figures';
 
 const APPROVE = 'vscode-button[aria-label="Approve"]';
 /**
- * The forged, double and replayed answers need their cards pending however slow the machine is: an hour.
- * The stale case then shortens the timeout (a settings change, as a person would) for its own card.
+ * The forged, double and replayed answers need their cards pending until they are checked (a few seconds;
+ * a minute leaves a slow machine room), and the stale case waits for its card's own timeout.
  */
-const TIMEOUT_SECONDS = 3_600;
-const STALE_TIMEOUT_SECONDS = 5;
+const TIMEOUT_SECONDS = 60;
+// The agent waits for the answer longer than any card lives, so each call ends with the person's answer
+// or the timeout's denial, never with "pending".
+const AGENT_WAIT_SECONDS = 600;
 type CallResult = Awaited<ReturnType<Client['callTool']>>;
 /** Only a hang guard for every wait below (a loaded machine is slow; no verdict rests on it). */
 const HANG_GUARD_MS = 60_000;
 interface State {
   nonce: string;
-  cards: { requestId: string; command: string; createdAt: number; deadline: number }[];
+  cards: { requestId: string; command: string }[];
 }
 
 describe('security e2e: forged, replayed, stale and double consent messages (packaged VSIX)', function () {
@@ -38,7 +39,7 @@ describe('security e2e: forged, replayed, stale and double consent messages (pac
   });
 
   it('accepts only fresh, first answers for ids the host issued, clamped to the policy', async () => {
-    sandbox = await launchSandbox({ fixture: 'demo', userSettings: { 'airlock.consent.timeoutSeconds': TIMEOUT_SECONDS, 'airlock.consent.agentWaitSeconds': 60 } });
+    sandbox = await launchSandbox({ fixture: 'demo', userSettings: { 'airlock.consent.timeoutSeconds': TIMEOUT_SECONDS, 'airlock.consent.agentWaitSeconds': AGENT_WAIT_SECONDS } });
     const { page, airlockHome } = sandbox;
     await issueCodexToken(page, airlockHome);
     client = (await connectAgent(airlockHome, 'forger')).client;
@@ -46,7 +47,7 @@ describe('security e2e: forged, replayed, stale and double consent messages (pac
     const settled = new Map<string, CallResult | 'error'>();
     const ask = (command: string): void => {
       void agent
-        .callTool({ name: 'request_access', arguments: { credentials: ['DEPLOY_TOKEN'], command, reason: 'forgery test' } }, { timeout: 120_000 })
+        .callTool({ name: 'request_access', arguments: { credentials: ['DEPLOY_TOKEN'], command, reason: 'forgery test' } }, { timeout: 900_000 })
         .then((r) => settled.set(command, r), () => settled.set(command, 'error'));
     };
     const grants = async (): Promise<number> => {
@@ -86,8 +87,9 @@ describe('security e2e: forged, replayed, stale and double consent messages (pac
       await until('the host to answer ready', async () => (await stateCount()) > before, HANG_GUARD_MS);
       return (await lastState())!;
     };
+    // Grants last half an hour: longer than the test, so the grant count the checks compare stays put.
     const decide = (requestId: string, nonce: string, extra: Record<string, unknown> = {}): Record<string, unknown> => ({
-      type: 'decide', requestId, nonce, decision: 'approve', durationSeconds: 60, maxRuns: 1, commandMatch: 'exact', blockClient: false, ...extra,
+      type: 'decide', requestId, nonce, decision: 'approve', durationSeconds: 1_800, maxRuns: 1, commandMatch: 'exact', blockClient: false, ...extra,
     });
 
     const rows: { name: string; refused: boolean }[] = [];
@@ -117,24 +119,14 @@ describe('security e2e: forged, replayed, stale and double consent messages (pac
     // Replay of an answered card.
     await refusedFor('replayed approval', await post(decide(deployId, current.nonce)), undefined, 2);
 
-    // Stale: a card that timed out is answered afterwards. The shorter timeout applies once VS Code has read
-    // the changed settings file: ask until a card carries it (earlier cards keep their hour and stay pending).
-    writeUserSettings(sandbox.dirs.userDataDir, { 'airlock.consent.timeoutSeconds': STALE_TIMEOUT_SECONDS, 'airlock.consent.agentWaitSeconds': 60 });
-    let staleCommand = '';
-    for (let attempt = 0; ; attempt++) {
-      staleCommand = `npm run stale-${attempt}`;
-      ask(staleCommand);
-      const command = staleCommand;
-      current = await stateWith(`the card for ${command} in the panel`, (s) => s.cards.some((c) => c.command === command));
-      const card = current.cards.find((c) => c.command === command);
-      if (card !== undefined && card.deadline - card.createdAt <= STALE_TIMEOUT_SECONDS * 1000) break;
-      assert.ok(attempt < 100, 'the shorter consent timeout never applied');
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
+    // Stale: a card that timed out is answered afterwards.
+    const staleCommand = 'npm run stale';
+    ask(staleCommand);
+    current = await stateWith('the stale card in the panel', (s) => s.cards.some((c) => c.command === staleCommand));
     const staleId = idOf(staleCommand);
     const staleNonce = current.nonce;
     // Its own deadline denies it; the wait is for that answer (hang guard: the consent timeout + 60 s).
-    const stale = await until('the stale request to time out', () => settled.get(staleCommand), HANG_GUARD_MS);
+    const stale = await until('the stale request to time out', () => settled.get(staleCommand), TIMEOUT_SECONDS * 1000 + HANG_GUARD_MS);
     await refusedFor('approval after the request timed out', await post(decide(staleId, staleNonce)), undefined, 2);
     rows.push({ name: 'timed-out request answered denied', refused: stale !== 'error' && stale.isError === true });
 
