@@ -144,6 +144,16 @@ export async function launchSandbox(options: SandboxOptions = {}): Promise<Sandb
 // ── acting like a person ─────────────────────────────────────────────────────────────────────────────
 
 /**
+ * Picks a row of a (single-choice) quick pick: Enter when it is the focused row, as a person types it,
+ * otherwise a click. A click waits for the row to hold still, and quick-pick rows can keep moving on a
+ * busy machine (a CI run waited 30 s on "View: Close All Editors").
+ */
+export async function pickRow(page: Page, row: Locator): Promise<void> {
+  if (((await row.getAttribute('class')) ?? '').split(/\s+/).includes('focused')) await page.keyboard.press('Enter');
+  else await row.click({ force: true });
+}
+
+/**
  * Opens the command palette (F1), types `title` and runs the entry whose label is `title`. Retries while
  * the window is still loading extension contributions (the entry appears once the extension host has
  * scanned the extensions); screenshots test-results/e2e/runCommand-failed.png when it gives up.
@@ -172,7 +182,7 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
   }
   // Run it once (never retried: the command may not be idempotent). The palette closes, or the command
   // replaces it with its own quick input / input box (whose value does not start with '>').
-  await row.click();
+  await pickRow(page, row);
   const closeDeadline = Date.now() + 30_000;
   while ((await input.isVisible()) && (await input.inputValue()).startsWith('>')) {
     if (Date.now() > closeDeadline) throw new Error(`the command palette stayed open after choosing "${title}"`);
@@ -231,7 +241,7 @@ export async function addSecretThroughUi(page: Page, name: string, value: string
   if (offer !== 'defined') {
     const label = offer === 'add' ? `Add credential ${name}` : 'Not now';
     await widget(`Add credential ${name}`).waitFor({ state: 'visible', timeout: 15_000 });
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first().click();
+    await pickRow(page, page.locator('.quick-input-list .monaco-list-row', { hasText: label }).first());
   }
   await waitForNotification(page, `stored ${name} in VS Code SecretStorage`);
 }
