@@ -14,13 +14,14 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { basename, join, relative } from 'node:path';
 import * as esbuild from 'esbuild';
 import { buildExtension } from '../../scripts/lib/bundleTests';
 import { loadLaunches } from '../../scripts/lib/launches';
 import { copyFixture, createSandboxDirs, installCleanupHooks, repoRoot, runExtensionTests, writeUserSettings, type SandboxDirs } from '../../scripts/lib/sandbox';
 import { reportTier } from '../../scripts/lib/summary';
 import { findLeaks } from '../support/canary';
+import { forEachFile } from '../support/leakScan';
 import { mintTestCa } from '../support/testCa';
 import { figuresDir, readAllFigures, recordFigures } from './support/figures';
 
@@ -245,42 +246,21 @@ function surfaceOf(path: string): string {
 function leakScan(roots: readonly string[], canaries: readonly string[]): number {
   process.stdout.write('\n── security: canary leak scan ──\n');
   const surfaces = new Map<string, { files: number; bytes: number; leaks: number }>();
-  // A file a closing browser or server removes during the walk is simply gone (not an error of the scan).
-  const gone = (error: unknown): boolean => (error as NodeJS.ErrnoException).code === 'ENOENT';
-  const walk = (dir: string): void => {
-    let entries;
-    try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch (error) {
-      if (gone(error)) return;
-      throw error;
-    }
-    for (const entry of entries) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) {
-        walk(path);
-        continue;
-      }
-      if (!entry.isFile() || entry.name === 'canaries.json') continue;
-      let bytes: Buffer;
-      try {
-        if (statSync(path).size > 256 * 2 ** 20) continue;
-        bytes = readFileSync(path);
-      } catch (error) {
-        if (gone(error)) continue;
-        throw error;
-      }
-      const leaks = findLeaks(bytes, canaries);
-      const surface = path.includes('chromium-profile') ? 'browser storage: global/workspace state, webview state (Chromium profile)' : surfaceOf(path);
-      const s = surfaces.get(surface) ?? { files: 0, bytes: 0, leaks: 0 };
-      s.files++;
-      s.bytes += bytes.length;
-      s.leaks += leaks.length;
-      surfaces.set(surface, s);
-      for (const leak of leaks.slice(0, 3)) process.stdout.write(`  LEAK ${leak.form} in ${path} at ${leak.index}\n`);
-    }
+  const scan = (path: string, bytes: Buffer): void => {
+    const leaks = findLeaks(bytes, canaries);
+    const surface = path.includes('chromium-profile') ? 'browser storage: global/workspace state, webview state (Chromium profile)' : surfaceOf(path);
+    const s = surfaces.get(surface) ?? { files: 0, bytes: 0, leaks: 0 };
+    s.files++;
+    s.bytes += bytes.length;
+    s.leaks += leaks.length;
+    surfaces.set(surface, s);
+    for (const leak of leaks.slice(0, 3)) process.stdout.write(`  LEAK ${leak.form} in ${path} at ${leak.index}\n`);
   };
-  for (const root of roots) if (existsSync(root)) walk(root);
+  // Files that vanish during the walk (a closing browser or server) are skipped, and the canary file the
+  // runner wrote; a file too large to scan is said, not skipped silently.
+  const skip = (path: string): boolean => basename(path) === 'canaries.json';
+  const tooLarge = (path: string): void => void process.stdout.write(`  SKIPPED (over 256 MiB) ${path}\n`);
+  for (const root of roots) if (existsSync(root)) forEachFile(root, scan, { skip, tooLarge });
   let found = 0;
   for (const [surface, s] of [...surfaces.entries()].sort()) {
     process.stdout.write(`  ${s.leaks === 0 ? 'ok  ' : 'LEAK'} ${surface.padEnd(42)} ${String(s.files).padStart(5)} files ${(s.bytes / 2 ** 20).toFixed(1).padStart(7)} MiB  ${s.leaks} found\n`);
